@@ -1,0 +1,39 @@
+// ESLint flat config: type-checked rules, because a job queue is mostly promises.
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "bench/node_modules/**", "coverage/**", "eslint.config.js"] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/switch-exhaustiveness-check": "error",
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "max-lines": ["error", { max: 500, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/backend/redis/**", "src/backend/postgres/**", "src/backend/amqp/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: ["ioredis", "pg", "amqplib"], message: "Drivers load only inside their backend folder." },
+      ],
+    },
+  },
+  {
+    files: ["test/**/*.ts", "examples/**/*.ts", "bench/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/unbound-method": "off",
+      "max-lines": ["error", { max: 650, skipBlankLines: true, skipComments: true }],
+    },
+  },
+);

@@ -1,0 +1,107 @@
+// The single seam: Queue, Worker, QueueEvents and every tool above them speak only this interface.
+// Operations are coarse, atomic inside the backend, and batched, so hot paths cost one round-trip per batch.
+import type { Clock } from "../core/clock.js";
+import type { JobState } from "../job/job-state.js";
+import type { BackendCapabilities } from "./capabilities.js";
+import type {
+  EnqueueResult,
+  FetchRequest,
+  FinishStatus,
+  JobRecord,
+  ListQuery,
+  LockRef,
+  MaintenanceReport,
+  NewJobRecord,
+  Outcome,
+  QueueEventRecord,
+  Unsubscribe,
+} from "./records.js";
+
+/** Result of asking to cancel a job. */
+export type CancelResult =
+  /** The job was waiting, delayed or waiting for children and is now cancelled. */
+  | "cancelled"
+  /** The job is active: its worker was asked to abort it and will record it cancelled. */
+  | "requested"
+  /** The job had already finished; nothing changed. */
+  | "finished"
+  | "not-found";
+
+/** A storage and delivery engine for jobs. One backend object may serve many Queue/Worker/QueueEvents handles. */
+export interface Backend {
+  /** Short name for logs (`memory`, `redis`, `postgres`, `amqp+redis`). */
+  readonly kind: string;
+  readonly capabilities: BackendCapabilities;
+  /** The clock every handle on this backend uses. */
+  readonly clock: Clock;
+
+  /**
+   * Stores records, all or none. A record whose id exists, or whose dedupe key is held by a pending job,
+   * returns that job with `created: false`. Each new record goes to waiting, delayed (runAt in the future)
+   * or waiting-children (unmet dependencies). Emits `added` and the entry state's event.
+   */
+  enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]>;
+
+  /**
+   * Claims up to `max` ready jobs from unpaused queues matching `queues`, highest priority first and FIFO
+   * within a priority, marking each active under a fresh lock token. Waits (without busy polling) until at
+   * least one job is claimable, `blockMs` passes, or the signal aborts; then resolves, possibly empty.
+   * Jobs whose ttl ran out are expired instead of returned. Honours `limiter` across every worker.
+   */
+  fetch(request: FetchRequest): Promise<JobRecord[]>;
+
+  /** Renews the leases of active jobs. Returns the locks that are no longer held (stalled, cancelled, gone). */
+  extendLocks(locks: LockRef[], lockMs: number): Promise<LockRef[]>;
+
+  /**
+   * Records the outcomes of finished tries, one status per outcome in order. An outcome whose lock token is
+   * not current is refused with `lock-lost` and changes nothing. Applies retention, releases dependants.
+   */
+  finish(outcomes: Outcome[]): Promise<FinishStatus[]>;
+
+  /**
+   * One maintenance pass over a queue at time `now`: promotes due delayed jobs, recovers jobs whose lease
+   * expired (back to waiting, or failed past their stall budget), expires ttl jobs, applies age retention.
+   */
+  maintain(queue: string, now: number): Promise<MaintenanceReport>;
+
+  // ---- admin and read ----
+  getJob(queue: string, id: string): Promise<JobRecord | undefined>;
+  listJobs(queue: string, query: ListQuery): Promise<JobRecord[]>;
+  /** Count per state; every requested state is present in the result. */
+  countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>>;
+  /** Removes a job that is not active. Returns false when it did not exist. Throws ConflictError if active. */
+  removeJob(queue: string, id: string): Promise<boolean>;
+  cancelJob(queue: string, id: string, reason: string): Promise<CancelResult>;
+  /** Moves a failed, cancelled or expired job back to waiting with a fresh attempt budget. */
+  retryJob(queue: string, id: string): Promise<JobRecord>;
+  /** Moves a delayed job to waiting now. */
+  promoteJob(queue: string, id: string): Promise<JobRecord>;
+  /**
+   * Stores progress (JSON text) and emits `progress`. With a token (a worker's call) it is refused with
+   * `lock-lost` when that lock is no longer current; without one (an admin's call) it always applies.
+   */
+  updateProgress(queue: string, id: string, token: string | undefined, progress: string): Promise<FinishStatus>;
+  /** Appends a log line to a job. */
+  addLog(queue: string, id: string, line: string): Promise<number>;
+  getLogs(queue: string, id: string, offset: number, limit: number): Promise<{ logs: string[]; count: number }>;
+  /** Removes up to `limit` jobs in `state` that finished (or were created, for pending states) before `before`. */
+  clean(queue: string, state: JobState, before: number, limit: number): Promise<string[]>;
+  /** Removes waiting jobs (and delayed ones when asked). Active jobs are left to finish. */
+  drain(queue: string, includeDelayed: boolean): Promise<number>;
+  /** Removes every trace of a queue. Refuses while jobs are active unless `force`. */
+  obliterate(queue: string, force: boolean): Promise<void>;
+  pause(queue: string): Promise<void>;
+  resume(queue: string): Promise<void>;
+  isPaused(queue: string): Promise<boolean>;
+  listQueues(): Promise<string[]>;
+
+  // ---- events ----
+  /** Delivers every event of queues matching `queue` (a name or a topic pattern) to `listener`. */
+  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe>;
+
+  /** Resolves when the backend can serve requests; throws BackendUnavailableError otherwise. */
+  ping(): Promise<void>;
+  /** Releases connections and timers. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,191 @@
+// Plain data that crosses the backend seam. Everything here is JSON-safe so any backend can store it as-is.
+import type { JobState } from "../job/job-state.js";
+
+/** How long to keep a finished job: `true` removes at once, a number keeps the newest N, or by age and count. */
+export type RetentionPolicy = boolean | number | { age?: number; count?: number };
+
+/** Backoff as stored with the job: resolved by the public layer at add time. */
+export type StoredBackoff =
+  | { type: "fixed"; delay: number; jitter: number }
+  | { type: "exponential"; delay: number; maxDelay: number | undefined; jitter: number }
+  | { type: "custom"; name: string; delay: number };
+
+/** The per-job settings a backend needs, stored with the job. All defaults already applied. */
+export interface StoredJobOptions {
+  priority: number;
+  attempts: number;
+  backoff: StoredBackoff | undefined;
+  timeout: number | undefined;
+  ttl: number | undefined;
+  removeOnComplete: RetentionPolicy;
+  removeOnFail: RetentionPolicy;
+  dedupe: { key: string; ttl: number | undefined } | undefined;
+  /** Dependencies as fully qualified `queue:id` references. */
+  dependsOn: string[];
+  failParentOnFailure: boolean;
+  /** What the caller passed for `delay`/`runAt`, kept for display. */
+  delay: number;
+}
+
+/** A job as the public layer hands it to `enqueue`. */
+export interface NewJobRecord {
+  id: string;
+  queue: string;
+  name: string;
+  /** The job's data as JSON text (validated and size-checked by the public layer). */
+  data: string;
+  opts: StoredJobOptions;
+  createdAt: number;
+  /** Run no earlier than this time (ms since epoch). Equal to createdAt when not delayed. */
+  runAt: number;
+  /** Set when this record was created as the parent of a flow (its children are in the same batch). */
+  parent?: { queue: string; id: string } | undefined;
+}
+
+/** A job as a backend stores and returns it. */
+export interface JobRecord extends NewJobRecord {
+  state: JobState;
+  attemptsMade: number;
+  stalledCount: number;
+  /** Latest progress as JSON text, or undefined. */
+  progress: string | undefined;
+  /** The processor's result as JSON text, once completed. */
+  returnValue: string | undefined;
+  failedReason: string | undefined;
+  stacktrace: string[];
+  /** When the job last became ready to run (for ttl). */
+  readyAt: number | undefined;
+  processedAt: number | undefined;
+  finishedAt: number | undefined;
+  workerId: string | undefined;
+  /** Set while active: the current lease. */
+  lockToken: string | undefined;
+  lockExpiresAt: number | undefined;
+  /** Set when a cancel was asked for while the job was active. */
+  cancelRequested: boolean;
+}
+
+/** Identifies one active try of a job: a finish or heartbeat with a stale token is refused. */
+export interface LockRef {
+  queue: string;
+  id: string;
+  token: string;
+}
+
+/** Rate limit applied across all workers of a queue. */
+export interface RateLimit {
+  max: number;
+  duration: number;
+}
+
+/** What a worker asks of `fetch`. */
+export interface FetchRequest {
+  /** Queue names or topic patterns (`email.*`, `reports.#`). */
+  queues: string[];
+  workerId: string;
+  /** Most jobs to claim. */
+  max: number;
+  /** Lease length for each claimed job. */
+  lockMs: number;
+  /** Stall budget recorded on each claimed job, used when its lease expires. */
+  maxStalledCount: number;
+  /** Queue-wide rate limit to honour, if the worker has one. */
+  limiter: RateLimit | undefined;
+  /** Stops a waiting fetch; fetch then resolves with what it has (possibly nothing). */
+  signal: AbortSignal;
+  /** Longest time to wait for work before resolving with nothing. */
+  blockMs: number;
+}
+
+/** The result of a finished try, as the worker reports it. */
+export type Outcome =
+  | { kind: "completed"; lock: LockRef; returnValue: string | undefined; finishedAt: number }
+  | {
+      kind: "failed";
+      lock: LockRef;
+      reason: string;
+      stacktrace: string[];
+      finishedAt: number;
+      /** Set when the job will be tried again at this time; unset for a final failure. */
+      retryAt: number | undefined;
+    }
+  | { kind: "cancelled"; lock: LockRef; reason: string; finishedAt: number };
+
+/** How `finish` treated one outcome. */
+export type FinishStatus = "ok" | "lock-lost";
+
+/** Result of `enqueue` for one record. */
+export interface EnqueueResult {
+  record: JobRecord;
+  /** False when an existing job was returned (same id or dedupe key). */
+  created: boolean;
+}
+
+/** Query for listing jobs. */
+export interface ListQuery {
+  states: JobState[];
+  offset: number;
+  limit: number;
+  /** `asc`: oldest first; `desc`: newest first (the default for finished jobs). */
+  order: "asc" | "desc";
+}
+
+/** What one `maintain` pass did, for logs and tests. */
+export interface MaintenanceReport {
+  promoted: number;
+  stalled: number;
+  failedStalled: number;
+  expired: number;
+  removed: number;
+}
+
+/** Events a backend emits; every transition produces exactly one. */
+export const QUEUE_EVENT_NAMES = [
+  "added",
+  "waiting",
+  "delayed",
+  "waiting-children",
+  "active",
+  "progress",
+  "log",
+  "completed",
+  "failed",
+  "retrying",
+  "stalled",
+  "cancelled",
+  "cancel-requested",
+  "expired",
+  "removed",
+  "drained",
+  "paused",
+  "resumed",
+  "cleaned",
+] as const;
+
+/** One of {@link QUEUE_EVENT_NAMES}. */
+export type QueueEventName = (typeof QUEUE_EVENT_NAMES)[number];
+
+/** An event as it crosses processes. Fields beyond `event`, `queue` and `timestamp` depend on the event. */
+export interface QueueEventRecord {
+  event: QueueEventName;
+  queue: string;
+  timestamp: number;
+  jobId?: string;
+  name?: string;
+  /** Previous state, when meaningful. */
+  prev?: JobState;
+  /** JSON text: the return value (completed) or progress (progress). */
+  value?: string;
+  failedReason?: string;
+  attemptsMade?: number;
+  /** For delayed/retrying: when the job becomes ready. */
+  runAt?: number;
+  workerId?: string;
+  /** For log: the line. */
+  line?: string;
+  /** For cleaned: how many. */
+  count?: number;
+}
+
+/** Stops a subscription. */
+export type Unsubscribe = () => Promise<void>;

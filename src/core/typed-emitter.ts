@@ -1,0 +1,48 @@
+// A typed facade over node's EventEmitter: event names and payloads come from one map per handle.
+import { EventEmitter } from "node:events";
+
+/** Maps event names to listener argument tuples. */
+export type EventMap = Record<string, unknown[]>;
+
+/** EventEmitter whose `on`/`once`/`off`/`emit` are checked against `Events`. */
+export class TypedEmitter<Events extends EventMap> {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    // Many QueueEvents/waitUntilFinished listeners on one handle are normal for a queue.
+    this.emitter.setMaxListeners(0);
+  }
+
+  on<K extends keyof Events & string>(event: K, listener: (...args: Events[K]) => void): this {
+    this.emitter.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  once<K extends keyof Events & string>(event: K, listener: (...args: Events[K]) => void): this {
+    this.emitter.once(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  off<K extends keyof Events & string>(event: K, listener: (...args: Events[K]) => void): this {
+    this.emitter.off(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  /** Number of listeners for `event`. */
+  listenerCount<K extends keyof Events & string>(event: K): number {
+    return this.emitter.listenerCount(event);
+  }
+
+  protected emit<K extends keyof Events & string>(event: K, ...args: Events[K]): boolean {
+    // An "error" with no listener would throw and kill the process; Warren reports it instead.
+    if (event === "error" && this.emitter.listenerCount("error") === 0) {
+      console.error(`[warren] unhandled error event:`, args[0]);
+      return false;
+    }
+    return this.emitter.emit(event, ...args);
+  }
+
+  protected removeAllListeners(): void {
+    this.emitter.removeAllListeners();
+  }
+}

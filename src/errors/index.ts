@@ -1,0 +1,15 @@
+// Public error names.
+export { ERROR_CODES, type ErrorCode } from "./error-codes.js";
+export {
+  BackendUnavailableError,
+  ClosedError,
+  ConflictError,
+  JobFailedError,
+  NotFoundError,
+  TimeoutError,
+  UnrecoverableError,
+  UnsupportedError,
+  ValidationError,
+  WarrenError,
+  type WarrenErrorOptions,
+} from "./warren-error.js";

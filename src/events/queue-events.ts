@@ -1,0 +1,56 @@
+// QueueEvents: every transition of a queue (or a topic pattern of queues), from every process on the backend.
+import type { Backend } from "../backend/contract.js";
+import type { Unsubscribe } from "../backend/records.js";
+import { assertQueuePattern } from "../core/topic-pattern.js";
+import { TypedEmitter } from "../core/typed-emitter.js";
+import { assertBackend } from "../queue/queue-options.js";
+import { toQueueEvent, type QueueEventsEventMap } from "./event-map.js";
+
+/** Options for {@link QueueEvents}. */
+export interface QueueEventsOptions {
+  /** The backend to listen on. */
+  backend: Backend;
+}
+
+/**
+ * Listens to a queue's events.
+ * @example
+ * const events = new QueueEvents("email", { backend });
+ * events.on("completed", (e) => console.log(e.jobId, e.returnValue));
+ */
+export class QueueEvents extends TypedEmitter<QueueEventsEventMap> {
+  readonly name: string;
+  private readonly backend: Backend;
+  private readonly subscription: Promise<Unsubscribe | undefined>;
+  private closed = false;
+
+  constructor(name: string, options: QueueEventsOptions) {
+    super();
+    assertQueuePattern(name);
+    assertBackend(options, "QueueEvents");
+    this.name = name;
+    this.backend = options.backend;
+    this.subscription = this.backend
+      .subscribe(name, (record) => {
+        if (!this.closed) this.emit(record.event, toQueueEvent(record));
+      })
+      .catch((error: unknown) => {
+        this.emit("error", error instanceof Error ? error : new Error(String(error)));
+        return undefined;
+      });
+  }
+
+  /** Resolves once events are flowing: events after this point are never missed. */
+  async waitUntilReady(): Promise<void> {
+    await this.subscription;
+  }
+
+  /** Stops listening. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const unsubscribe = await this.subscription;
+    await unsubscribe?.();
+    this.removeAllListeners();
+  }
+}

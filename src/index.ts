@@ -1,0 +1,29 @@
+// Warren's public API. This file decides what is public; everything else is internal.
+
+// Handles
+export { Queue, type AddAndWaitOptions, type BulkJob } from "./queue/queue.js";
+export type { QueueOptions } from "./queue/queue-options.js";
+export type { JobOptions, BackoffOptions } from "./queue/job-options.js";
+export { Job, type JobProgress } from "./job/job.js";
+export { JOB_STATES, TERMINAL_STATES, isTerminalState, type JobState } from "./job/job-state.js";
+export { Worker } from "./worker/worker.js";
+export type { WorkerOptions } from "./worker/worker-options.js";
+export type { WorkerEventMap } from "./worker/worker-events.js";
+export type { Processor, ProcessorContext } from "./worker/run-attempt.js";
+export { QueueEvents, type QueueEventsOptions } from "./events/queue-events.js";
+export type { QueueEvent, QueueEventsEventMap } from "./events/event-map.js";
+export type { BackoffStrategy } from "./core/backoff.js";
+
+// Backends
+export { createBackend, DEFAULT_BACKEND_URL } from "./backend/create-backend.js";
+export type { Backend, CancelResult } from "./backend/contract.js";
+export type { BackendCapabilities } from "./backend/capabilities.js";
+export type * from "./backend/records.js";
+export { QUEUE_EVENT_NAMES } from "./backend/records.js";
+export { MemoryBackend, type MemoryBackendOptions } from "./backend/memory/index.js";
+
+// Time
+export { systemClock, type Clock } from "./core/clock.js";
+
+// Errors
+export * from "./errors/index.js";

@@ -1,0 +1,215 @@
+// The Queue handle: validates and serialises jobs, then makes one backend call per operation.
+import type { Backend, CancelResult } from "../backend/contract.js";
+import type { JobRecord, NewJobRecord } from "../backend/records.js";
+import { uuidv7 } from "../core/ids.js";
+import { serializeData } from "../core/serializer.js";
+import { assertQueueName } from "../core/topic-pattern.js";
+import { ClosedError, ValidationError } from "../errors/warren-error.js";
+import { Job } from "../job/job.js";
+import { isJobState, JOB_STATES, type JobState } from "../job/job-state.js";
+import { waitUntilFinished } from "../job/wait-until-finished.js";
+import { resolveJobOptions, validateJobOptions, type JobOptions } from "./job-options.js";
+import { resolveQueueOptions, type QueueOptions, type ResolvedQueueOptions } from "./queue-options.js";
+
+/** One job of an `addBulk` call. */
+export interface BulkJob<Data> {
+  name: string;
+  data: Data;
+  opts?: JobOptions;
+}
+
+/** Options of `addAndWait`: job options plus how long to wait for the result. */
+export type AddAndWaitOptions = JobOptions & {
+  /** Reject with TimeoutError when no result came within this many ms. @defaultValue wait forever */
+  waitTimeout?: number;
+};
+
+const MAX_JOB_NAME_LENGTH = 256;
+const DEFAULT_PAGE_SIZE = 100;
+
+/**
+ * A named queue of jobs on a backend.
+ * @example
+ * const queue = new Queue<{ to: string }>("email", { backend });
+ * await queue.add("welcome", { to: "ada@example.com" }, { attempts: 3 });
+ */
+export class Queue<Data = unknown, Result = unknown> {
+  readonly name: string;
+  private readonly options: ResolvedQueueOptions;
+  private closed = false;
+
+  constructor(name: string, options: QueueOptions) {
+    assertQueueName(name);
+    this.name = name;
+    this.options = resolveQueueOptions(options);
+  }
+
+  private get backend(): Backend {
+    if (this.closed) throw new ClosedError(`queue "${this.name}" is closed; create a new Queue`);
+    return this.options.backend;
+  }
+
+  /** Adds one job. Resolves once it is stored; an existing id or held dedupe key returns the existing job. */
+  async add(name: string, data: Data, opts?: JobOptions): Promise<Job<Data, Result>> {
+    const record = this.buildRecord(name, data, opts, this.backend.clock.now());
+    const [result] = await this.backend.enqueue([record]);
+    return this.handle(result!.record);
+  }
+
+  /** Adds many jobs atomically: every job is stored, or none (and the call throws). */
+  async addBulk(jobs: ReadonlyArray<BulkJob<Data>>): Promise<Job<Data, Result>[]> {
+    if (!Array.isArray(jobs)) {
+      throw new ValidationError("INVALID_OPTION", "addBulk takes an array of { name, data, opts? }");
+    }
+    if (jobs.length === 0) return [];
+    const now = this.backend.clock.now();
+    const records = jobs.map((job, index) => {
+      try {
+        return this.buildRecord(job.name, job.data, job.opts, now);
+      } catch (error) {
+        if (error instanceof ValidationError) {
+          throw new ValidationError(error.code as never, `addBulk job #${index}: ${error.message}`, {
+            details: { index, ...error.details },
+          });
+        }
+        throw error;
+      }
+    });
+    const results = await this.backend.enqueue(records);
+    return results.map((result) => this.handle(result.record));
+  }
+
+  /** Adds a job and resolves with its result (request/reply); rejects with JobFailedError if it fails. */
+  async addAndWait(name: string, data: Data, opts: AddAndWaitOptions = {}): Promise<Result> {
+    const { waitTimeout, ...jobOptions } = opts;
+    const job = await this.add(name, data, jobOptions);
+    return (await waitUntilFinished(this.backend, this.name, job.id, waitTimeout)) as Result;
+  }
+
+  /** Stops workers from starting this queue's jobs (running ones finish). Takes effect at once. */
+  pause(): Promise<void> {
+    return this.backend.pause(this.name);
+  }
+
+  /** Lets workers start jobs again. */
+  resume(): Promise<void> {
+    return this.backend.resume(this.name);
+  }
+
+  isPaused(): Promise<boolean> {
+    return this.backend.isPaused(this.name);
+  }
+
+  /** The job with this id, or undefined. */
+  async getJob(id: string): Promise<Job<Data, Result> | undefined> {
+    const record = await this.backend.getJob(this.name, id);
+    return record ? this.handle(record) : undefined;
+  }
+
+  /** Jobs in the given states, paginated. */
+  async getJobs(
+    states: JobState | JobState[] = [...JOB_STATES],
+    page: { offset?: number; limit?: number; order?: "asc" | "desc" } = {},
+  ): Promise<Job<Data, Result>[]> {
+    const list = checkStates(Array.isArray(states) ? states : [states]);
+    const records = await this.backend.listJobs(this.name, {
+      states: list,
+      offset: checkCount(page.offset ?? 0, "offset"),
+      limit: checkCount(page.limit ?? DEFAULT_PAGE_SIZE, "limit"),
+      order: page.order ?? "asc",
+    });
+    return records.map((record) => this.handle(record));
+  }
+
+  /** Number of jobs per state (every state when none is named). */
+  getJobCounts(...states: JobState[]): Promise<Record<JobState, number>> {
+    return this.backend.countJobs(this.name, checkStates(states.length ? states : [...JOB_STATES]));
+  }
+
+  /** Cancels a job; a running job's processor sees its signal abort. */
+  cancel(id: string, reason = "cancelled by request"): Promise<CancelResult> {
+    return this.backend.cancelJob(this.name, id, reason);
+  }
+
+  /** Moves a failed, cancelled or expired job back to waiting with a fresh attempt budget. */
+  async retry(id: string): Promise<Job<Data, Result>> {
+    return this.handle(await this.backend.retryJob(this.name, id));
+  }
+
+  /** Runs a delayed job now. */
+  async promote(id: string): Promise<Job<Data, Result>> {
+    return this.handle(await this.backend.promoteJob(this.name, id));
+  }
+
+  /** Removes a job that is not active. Resolves false when there was none. */
+  remove(id: string): Promise<boolean> {
+    return this.backend.removeJob(this.name, id);
+  }
+
+  /** Removes up to `limit` jobs in `state` that finished (or were added) more than `olderThan` ms ago. */
+  clean(state: JobState, options: { olderThan: number; limit?: number }): Promise<string[]> {
+    const [checked] = checkStates([state]);
+    const olderThan = checkCount(options.olderThan, "olderThan");
+    const limit = checkCount(options.limit ?? Number.MAX_SAFE_INTEGER, "limit");
+    return this.backend.clean(this.name, checked!, this.backend.clock.now() - olderThan, limit);
+  }
+
+  /** Removes waiting jobs (and delayed ones with `{ delayed: true }`). Returns how many. */
+  drain(options: { delayed?: boolean } = {}): Promise<number> {
+    return this.backend.drain(this.name, options.delayed ?? false);
+  }
+
+  /** Removes the queue and all its jobs. Refuses while jobs are active unless `force`. */
+  obliterate(options: { force?: boolean } = {}): Promise<void> {
+    return this.backend.obliterate(this.name, options.force ?? false);
+  }
+
+  /** Releases this handle (the backend stays open: it may be shared). Idempotent. */
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+
+  private handle(record: JobRecord): Job<Data, Result> {
+    return new Job<Data, Result>(record, { backend: this.options.backend });
+  }
+
+  private buildRecord(name: string, data: Data, opts: JobOptions | undefined, now: number): NewJobRecord {
+    if (typeof name !== "string" || name.length === 0 || name.length > MAX_JOB_NAME_LENGTH) {
+      throw new ValidationError(
+        "INVALID_OPTION",
+        `job name must be a non-empty string of at most ${MAX_JOB_NAME_LENGTH} characters (got ${JSON.stringify(name)})`,
+      );
+    }
+    const checked = validateJobOptions(opts);
+    const resolved = resolveJobOptions(checked, this.options.defaultJobOptions, this.name, now);
+    return {
+      id: resolved.id ?? uuidv7(now),
+      queue: this.name,
+      name,
+      data: serializeData(data, this.options.maxPayloadBytes),
+      opts: resolved.stored,
+      createdAt: now,
+      runAt: resolved.runAt,
+    };
+  }
+}
+
+function checkStates(states: unknown[]): JobState[] {
+  for (const state of states) {
+    if (!isJobState(state)) {
+      throw new ValidationError(
+        "INVALID_OPTION",
+        `unknown job state ${JSON.stringify(state)}; use one of ${JOB_STATES.join(", ")}`,
+      );
+    }
+  }
+  return states as JobState[];
+}
+
+function checkCount(value: number, key: string): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ValidationError("INVALID_OPTION", `${key} must be an integer >= 0 (got ${String(value)})`);
+  }
+  return value;
+}

@@ -1,0 +1,116 @@
+// Claims batches of jobs while the worker has free slots. Never polls: each fetch waits on the backend.
+import type { Backend } from "../backend/contract.js";
+import type { JobRecord } from "../backend/records.js";
+import { sleepFor } from "../core/clock.js";
+import type { ResolvedWorkerOptions } from "./worker-options.js";
+
+/** What the loop needs from its worker. */
+export interface FetchLoopOptions {
+  backend: Backend;
+  queues: string[];
+  workerId: string;
+  options: ResolvedWorkerOptions;
+  /** Jobs running now; the loop claims at most concurrency minus this. */
+  runningCount: () => number;
+  onJobs: (records: JobRecord[]) => void;
+  onError: (error: unknown) => void;
+}
+
+const ERROR_BACKOFF_BASE_MS = 100;
+const ERROR_BACKOFF_MAX_MS = 5_000;
+
+/** The worker's fetch loop: run / pause / resume / stop, woken when a slot frees. */
+export class FetchLoop {
+  /** When the last fetch returned (ms since epoch). */
+  lastFetchAt: number | undefined;
+  private paused = false;
+  private stopped = false;
+  private inFlight: AbortController | undefined;
+  private wakeUp: (() => void) | undefined;
+  private loopDone: Promise<void> | undefined;
+
+  constructor(private readonly config: FetchLoopOptions) {}
+
+  /** Runs until `stop`. */
+  run(): Promise<void> {
+    this.loopDone ??= this.loop();
+    return this.loopDone;
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.inFlight?.abort();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wake();
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** A running job finished: there may be room for another. */
+  slotFreed(): void {
+    this.wake();
+  }
+
+  /** Aborts the fetch in flight and waits for the loop to exit. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.inFlight?.abort();
+    this.wake();
+    await this.loopDone;
+  }
+
+  private wake(): void {
+    const wake = this.wakeUp;
+    this.wakeUp = undefined;
+    wake?.();
+  }
+
+  private waitForWake(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeUp = resolve;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    const { backend, options } = this.config;
+    let failures = 0;
+    while (!this.stopped) {
+      const free = options.concurrency - this.config.runningCount();
+      if (this.paused || free <= 0) {
+        await this.waitForWake();
+        continue;
+      }
+      const controller = new AbortController();
+      this.inFlight = controller;
+      try {
+        const records = await backend.fetch({
+          queues: this.config.queues,
+          workerId: this.config.workerId,
+          max: free,
+          lockMs: options.lockDuration,
+          maxStalledCount: options.maxStalledCount,
+          limiter: options.limiter,
+          signal: controller.signal,
+          blockMs: options.blockMs,
+        });
+        failures = 0;
+        this.lastFetchAt = Date.now();
+        // Claimed jobs are ours even if we are stopping: run them so close() can wait for them.
+        if (records.length > 0) this.config.onJobs(records);
+      } catch (error) {
+        if (this.stopped) break;
+        this.config.onError(error);
+        failures += 1;
+        const delay = Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_BASE_MS * 2 ** failures);
+        await sleepFor(delay * (0.5 + Math.random() / 2)).catch(() => undefined);
+      } finally {
+        this.inFlight = undefined;
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+// Heartbeats the leases of a worker's running jobs in one batched call, and reports the ones it lost.
+import type { Backend } from "../backend/contract.js";
+import type { LockRef } from "../backend/records.js";
+
+/** Renews every held lock each lockMs/2; calls `onLost` for a lock the backend no longer honours. */
+export class LockKeeper {
+  private readonly held = new Map<string, LockRef>();
+  private timer: NodeJS.Timeout | undefined;
+  private renewing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly lockMs: number,
+    private readonly onLost: (lock: LockRef) => void,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  add(lock: LockRef): void {
+    this.held.set(key(lock), lock);
+    // Half the lease leaves one missed beat of slack before the lock expires.
+    this.timer ??= setInterval(() => {
+      this.renewing = this.renewing.then(() => this.renew());
+    }, this.lockMs / 2);
+  }
+
+  remove(lock: LockRef): void {
+    this.held.delete(key(lock));
+    if (this.held.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private async renew(): Promise<void> {
+    const locks = [...this.held.values()];
+    if (locks.length === 0) return;
+    try {
+      const lost = await this.backend.extendLocks(locks, this.lockMs);
+      for (const lock of lost) {
+        if (this.held.delete(key(lock))) this.onLost(lock);
+      }
+    } catch (error) {
+      // The next beat retries; the lease outlives one failed beat.
+      this.onError(error);
+    }
+  }
+
+  /** Stops heartbeats and waits for one in flight. Idempotent. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.held.clear();
+    await this.renewing;
+  }
+}
+
+function key(lock: LockRef): string {
+  return `${lock.queue}\u0000${lock.id}\u0000${lock.token}`;
+}

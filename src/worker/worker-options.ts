@@ -1,0 +1,109 @@
+// Worker options: public shape, defaults in one place, validated once into a frozen resolved form.
+import { z } from "zod";
+import type { Backend } from "../backend/contract.js";
+import type { RateLimit } from "../backend/records.js";
+import type { BackoffStrategy } from "../core/backoff.js";
+import { zodIssueMessage } from "../core/zod-message.js";
+import { ValidationError } from "../errors/warren-error.js";
+import { assertBackend } from "../queue/queue-options.js";
+
+/** Options for a {@link Worker}. */
+export interface WorkerOptions {
+  /** The backend to take jobs from. */
+  backend: Backend;
+  /** Most jobs this worker runs at once. @defaultValue 1 */
+  concurrency?: number;
+  /** At most `max` job starts per `duration` ms, across every worker of the queue. @defaultValue none */
+  limiter?: RateLimit;
+  /** Lease on a running job, renewed every lockDuration/2 while it runs. @defaultValue 30000 */
+  lockDuration?: number;
+  /** Times a job may stall (its worker died) before it fails. @defaultValue 1 */
+  maxStalledCount?: number;
+  /** Start processing at construction. @defaultValue true */
+  autorun?: boolean;
+  /** A name for logs and the worker registry. @defaultValue "worker" */
+  name?: string;
+  /** Custom backoff strategies by name, used by jobs with `backoff: { type: name }`. @defaultValue {} */
+  backoffStrategies?: Record<string, BackoffStrategy>;
+  /** How often this worker runs queue maintenance (delays, stalled jobs, ttl, retention). @defaultValue 5000 */
+  maintenanceInterval?: number;
+  /** Longest a single fetch waits on the backend before looping. @defaultValue 5000 */
+  blockMs?: number;
+}
+
+/** WorkerOptions after validation. */
+export interface ResolvedWorkerOptions {
+  readonly backend: Backend;
+  readonly concurrency: number;
+  readonly limiter: RateLimit | undefined;
+  readonly lockDuration: number;
+  readonly maxStalledCount: number;
+  readonly autorun: boolean;
+  readonly name: string;
+  readonly backoffStrategies: Readonly<Record<string, BackoffStrategy>>;
+  readonly maintenanceInterval: number;
+  readonly blockMs: number;
+}
+
+export const DEFAULT_LOCK_MS = 30_000;
+export const DEFAULT_MAINTENANCE_INTERVAL_MS = 5_000;
+export const DEFAULT_BLOCK_MS = 5_000;
+const MIN_LOCK_MS = 100;
+
+const workerOptionsSchema = z.strictObject({
+  backend: z.custom<Backend>(() => true),
+  concurrency: z
+    .number()
+    .int()
+    .min(1, { error: "concurrency must be an integer >= 1" })
+    .max(10_000, { error: "concurrency must be at most 10000" })
+    .optional(),
+  limiter: z
+    .strictObject(
+      {
+        max: z.number().int().min(1, { error: "limiter.max must be an integer >= 1" }),
+        duration: z.number().int().min(1, { error: "limiter.duration must be >= 1 ms" }),
+      },
+      { error: "limiter must be { max, duration }" },
+    )
+    .optional(),
+  lockDuration: z
+    .number()
+    .int()
+    .min(MIN_LOCK_MS, { error: `lockDuration must be >= ${MIN_LOCK_MS} ms` })
+    .optional(),
+  maxStalledCount: z.number().int().min(0, { error: "maxStalledCount must be an integer >= 0" }).optional(),
+  autorun: z.boolean().optional(),
+  name: z.string().min(1).max(200).optional(),
+  backoffStrategies: z
+    .record(
+      z.string(),
+      z.custom<BackoffStrategy>((value) => typeof value === "function", {
+        error: "backoffStrategies values must be functions (attemptsMade, error) => delay ms",
+      }),
+    )
+    .optional(),
+  maintenanceInterval: z.number().int().min(10, { error: "maintenanceInterval must be >= 10 ms" }).optional(),
+  blockMs: z.number().int().min(1, { error: "blockMs must be >= 1 ms" }).optional(),
+});
+
+/** Validates worker options once, at construction. */
+export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
+  assertBackend(options, "Worker");
+  const result = workerOptionsSchema.safeParse(options);
+  if (!result.success) {
+    throw new ValidationError("INVALID_OPTION", `invalid worker options: ${zodIssueMessage(result.error, options)}`);
+  }
+  return Object.freeze({
+    backend: options.backend,
+    concurrency: options.concurrency ?? 1,
+    limiter: options.limiter ? { ...options.limiter } : undefined,
+    lockDuration: options.lockDuration ?? DEFAULT_LOCK_MS,
+    maxStalledCount: options.maxStalledCount ?? 1,
+    autorun: options.autorun ?? true,
+    name: options.name ?? "worker",
+    backoffStrategies: Object.freeze({ ...options.backoffStrategies }),
+    maintenanceInterval: options.maintenanceInterval ?? DEFAULT_MAINTENANCE_INTERVAL_MS,
+    blockMs: options.blockMs ?? DEFAULT_BLOCK_MS,
+  });
+}

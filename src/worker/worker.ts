@@ -1,0 +1,263 @@
+// The Worker handle: owns run/pause/resume/close and composes the fetch loop, lock keeper and try runner.
+import type { Backend } from "../backend/contract.js";
+import type { JobRecord, LockRef, Outcome, QueueEventRecord, Unsubscribe } from "../backend/records.js";
+import { randomToken } from "../core/ids.js";
+import { sleepFor } from "../core/clock.js";
+import { parseJson } from "../core/serializer.js";
+import { assertQueuePattern } from "../core/topic-pattern.js";
+import { TypedEmitter } from "../core/typed-emitter.js";
+import { ValidationError } from "../errors/warren-error.js";
+import { Job, type JobProgress } from "../job/job.js";
+import { JobCancelledError, LockLostAbort } from "./abort-reasons.js";
+import { FetchLoop } from "./fetch-loop.js";
+import { FinishBatcher } from "./finish-batcher.js";
+import { LockKeeper } from "./lock-keeper.js";
+import { MaintenanceTimer } from "./maintenance-timer.js";
+import { runAttempt, toError, type Processor } from "./run-attempt.js";
+import type { WorkerEventMap } from "./worker-events.js";
+import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.js";
+
+interface Running {
+  lock: LockRef;
+  controller: AbortController;
+  job: Job<unknown, unknown>;
+  done: Promise<void>;
+}
+
+const FINISH_RETRY_LIMIT = 5;
+const FINISH_RETRY_BASE_MS = 200;
+
+/**
+ * Runs jobs from a queue (or a topic pattern of queues) with a processor function.
+ * @example
+ * const worker = new Worker("email", async (job, { signal }) => send(job.data, { signal }), { backend, concurrency: 10 });
+ */
+export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<WorkerEventMap<Data, Result>> {
+  readonly name: string;
+  readonly id: string;
+  private readonly options: ResolvedWorkerOptions;
+  private readonly backend: Backend;
+  private readonly running = new Map<string, Running>();
+  private readonly locks: LockKeeper;
+  private readonly finisher: FinishBatcher;
+  private readonly loop: FetchLoop;
+  private readonly maintenance: MaintenanceTimer;
+  private subscription: Promise<Unsubscribe | undefined> | undefined;
+  private runPromise: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    queue: string,
+    private readonly processor: Processor<Data, Result>,
+    options: WorkerOptions,
+  ) {
+    super();
+    assertQueuePattern(queue);
+    if (typeof processor !== "function") {
+      throw new ValidationError("INVALID_OPTION", "a Worker needs a processor function (job, { signal }) => result");
+    }
+    this.options = resolveWorkerOptions(options);
+    this.backend = this.options.backend;
+    this.name = queue;
+    this.id = `${this.options.name}-${process.pid}-${randomToken(6)}`;
+    this.locks = new LockKeeper(
+      this.backend,
+      this.options.lockDuration,
+      (lock) => this.abortJob(lock, new LockLostAbort(`job ${lock.id}: this worker lost its lock`)),
+      (error) => this.emitError(error),
+    );
+    this.finisher = new FinishBatcher(this.backend);
+    this.loop = new FetchLoop({
+      backend: this.backend,
+      queues: [queue],
+      workerId: this.id,
+      options: this.options,
+      runningCount: () => this.running.size,
+      onJobs: (records) => records.forEach((record) => this.start(record)),
+      onError: (error) => this.emitError(error),
+    });
+    this.maintenance = new MaintenanceTimer(this.backend, queue, this.options.maintenanceInterval, (error) =>
+      this.emitError(error),
+    );
+    if (this.options.autorun) void this.run();
+  }
+
+  /** Starts fetching and running jobs. Resolves when the worker has closed. */
+  run(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.runPromise ??= this.startRunning();
+    return this.runPromise;
+  }
+
+  private async startRunning(): Promise<void> {
+    this.subscription = this.backend
+      .subscribe(this.name, (event) => this.onQueueEvent(event))
+      .catch((error: unknown) => {
+        this.emitError(error);
+        return undefined;
+      });
+    await this.subscription;
+    this.maintenance.start();
+    await this.loop.run();
+  }
+
+  /** Stops starting new jobs; running jobs finish. */
+  pause(): void {
+    this.loop.pause();
+  }
+
+  /** Starts taking jobs again after `pause`. */
+  resume(): void {
+    this.loop.resume();
+  }
+
+  /** Whether the fetch loop is taking jobs. */
+  isRunning(): boolean {
+    return this.runPromise !== undefined && !this.closing && !this.loop.isPaused();
+  }
+
+  /** When this worker last completed a fetch (ms since epoch), for liveness probes. */
+  get lastFetchAt(): number | undefined {
+    return this.loop.lastFetchAt;
+  }
+
+  /** Number of jobs running now. */
+  get activeCount(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Stops fetching and waits for running jobs to finish and be recorded. With `force`, aborts their signals and
+   * returns at once; those jobs stay active under their lease and are recovered as stalled when it expires.
+   * Idempotent.
+   */
+  close(options: { force?: boolean } = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.force ?? false);
+    return this.closing;
+  }
+
+  private async shutdown(force: boolean): Promise<void> {
+    await this.loop.stop();
+    await this.maintenance.stop();
+    if (force) {
+      for (const entry of this.running.values()) {
+        entry.controller.abort(new LockLostAbort(`worker ${this.id} was closed with force`));
+      }
+    }
+    await Promise.all([...this.running.values()].map((entry) => entry.done));
+    await this.finisher.idle();
+    await this.locks.close();
+    const unsubscribe = await this.subscription;
+    await unsubscribe?.();
+    await this.runPromise;
+    this.emit("closed");
+    this.removeAllListeners();
+  }
+
+  private start(record: JobRecord): void {
+    const lock: LockRef = { queue: record.queue, id: record.id, token: record.lockToken ?? "" };
+    const controller = new AbortController();
+    const job = new Job<Data, Result>(record, { backend: this.backend, lockToken: record.lockToken });
+    this.locks.add(lock);
+    const entry: Running = {
+      lock,
+      controller,
+      job: job as Job<unknown, unknown>,
+      done: Promise.resolve(),
+    };
+    this.running.set(runningKey(record.queue, record.id), entry);
+    entry.done = this.process(record, job, controller).finally(() => {
+      this.running.delete(runningKey(record.queue, record.id));
+      this.locks.remove(lock);
+      this.loop.slotFreed();
+    });
+  }
+
+  private async process(
+    record: JobRecord,
+    job: Job<Data, Result>,
+    controller: AbortController,
+  ): Promise<void> {
+    this.emit("active", job);
+    const attempt = await runAttempt({
+      record,
+      job,
+      processor: this.processor,
+      controller,
+      strategies: this.options.backoffStrategies,
+      clock: this.backend.clock,
+    });
+    if (attempt.kind === "abandoned") return;
+    const status = await this.record(attempt.outcome);
+    if (status !== "ok") return;
+    switch (attempt.kind) {
+      case "completed":
+        job.state = "completed";
+        job.returnValue = attempt.result as Result;
+        this.emit("completed", job, attempt.result as Result);
+        break;
+      case "failed":
+        job.state = attempt.final ? "failed" : "delayed";
+        job.failedReason = attempt.error.message;
+        this.emit("failed", job, attempt.error);
+        break;
+      case "cancelled":
+        job.state = "cancelled";
+        this.emit("cancelled", job, attempt.error.message);
+        break;
+    }
+  }
+
+  /** Records an outcome, retrying while the backend is unreachable (the lease stays renewed meanwhile). */
+  private async record(outcome: Outcome): Promise<"ok" | "lock-lost" | "error"> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.finisher.submit(outcome);
+      } catch (error) {
+        this.emitError(error);
+        if (attempt >= FINISH_RETRY_LIMIT) return "error";
+        await sleepFor(FINISH_RETRY_BASE_MS * 2 ** attempt);
+      }
+    }
+  }
+
+  private onQueueEvent(event: QueueEventRecord): void {
+    if (event.event === "drained") {
+      this.emit("drained");
+      return;
+    }
+    if (event.jobId === undefined) return;
+    const entry = this.running.get(runningKey(event.queue, event.jobId));
+    switch (event.event) {
+      case "cancel-requested":
+        entry?.controller.abort(new JobCancelledError(event.failedReason ?? "cancelled by request"));
+        break;
+      case "progress":
+        if (entry && event.value !== undefined) {
+          const progress = parseJson(event.value) as JobProgress;
+          entry.job.progress = progress;
+          this.emit("progress", entry.job as Job<Data, Result>, progress);
+        }
+        break;
+      case "stalled":
+        this.emit("stalled", event.jobId, event.queue);
+        break;
+
+      default:
+        break;
+    }
+  }
+
+  private abortJob(lock: LockRef, reason: Error): void {
+    const entry = this.running.get(runningKey(lock.queue, lock.id));
+    if (entry && entry.lock.token === lock.token) entry.controller.abort(reason);
+  }
+
+  private emitError(error: unknown): void {
+    this.emit("error", toError(error));
+  }
+}
+
+function runningKey(queue: string, id: string): string {
+  return `${queue}\u0000${id}`;
+}
