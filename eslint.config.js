@@ -11,7 +11,10 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": "error",
-      "@typescript-eslint/switch-exhaustiveness-check": "error",
+      "@typescript-eslint/switch-exhaustiveness-check": [
+        "error",
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "max-lines": ["error", { max: 500, skipBlankLines: true, skipComments: true }],
@@ -23,7 +26,12 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { paths: ["ioredis", "pg", "amqplib"], message: "Drivers load only inside their backend folder." },
+        {
+          paths: ["ioredis", "pg", "amqplib"].map((name) => ({
+            name,
+            message: "Drivers load only inside their backend folder.",
+          })),
+        },
       ],
     },
   },

@@ -39,7 +39,8 @@ const workers = Array.from(
     new Worker<ImageJob, { thumbnail: string }>(
       queueName,
       async (job) => {
-        if (job.data.behaviour === "broken") throw new UnrecoverableError(`image ${job.data.imageId} is corrupt`);
+        if (job.data.behaviour === "broken")
+          throw new UnrecoverableError(`image ${job.data.imageId} is corrupt`);
         if (job.data.behaviour === "flaky" && job.attemptsMade === 1) {
           throw new Error(`storage timeout for image ${job.data.imageId}`);
         }
@@ -60,7 +61,9 @@ function behaviourOf(imageId: number): ImageJob["behaviour"] {
 const started = performance.now();
 const bar = new ProgressBar();
 const ticker = setInterval(() => {
-  bar.draw(renderBar(completed + failed, TOTAL, `completed ${completed}  failed ${failed}  retried ${retried}`));
+  bar.draw(
+    renderBar(completed + failed, TOTAL, `completed ${completed}  failed ${failed}  retried ${retried}`),
+  );
 }, 100);
 
 // Producers add in batches: most jobs now, some delayed, thumbnails for VIP users first.
@@ -99,7 +102,10 @@ await new Promise<void>((resolve) => {
 });
 const seconds = (performance.now() - started) / 1000;
 clearInterval(ticker);
-bar.draw(renderBar(completed + failed, TOTAL, `completed ${completed}  failed ${failed}  retried ${retried}`), true);
+bar.draw(
+  renderBar(completed + failed, TOTAL, `completed ${completed}  failed ${failed}  retried ${retried}`),
+  true,
+);
 
 await Promise.all(workers.map((worker) => worker.close()));
 await events.close();

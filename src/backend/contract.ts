@@ -81,10 +81,20 @@ export interface Backend {
    * Stores progress (JSON text) and emits `progress`. With a token (a worker's call) it is refused with
    * `lock-lost` when that lock is no longer current; without one (an admin's call) it always applies.
    */
-  updateProgress(queue: string, id: string, token: string | undefined, progress: string): Promise<FinishStatus>;
+  updateProgress(
+    queue: string,
+    id: string,
+    token: string | undefined,
+    progress: string,
+  ): Promise<FinishStatus>;
   /** Appends a log line to a job. */
   addLog(queue: string, id: string, line: string): Promise<number>;
-  getLogs(queue: string, id: string, offset: number, limit: number): Promise<{ logs: string[]; count: number }>;
+  getLogs(
+    queue: string,
+    id: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ logs: string[]; count: number }>;
   /** Removes up to `limit` jobs in `state` that finished (or were created, for pending states) before `before`. */
   clean(queue: string, state: JobState, before: number, limit: number): Promise<string[]>;
   /** Removes waiting jobs (and delayed ones when asked). Active jobs are left to finish. */

@@ -13,7 +13,7 @@ export const DEFAULT_BACKEND_URL = "memory://";
  */
 export async function createBackend(url?: string): Promise<Backend> {
   const target = url ?? process.env["WARREN_URL"] ?? DEFAULT_BACKEND_URL;
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase() ?? "";
   switch (scheme) {
     case "memory": {
       const { MemoryBackend } = await import("./memory/index.js");
@@ -24,7 +24,7 @@ export async function createBackend(url?: string): Promise<Backend> {
         "INVALID_URL",
         `no backend for ${JSON.stringify(redactUrl(target))}; use memory:// ` +
           `(redis://, postgres:// and amqp:// arrive with their backends)`,
-        { details: { scheme: scheme ?? null } },
+        { details: { scheme } },
       );
   }
 }

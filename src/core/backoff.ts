@@ -33,7 +33,9 @@ export function computeBackoff(
       }
       const delay = strategy(attemptsMade, error);
       if (!Number.isFinite(delay) || delay < 0) {
-        throw new Error(`backoff strategy "${backoff.name}" returned ${delay}; it must return a delay in ms >= 0`);
+        throw new Error(
+          `backoff strategy "${backoff.name}" returned ${delay}; it must return a delay in ms >= 0`,
+        );
       }
       return delay;
     }

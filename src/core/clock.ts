@@ -39,5 +39,5 @@ export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
 /** The reason an AbortSignal carries, as an Error. */
 export function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new Error(String(reason ?? "aborted"));
+  return reason instanceof Error ? reason : new Error(typeof reason === "string" ? reason : "aborted");
 }

@@ -12,7 +12,12 @@ export function isTopicPattern(name: string): boolean {
 
 /** Throws unless `name` is a valid queue name (letters, digits, `_`, `-`, dot-separated words). */
 export function assertQueueName(name: unknown): asserts name is string {
-  if (typeof name !== "string" || name.length === 0 || name.length > MAX_QUEUE_NAME || !QUEUE_NAME.test(name)) {
+  if (
+    typeof name !== "string" ||
+    name.length === 0 ||
+    name.length > MAX_QUEUE_NAME ||
+    !QUEUE_NAME.test(name)
+  ) {
     throw new ValidationError(
       "INVALID_QUEUE_NAME",
       `queue name must be 1–${MAX_QUEUE_NAME} characters of letters, digits, "_" or "-", in dot-separated words ` +

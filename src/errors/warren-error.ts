@@ -54,7 +54,11 @@ export class NotFoundError extends WarrenError {
 
 /** The call conflicts with the current state (wrong state, lost lock). */
 export class ConflictError extends WarrenError {
-  constructor(code: "CONFLICT" | "LOCK_LOST" = "CONFLICT", message: string, options: WarrenErrorOptions = {}) {
+  constructor(
+    code: "CONFLICT" | "LOCK_LOST" = "CONFLICT",
+    message: string,
+    options: WarrenErrorOptions = {},
+  ) {
     super(code, message, options);
   }
 }

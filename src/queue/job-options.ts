@@ -67,7 +67,10 @@ const retention = (key: string) =>
     [
       z.boolean(),
       z.number().int().min(0),
-      z.strictObject({ age: nonNegativeMs(`${key}.age`).optional(), count: z.number().int().min(0).optional() }),
+      z.strictObject({
+        age: nonNegativeMs(`${key}.age`).optional(),
+        count: z.number().int().min(0).optional(),
+      }),
     ],
     { error: `${key} must be true, false, a count of jobs to keep, or { age, count }` },
   );
@@ -149,7 +152,7 @@ export function validateJobOptions(opts: unknown, where = "job options"): JobOpt
       details: { issues: result.error.issues.map((issue) => issue.message) },
     });
   }
-  return result.data as JobOptions;
+  return result.data;
 }
 
 /** The resolved form the backend stores, plus the id and run time. */
@@ -193,11 +196,13 @@ export function resolveJobOptions(
 
 function resolveBackoff(backoff: BackoffOptions | undefined): StoredBackoff | undefined {
   if (backoff === undefined) return undefined;
-  if (typeof backoff === "number") return backoff > 0 ? { type: "fixed", delay: backoff, jitter: 0 } : undefined;
+  if (typeof backoff === "number")
+    return backoff > 0 ? { type: "fixed", delay: backoff, jitter: 0 } : undefined;
   const delay = backoff.delay ?? DEFAULT_BACKOFF_DELAY_MS;
   const jitter = backoff.jitter ?? 0;
   if (backoff.type === "fixed") return { type: "fixed", delay, jitter };
-  if (backoff.type === "exponential") return { type: "exponential", delay, maxDelay: backoff.maxDelay, jitter };
+  if (backoff.type === "exponential")
+    return { type: "exponential", delay, maxDelay: backoff.maxDelay, jitter };
   return { type: "custom", name: backoff.type, delay };
 }
 

@@ -58,7 +58,7 @@ export class Queue<Data = unknown, Result = unknown> {
 
   /** Adds many jobs atomically: every job is stored, or none (and the call throws). */
   async addBulk(jobs: ReadonlyArray<BulkJob<Data>>): Promise<Job<Data, Result>[]> {
-    if (!Array.isArray(jobs)) {
+    if (!isArray(jobs)) {
       throw new ValidationError("INVALID_OPTION", "addBulk takes an array of { name, data, opts? }");
     }
     if (jobs.length === 0) return [];
@@ -193,6 +193,10 @@ export class Queue<Data = unknown, Result = unknown> {
       runAt: resolved.runAt,
     };
   }
+}
+
+function isArray<T>(value: unknown): value is ReadonlyArray<T> {
+  return Array.isArray(value);
 }
 
 function checkStates(states: unknown[]): JobState[] {

@@ -4,7 +4,10 @@ import { WarrenError } from "../errors/warren-error.js";
 /** The try ran past its `timeout`: a failed try. */
 export class AttemptTimeoutError extends WarrenError {
   constructor(timeout: number) {
-    super("TIMEOUT", `job timed out after ${timeout} ms (its timeout option); the processor's signal was aborted`);
+    super(
+      "TIMEOUT",
+      `job timed out after ${timeout} ms (its timeout option); the processor's signal was aborted`,
+    );
   }
 }
 

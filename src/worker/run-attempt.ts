@@ -42,7 +42,9 @@ export async function runAttempt<Data, Result>(options: {
   const lock: LockRef = { queue: record.queue, id: record.id, token: record.lockToken ?? "" };
   const timeout = record.opts.timeout;
   const timer =
-    timeout === undefined ? undefined : setTimeout(() => controller.abort(new AttemptTimeoutError(timeout)), timeout);
+    timeout === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new AttemptTimeoutError(timeout)), timeout);
   try {
     // A processor that ignores its signal must not hold the try open: the abort settles it.
     const value = await Promise.race([
@@ -86,7 +88,11 @@ function fromError(
   const finishedAt = clock.now();
   if (error instanceof LockLostAbort) return { kind: "abandoned", error };
   if (error instanceof JobCancelledError) {
-    return { kind: "cancelled", error, outcome: { kind: "cancelled", lock, reason: error.message, finishedAt } };
+    return {
+      kind: "cancelled",
+      error,
+      outcome: { kind: "cancelled", lock, reason: error.message, finishedAt },
+    };
   }
   const stacktrace = (error.stack ?? "").split("\n").slice(0, MAX_STACK_LINES);
   const attemptsLeft = record.attemptsMade < record.opts.attempts;
@@ -94,7 +100,8 @@ function fromError(
   let reason = error.message;
   if (attemptsLeft && !(error instanceof UnrecoverableError)) {
     try {
-      retryAt = finishedAt + computeBackoff(record.opts.backoff, record.attemptsMade, error, options.strategies);
+      retryAt =
+        finishedAt + computeBackoff(record.opts.backoff, record.attemptsMade, error, options.strategies);
     } catch (strategyError) {
       reason = `${reason} (and no retry: ${toError(strategyError).message})`;
     }
@@ -116,5 +123,7 @@ export function toError(thrown: unknown): Error {
   } catch {
     shown = String(thrown);
   }
-  return new Error(`the processor threw a non-Error value: ${shown}; throw an Error so a stack trace is kept`);
+  return new Error(
+    `the processor threw a non-Error value: ${shown}; throw an Error so a stack trace is kept`,
+  );
 }

@@ -92,7 +92,10 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
   assertBackend(options, "Worker");
   const result = workerOptionsSchema.safeParse(options);
   if (!result.success) {
-    throw new ValidationError("INVALID_OPTION", `invalid worker options: ${zodIssueMessage(result.error, options)}`);
+    throw new ValidationError(
+      "INVALID_OPTION",
+      `invalid worker options: ${zodIssueMessage(result.error, options)}`,
+    );
   }
   return Object.freeze({
     backend: options.backend,

@@ -54,7 +54,10 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     super();
     assertQueuePattern(queue);
     if (typeof processor !== "function") {
-      throw new ValidationError("INVALID_OPTION", "a Worker needs a processor function (job, { signal }) => result");
+      throw new ValidationError(
+        "INVALID_OPTION",
+        "a Worker needs a processor function (job, { signal }) => result",
+      );
     }
     this.options = resolveWorkerOptions(options);
     this.backend = this.options.backend;
@@ -162,7 +165,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     const entry: Running = {
       lock,
       controller,
-      job: job as Job<unknown, unknown>,
+      job: job,
       done: Promise.resolve(),
     };
     this.running.set(runningKey(record.queue, record.id), entry);

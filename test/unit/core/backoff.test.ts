@@ -15,7 +15,9 @@ describe("computeBackoff", () => {
 
   it("doubles an exponential delay per attempt and caps it at maxDelay", () => {
     const backoff = { type: "exponential", delay: 100, maxDelay: 500, jitter: 0 } as const;
-    expect([1, 2, 3, 4, 5].map((n) => computeBackoff(backoff, n, error, {}))).toEqual([100, 200, 400, 500, 500]);
+    expect([1, 2, 3, 4, 5].map((n) => computeBackoff(backoff, n, error, {}))).toEqual([
+      100, 200, 400, 500, 500,
+    ]);
   });
 
   it("spreads jitter over [delay·(1−jitter), delay]", () => {
@@ -42,8 +44,8 @@ describe("computeBackoff", () => {
   });
 
   it("rejects a custom strategy that returns a negative delay", () => {
-    expect(() => computeBackoff({ type: "custom", name: "bad", delay: 0 }, 1, error, { bad: () => -1 })).toThrow(
-      /returned -1/,
-    );
+    expect(() =>
+      computeBackoff({ type: "custom", name: "bad", delay: 0 }, 1, error, { bad: () => -1 }),
+    ).toThrow(/returned -1/);
   });
 });

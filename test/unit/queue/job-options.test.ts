@@ -37,7 +37,12 @@ describe("resolveJobOptions", () => {
   it("applies Warren's defaults", () => {
     const resolved = resolveJobOptions({}, {}, "q", now);
     expect(resolved.runAt).toBe(now);
-    expect(resolved.stored).toMatchObject({ priority: 5, attempts: 1, removeOnComplete: false, dependsOn: [] });
+    expect(resolved.stored).toMatchObject({
+      priority: 5,
+      attempts: 1,
+      removeOnComplete: false,
+      dependsOn: [],
+    });
   });
 
   it("lets job options override queue defaults", () => {
@@ -57,7 +62,9 @@ describe("resolveJobOptions", () => {
       delay: 300,
       jitter: 0,
     });
-    expect(resolveJobOptions({ backoff: { type: "exponential" } }, {}, "q", now).stored.backoff).toMatchObject({
+    expect(
+      resolveJobOptions({ backoff: { type: "exponential" } }, {}, "q", now).stored.backoff,
+    ).toMatchObject({
       type: "exponential",
       delay: 1000,
     });

@@ -1,0 +1,54 @@
+// RabbitMQ names and declarations as data: re-declared idempotently after every reconnect.
+
+/** Names of everything Warren declares, derived from one prefix. */
+export interface TopologyNames {
+  /** Durable topic exchange for jobs; routing key = queue name. */
+  jobsExchange: string;
+  /** Durable topic exchange for dead letters; routing key = queue name. */
+  deadLetterExchange: string;
+  /** Durable topic exchange for events and control messages; routing key = `<queue>.<event>`. */
+  eventsExchange: string;
+  /** The durable queue holding one Warren queue's job messages. */
+  jobQueue(queue: string): string;
+  /** The dead-letter queue of one Warren queue. */
+  deadLetterQueue(queue: string): string;
+}
+
+/** Names under `prefix` (default `warren`): `warren.jobs`, `warren.q.email`, `warren.dlq.email`, … */
+export function topologyNames(prefix: string): TopologyNames {
+  return {
+    jobsExchange: `${prefix}.jobs`,
+    deadLetterExchange: `${prefix}.dlx`,
+    eventsExchange: `${prefix}.events`,
+    jobQueue: (queue) => `${prefix}.q.${queue}`,
+    deadLetterQueue: (queue) => `${prefix}.dlq.${queue}`,
+  };
+}
+
+/** Queue type of the job queues. */
+export type AmqpQueueType = "classic" | "quorum";
+
+/** Highest AMQP priority used: Warren priority 1 maps to 10, priority 10 to 1. */
+export const AMQP_MAX_PRIORITY = 10;
+
+/** Warren priority (1 most urgent … 10) → AMQP priority (10 highest … 1). */
+export function amqpPriority(priority: number): number {
+  return AMQP_MAX_PRIORITY + 1 - priority;
+}
+
+/** Arguments for a job queue of the given type. */
+export function jobQueueArguments(
+  names: TopologyNames,
+  queue: string,
+  type: AmqpQueueType,
+  deliveryLimit: number,
+): Record<string, unknown> {
+  const common = {
+    "x-dead-letter-exchange": names.deadLetterExchange,
+    "x-dead-letter-routing-key": queue,
+  };
+  // Quorum queues on 3.10 have no priorities; they get a delivery limit instead.
+  return type === "quorum"
+    ? { ...common, "x-queue-type": "quorum", "x-delivery-limit": deliveryLimit }
+    : { ...common, "x-queue-type": "classic", "x-max-priority": AMQP_MAX_PRIORITY };
+}

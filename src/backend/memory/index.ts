@@ -1,0 +1,2 @@
+// The memory backend's public names.
+export { MemoryBackend, type MemoryBackendOptions } from "./memory-backend.js";

@@ -1,0 +1,492 @@
+// The embedded in-process backend: the default for newcomers and the reference semantics for every backend.
+import { systemClock, type Clock } from "../../core/clock.js";
+import { randomToken } from "../../core/ids.js";
+import { matchesTopic } from "../../core/topic-pattern.js";
+import { ValidationError } from "../../errors/warren-error.js";
+import { isTerminalState, type JobState } from "../../job/job-state.js";
+import type { BackendCapabilities } from "../capabilities.js";
+import type { Backend, CancelResult } from "../contract.js";
+import type {
+  EnqueueResult,
+  FetchRequest,
+  FinishStatus,
+  JobRecord,
+  ListQuery,
+  LockRef,
+  MaintenanceReport,
+  NewJobRecord,
+  Outcome,
+  QueueEventRecord,
+  Unsubscribe,
+} from "../records.js";
+import * as admin from "./memory-admin.js";
+import { clearLock, copyRecord, MemoryCore, type Waiter } from "./memory-core.js";
+import type { QueueState, StoredJob } from "./queue-state.js";
+
+/** Options for {@link MemoryBackend}. */
+export interface MemoryBackendOptions {
+  /** The clock for delays, leases and timestamps. @defaultValue the system clock */
+  clock?: Clock;
+}
+
+const MAX_STACKTRACE_ENTRIES = 10;
+
+/**
+ * Jobs in this process's memory: no server, nothing shared between processes, nothing kept across restarts.
+ * @example const backend = new MemoryBackend();
+ */
+export class MemoryBackend implements Backend {
+  readonly kind = "memory";
+  readonly capabilities: BackendCapabilities = Object.freeze({
+    crossProcess: false,
+    topicWildcards: true,
+    nativeDeadLetter: false,
+    blockingFetch: true,
+  });
+  readonly clock: Clock;
+  private readonly core: MemoryCore;
+
+  constructor(options: MemoryBackendOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.core = new MemoryCore(this.clock);
+  }
+
+  enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
+    this.core.assertOpen();
+    const now = this.clock.now();
+    const batch = new Map<string, StoredJob>();
+    const plan: Array<{ existing: StoredJob } | { created: StoredJob }> = [];
+    // Decide everything first so a rejected batch leaves nothing behind.
+    for (const record of records) {
+      const existing = this.findDuplicate(record, batch, now);
+      if (existing) {
+        plan.push({ existing });
+        continue;
+      }
+      const job = newStoredJob(record, this.core.nextSeq());
+      batch.set(`${record.queue}:${record.id}`, job);
+      if (job.opts.dedupe) batch.set(`dedupe\u0000${record.queue}\u0000${job.opts.dedupe.key}`, job);
+      plan.push({ created: job });
+    }
+    for (const entry of plan) {
+      if ("created" in entry) this.checkDependencies(entry.created, batch);
+    }
+    const results: EnqueueResult[] = [];
+    for (const entry of plan) {
+      if ("existing" in entry) {
+        results.push({ record: copyRecord(entry.existing), created: false });
+        continue;
+      }
+      const job = entry.created;
+      this.insertNew(job, now);
+      results.push({ record: copyRecord(job), created: true });
+    }
+    return Promise.resolve(results);
+  }
+
+  private findDuplicate(
+    record: NewJobRecord,
+    batch: Map<string, StoredJob>,
+    now: number,
+  ): StoredJob | undefined {
+    const inBatch = batch.get(`${record.queue}:${record.id}`);
+    if (inBatch) return inBatch;
+    const queue = this.core.queues.get(record.queue);
+    const sameId = queue?.jobs.get(record.id);
+    if (sameId) return sameId;
+    const dedupe = record.opts.dedupe;
+    if (!dedupe) return undefined;
+    const batchHolder = batch.get(`dedupe\u0000${record.queue}\u0000${dedupe.key}`);
+    if (batchHolder) return batchHolder;
+    const holderId = queue?.dedupe.get(dedupe.key);
+    const holder = holderId === undefined ? undefined : queue?.jobs.get(holderId);
+    if (!holder) return undefined;
+    const withinTtl = dedupe.ttl !== undefined && now - holder.createdAt < dedupe.ttl;
+    return !isTerminalState(holder.state) || withinTtl ? holder : undefined;
+  }
+
+  private checkDependencies(job: StoredJob, batch: Map<string, StoredJob>): void {
+    for (const ref of job.opts.dependsOn) {
+      if (batch.has(ref) || this.core.findJob(ref)) continue;
+      throw new ValidationError(
+        "INVALID_OPTION",
+        `dependsOn names job ${ref}, which does not exist; add it first or in the same addBulk`,
+        { details: { dependency: ref } },
+      );
+    }
+  }
+
+  private insertNew(job: StoredJob, now: number): void {
+    const queue = this.core.queue(job.queue);
+    const unmet = job.opts.dependsOn.length > 0 && !this.core.dependenciesMet(job);
+    job.state = job.runAt > now ? "delayed" : unmet ? "waiting-children" : "waiting";
+    if (job.state === "waiting") job.readyAt = now;
+    queue.insert(job);
+    for (const ref of job.opts.dependsOn) {
+      let set = this.core.dependants.get(ref);
+      if (!set) this.core.dependants.set(ref, (set = new Set()));
+      set.add(`${job.queue}:${job.id}`);
+    }
+    this.core.emit(queue.name, "added", job);
+    this.core.emit(queue.name, job.state, job, job.state === "delayed" ? { runAt: job.runAt } : {});
+    if (job.state === "waiting") this.core.notify(queue.name);
+  }
+
+  async fetch(request: FetchRequest): Promise<JobRecord[]> {
+    const deadline = Date.now() + request.blockMs;
+    for (;;) {
+      if (this.core.closed || request.signal.aborted) return [];
+      const now = this.clock.now();
+      const queues = this.matchingQueues(request.queues);
+      const claimed = this.claim(queues, request, now);
+      if (claimed.length > 0) return claimed;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return [];
+      await this.park(request, queues, now, remaining);
+    }
+  }
+
+  private matchingQueues(patterns: string[]): QueueState[] {
+    const result: QueueState[] = [];
+    for (const queue of this.core.queues.values()) {
+      if (!queue.paused && patterns.some((pattern) => matchesTopic(pattern, queue.name))) result.push(queue);
+    }
+    return result;
+  }
+
+  private claim(queues: QueueState[], request: FetchRequest, now: number): JobRecord[] {
+    for (const queue of queues) this.promoteDue(queue, now);
+    const claimed: JobRecord[] = [];
+    while (claimed.length < request.max) {
+      const next = this.pickNext(queues, request, now);
+      if (!next) break;
+      const { queue, priority, job } = next;
+      queue.ready.shift(priority);
+      if (job.opts.ttl !== undefined && (job.readyAt ?? now) + job.opts.ttl < now) {
+        this.core.expireJob(queue, job, now);
+        continue;
+      }
+      if (request.limiter) queue.limiterWindow.count += 1;
+      job.attemptsMade += 1;
+      job.processedAt = now;
+      job.workerId = request.workerId;
+      job.lockToken = randomToken();
+      job.lockExpiresAt = now + request.lockMs;
+      job.maxStalledCount = request.maxStalledCount;
+      job.cancelRequested = false;
+      queue.move(job, "active");
+      this.core.emit(queue.name, "active", job, { prev: "waiting", workerId: request.workerId });
+      if (queue.byState.waiting.size === 0) this.core.emit(queue.name, "drained");
+      claimed.push(copyRecord(job));
+    }
+    return claimed;
+  }
+
+  /** The most urgent ready job over `queues` by (priority, sequence), honouring each queue's limiter. */
+  private pickNext(
+    queues: QueueState[],
+    request: FetchRequest,
+    now: number,
+  ): { queue: QueueState; priority: number; job: StoredJob } | undefined {
+    let best: { queue: QueueState; priority: number; job: StoredJob } | undefined;
+    for (const queue of queues) {
+      if (request.limiter && !this.limiterAllows(queue, request.limiter, now)) continue;
+      const head = queue.ready.peek((entry) => queue.isLive(entry, "waiting"));
+      if (!head) continue;
+      const job = queue.jobs.get(head.entry.id)!;
+      if (
+        !best ||
+        head.priority < best.priority ||
+        (head.priority === best.priority && job.seq < best.job.seq)
+      ) {
+        best = { queue, priority: head.priority, job };
+      }
+    }
+    return best;
+  }
+
+  private limiterAllows(queue: QueueState, limiter: { max: number; duration: number }, now: number): boolean {
+    const window = queue.limiterWindow;
+    if (now >= window.start + limiter.duration) {
+      window.start = now;
+      window.count = 0;
+    }
+    return window.count < limiter.max;
+  }
+
+  private promoteDue(queue: QueueState, now: number): number {
+    let promoted = 0;
+    for (;;) {
+      const head = queue.delayed.peek((entry) => queue.isLive(entry, "delayed"));
+      if (!head || head.runAt > now) return promoted;
+      queue.delayed.pop();
+      this.core.toWaiting(queue, queue.jobs.get(head.id)!, now, "delayed");
+      promoted += 1;
+    }
+  }
+
+  /** Parks until woken, the next delayed job or limiter window is due, `remaining` ms pass, or abort. */
+  private park(request: FetchRequest, queues: QueueState[], now: number, remaining: number): Promise<void> {
+    let wakeIn = remaining;
+    for (const queue of queues) {
+      const head = queue.delayed.peek((entry) => queue.isLive(entry, "delayed"));
+      if (head) wakeIn = Math.min(wakeIn, head.runAt - now);
+      if (request.limiter && queue.limiterWindow.count >= request.limiter.max) {
+        wakeIn = Math.min(wakeIn, queue.limiterWindow.start + request.limiter.duration - now);
+      }
+    }
+    return new Promise<void>((resolve) => {
+      const stop = new AbortController();
+      const done = (): void => {
+        this.core.waiters.delete(waiter);
+        request.signal.removeEventListener("abort", done);
+        stop.abort();
+        resolve();
+      };
+      const waiter: Waiter = { patterns: request.queues, wake: done };
+      this.core.waiters.add(waiter);
+      request.signal.addEventListener("abort", done, { once: true });
+      // The clock decides delayed/limiter wake-ups; a real-time cap bounds the wait when the clock is fake.
+      this.clock.sleep(Math.max(0, wakeIn), stop.signal).then(done, () => undefined);
+      const cap = setTimeout(done, remaining);
+      stop.signal.addEventListener("abort", () => clearTimeout(cap), { once: true });
+    });
+  }
+
+  extendLocks(locks: LockRef[], lockMs: number): Promise<LockRef[]> {
+    this.core.assertOpen();
+    const now = this.clock.now();
+    const lost: LockRef[] = [];
+    for (const lock of locks) {
+      const job = this.core.queues.get(lock.queue)?.jobs.get(lock.id);
+      if (job && job.state === "active" && job.lockToken === lock.token) job.lockExpiresAt = now + lockMs;
+      else lost.push(lock);
+    }
+    return Promise.resolve(lost);
+  }
+
+  finish(outcomes: Outcome[]): Promise<FinishStatus[]> {
+    this.core.assertOpen();
+    const now = this.clock.now();
+    return Promise.resolve(outcomes.map((outcome) => this.finishOne(outcome, now)));
+  }
+
+  private finishOne(outcome: Outcome, now: number): FinishStatus {
+    const queue = this.core.queues.get(outcome.lock.queue);
+    const job = queue?.jobs.get(outcome.lock.id);
+    if (!queue || !job || job.state !== "active" || job.lockToken !== outcome.lock.token) return "lock-lost";
+    clearLock(job);
+    switch (outcome.kind) {
+      case "completed":
+        job.returnValue = outcome.returnValue;
+        job.finishedAt = outcome.finishedAt;
+        queue.move(job, "completed");
+        this.core.emit(queue.name, "completed", job, {
+          prev: "active",
+          attemptsMade: job.attemptsMade,
+          ...(outcome.returnValue === undefined ? {} : { value: outcome.returnValue }),
+        });
+        this.core.settleDependants(queue, job, now);
+        this.core.applyRetention(queue, "completed", job.opts.removeOnComplete, now);
+        return "ok";
+      case "failed":
+        job.stacktrace = [...job.stacktrace, outcome.stacktrace.join("\n")].slice(-MAX_STACKTRACE_ENTRIES);
+        if (outcome.retryAt === undefined) {
+          job.finishedAt = outcome.finishedAt;
+          this.core.failJob(queue, job, outcome.reason, now);
+          return "ok";
+        }
+        job.failedReason = outcome.reason;
+        this.core.emit(queue.name, "retrying", job, {
+          prev: "active",
+          attemptsMade: job.attemptsMade,
+          failedReason: outcome.reason,
+          runAt: outcome.retryAt,
+        });
+        if (outcome.retryAt > now) {
+          job.runAt = outcome.retryAt;
+          queue.move(job, "delayed");
+          this.core.emit(queue.name, "delayed", job, { prev: "active", runAt: outcome.retryAt });
+          this.core.notify(queue.name);
+        } else {
+          this.core.toWaiting(queue, job, now, "active");
+        }
+        return "ok";
+      case "cancelled":
+        job.failedReason = outcome.reason;
+        job.finishedAt = outcome.finishedAt;
+        queue.move(job, "cancelled");
+        this.core.emit(queue.name, "cancelled", job, { prev: "active", failedReason: outcome.reason });
+        this.core.settleDependants(queue, job, now);
+        return "ok";
+    }
+  }
+
+  maintain(queueName: string, now: number): Promise<MaintenanceReport> {
+    this.core.assertOpen();
+    const report: MaintenanceReport = { promoted: 0, stalled: 0, failedStalled: 0, expired: 0, removed: 0 };
+    const queue = this.core.queues.get(queueName);
+    if (!queue) return Promise.resolve(report);
+    report.promoted = this.promoteDue(queue, now);
+    for (const id of [...queue.byState.active]) {
+      const job = queue.jobs.get(id)!;
+      if ((job.lockExpiresAt ?? Infinity) >= now) continue;
+      job.stalledCount += 1;
+      report.stalled += 1;
+      this.core.emit(queue.name, "stalled", job, { attemptsMade: job.attemptsMade });
+      if (job.stalledCount > job.maxStalledCount) {
+        report.failedStalled += 1;
+        this.core.failJob(
+          queue,
+          job,
+          `job stalled more than ${job.maxStalledCount} time(s): its worker stopped renewing the lock ` +
+            `(crashed, or blocked the event loop)`,
+          now,
+        );
+      } else {
+        clearLock(job);
+        this.core.toWaiting(queue, job, now, "active");
+      }
+    }
+    for (const id of [...queue.byState.waiting]) {
+      const job = queue.jobs.get(id)!;
+      if (job.opts.ttl !== undefined && (job.readyAt ?? now) + job.opts.ttl < now) {
+        this.core.expireJob(queue, job, now);
+        report.expired += 1;
+      }
+    }
+    const before = queue.jobs.size;
+    const sample = (state: "completed" | "failed") => {
+      const oldest = queue.byState[state].values().next().value;
+      return oldest === undefined ? undefined : queue.jobs.get(oldest);
+    };
+    for (const state of ["completed", "failed"] as const) {
+      const job = sample(state);
+      const policy = state === "completed" ? job?.opts.removeOnComplete : job?.opts.removeOnFail;
+      if (job && typeof policy === "object" && policy.age !== undefined) {
+        this.core.applyRetention(queue, state, policy, now);
+      }
+    }
+    report.removed = before - queue.jobs.size;
+    return Promise.resolve(report);
+  }
+
+  getJob(queue: string, id: string): Promise<JobRecord | undefined> {
+    const job = this.core.queues.get(queue)?.jobs.get(id);
+    return Promise.resolve(job ? copyRecord(job) : undefined);
+  }
+
+  listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
+    return Promise.resolve(admin.listJobs(this.core, queue, query));
+  }
+
+  countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
+    return Promise.resolve(admin.countJobs(this.core, queue, states));
+  }
+
+  removeJob(queue: string, id: string): Promise<boolean> {
+    return admin.settle(() => admin.removeJob(this.core, queue, id));
+  }
+
+  cancelJob(queue: string, id: string, reason: string): Promise<CancelResult> {
+    return admin.settle(() => admin.cancelJob(this.core, queue, id, reason));
+  }
+
+  retryJob(queue: string, id: string): Promise<JobRecord> {
+    return admin.settle(() => admin.retryJob(this.core, queue, id));
+  }
+
+  promoteJob(queue: string, id: string): Promise<JobRecord> {
+    return admin.settle(() => admin.promoteJob(this.core, queue, id));
+  }
+
+  updateProgress(
+    queue: string,
+    id: string,
+    token: string | undefined,
+    progress: string,
+  ): Promise<FinishStatus> {
+    return admin.settle(() => admin.updateProgress(this.core, queue, id, token, progress));
+  }
+
+  addLog(queue: string, id: string, line: string): Promise<number> {
+    return admin.settle(() => admin.addLog(this.core, queue, id, line));
+  }
+
+  getLogs(
+    queue: string,
+    id: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ logs: string[]; count: number }> {
+    const logs = this.core.queues.get(queue)?.logs.get(id) ?? [];
+    return Promise.resolve({ logs: logs.slice(offset, offset + limit), count: logs.length });
+  }
+
+  clean(queue: string, state: JobState, before: number, limit: number): Promise<string[]> {
+    return admin.settle(() => admin.clean(this.core, queue, state, before, limit));
+  }
+
+  drain(queue: string, includeDelayed: boolean): Promise<number> {
+    return admin.settle(() => admin.drain(this.core, queue, includeDelayed));
+  }
+
+  obliterate(queue: string, force: boolean): Promise<void> {
+    return admin.settle(() => admin.obliterate(this.core, queue, force));
+  }
+
+  pause(queue: string): Promise<void> {
+    return admin.settle(() => admin.setPaused(this.core, queue, true));
+  }
+
+  resume(queue: string): Promise<void> {
+    return admin.settle(() => admin.setPaused(this.core, queue, false));
+  }
+
+  isPaused(queue: string): Promise<boolean> {
+    return Promise.resolve(this.core.queues.get(queue)?.paused ?? false);
+  }
+
+  listQueues(): Promise<string[]> {
+    return Promise.resolve([...this.core.queues.keys()].sort());
+  }
+
+  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
+    return admin.settle(() => this.core.hub.subscribe(queue, listener));
+  }
+
+  ping(): Promise<void> {
+    return admin.settle(() => this.core.assertOpen());
+  }
+
+  close(): Promise<void> {
+    if (this.core.closed) return Promise.resolve();
+    this.core.closed = true;
+    for (const waiter of [...this.core.waiters]) waiter.wake();
+    this.core.hub.clear();
+    return Promise.resolve();
+  }
+}
+
+function newStoredJob(record: NewJobRecord, seq: number): StoredJob {
+  return {
+    ...record,
+    state: "waiting",
+    attemptsMade: 0,
+    stalledCount: 0,
+    progress: undefined,
+    returnValue: undefined,
+    failedReason: undefined,
+    stacktrace: [],
+    readyAt: undefined,
+    processedAt: undefined,
+    finishedAt: undefined,
+    workerId: undefined,
+    lockToken: undefined,
+    lockExpiresAt: undefined,
+    cancelRequested: false,
+    seq,
+    stamp: 0,
+    maxStalledCount: 1,
+  };
+}

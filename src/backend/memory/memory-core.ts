@@ -1,0 +1,174 @@
+// Shared state and transition helpers of the memory backend: events, wake-ups, dependencies, retention.
+import type { Clock } from "../../core/clock.js";
+import { matchesTopic } from "../../core/topic-pattern.js";
+import { ClosedError } from "../../errors/warren-error.js";
+import type { JobState } from "../../job/job-state.js";
+import type { QueueEventName, QueueEventRecord, RetentionPolicy } from "../records.js";
+import { EventHub } from "./event-hub.js";
+import { QueueState, type StoredJob } from "./queue-state.js";
+
+/** A parked fetch, woken when one of its queues may have work. */
+export interface Waiter {
+  patterns: string[];
+  wake: () => void;
+}
+
+/** State shared by the memory backend's operations. */
+export class MemoryCore {
+  readonly queues = new Map<string, QueueState>();
+  readonly hub = new EventHub();
+  readonly waiters = new Set<Waiter>();
+  /** `queue:id` of a dependency → `queue:id` of jobs waiting on it. */
+  readonly dependants = new Map<string, Set<string>>();
+  closed = false;
+  private sequence = 0;
+
+  constructor(readonly clock: Clock) {}
+
+  nextSeq(): number {
+    this.sequence += 1;
+    return this.sequence;
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw new ClosedError("the memory backend is closed; create a new one");
+  }
+
+  queue(name: string): QueueState {
+    let state = this.queues.get(name);
+    if (!state) {
+      state = new QueueState(name);
+      this.queues.set(name, state);
+    }
+    return state;
+  }
+
+  findJob(ref: string): { queue: QueueState; job: StoredJob } | undefined {
+    const colon = ref.indexOf(":");
+    const queue = this.queues.get(ref.slice(0, colon));
+    const job = queue?.jobs.get(ref.slice(colon + 1));
+    return queue && job ? { queue, job } : undefined;
+  }
+
+  emit(
+    queue: string,
+    event: QueueEventName,
+    job?: StoredJob,
+    extra: Omit<Partial<QueueEventRecord>, "event" | "queue"> = {},
+  ): void {
+    this.hub.publish({
+      event,
+      queue,
+      timestamp: this.clock.now(),
+      ...(job ? { jobId: job.id, name: job.name } : {}),
+      ...extra,
+    });
+  }
+
+  /** Wakes parked fetches whose patterns match `queue`. */
+  notify(queue: string): void {
+    for (const waiter of this.waiters) {
+      if (waiter.patterns.some((pattern) => matchesTopic(pattern, queue))) waiter.wake();
+    }
+  }
+
+  /** Makes a job ready now. */
+  toWaiting(queue: QueueState, job: StoredJob, now: number, prev: JobState): void {
+    job.readyAt = now;
+    queue.move(job, "waiting");
+    this.emit(queue.name, "waiting", job, { prev });
+    this.notify(queue.name);
+  }
+
+  /** Whether every dependency of `job` is met (completed, or failed with failParentOnFailure off). */
+  dependenciesMet(job: StoredJob): boolean {
+    return job.opts.dependsOn.every((ref) => {
+      const found = this.findJob(ref);
+      if (!found) return false;
+      if (found.job.state === "completed") return true;
+      return isFailedEnd(found.job.state) && !found.job.opts.failParentOnFailure;
+    });
+  }
+
+  /** A job ended: release or fail the jobs that depend on it. */
+  settleDependants(queue: QueueState, job: StoredJob, now: number): void {
+    const ref = `${queue.name}:${job.id}`;
+    const waiting = this.dependants.get(ref);
+    if (!waiting) return;
+    this.dependants.delete(ref);
+    for (const dependantRef of waiting) {
+      const found = this.findJob(dependantRef);
+      if (!found || found.job.state !== "waiting-children") continue;
+      if (isFailedEnd(job.state) && job.opts.failParentOnFailure) {
+        this.failJob(
+          found.queue,
+          found.job,
+          `dependency ${ref} ${job.state}: ${job.failedReason ?? job.state}`,
+          now,
+        );
+      } else if (this.dependenciesMet(found.job)) {
+        this.toWaiting(found.queue, found.job, now, "waiting-children");
+      }
+    }
+  }
+
+  /** Ends a job failed (no retry) and settles its dependants. */
+  failJob(queue: QueueState, job: StoredJob, reason: string, now: number): void {
+    const prev = job.state;
+    job.failedReason = reason;
+    job.finishedAt = now;
+    clearLock(job);
+    queue.move(job, "failed");
+    this.emit(queue.name, "failed", job, { prev, failedReason: reason, attemptsMade: job.attemptsMade });
+    this.settleDependants(queue, job, now);
+    this.applyRetention(queue, "failed", job.opts.removeOnFail, now);
+  }
+
+  /** Ends a waiting job expired and settles its dependants. */
+  expireJob(queue: QueueState, job: StoredJob, now: number): void {
+    const prev = job.state;
+    job.failedReason = `expired: not started within ttl of ${job.opts.ttl ?? 0} ms`;
+    job.finishedAt = now;
+    queue.move(job, "expired");
+    this.emit(queue.name, "expired", job, { prev, failedReason: job.failedReason });
+    this.settleDependants(queue, job, now);
+  }
+
+  /** Removes finished jobs of `state` beyond the policy (count: newest N kept; age: finished longer ago). */
+  applyRetention(
+    queue: QueueState,
+    state: "completed" | "failed",
+    policy: RetentionPolicy,
+    now: number,
+  ): void {
+    if (policy === false) return;
+    const ids = queue.byState[state];
+    const keep = policy === true ? 0 : typeof policy === "number" ? policy : (policy.count ?? Infinity);
+    const maxAge = typeof policy === "object" ? policy.age : undefined;
+    for (const id of ids) {
+      const job = queue.jobs.get(id)!;
+      const tooMany = ids.size > keep;
+      const tooOld = maxAge !== undefined && (job.finishedAt ?? 0) < now - maxAge;
+      // Ids are in finish order: once neither bound applies to the oldest, it applies to none.
+      if (!tooMany && !tooOld) break;
+      queue.delete(job);
+    }
+  }
+}
+
+/** States in which a job ended without completing. */
+export function isFailedEnd(state: JobState): boolean {
+  return state === "failed" || state === "cancelled" || state === "expired";
+}
+
+/** Clears the lease fields of a job leaving active. */
+export function clearLock(job: StoredJob): void {
+  job.lockToken = undefined;
+  job.lockExpiresAt = undefined;
+}
+
+/** A copy callers may mutate freely. */
+export function copyRecord(job: StoredJob): import("../records.js").JobRecord {
+  const { seq: _seq, stamp: _stamp, maxStalledCount: _max, ...record } = job;
+  return { ...record, stacktrace: [...record.stacktrace] };
+}
