@@ -35,6 +35,8 @@ export async function waitUntilFinished(
   const finished = new Promise<unknown>((resolve, reject) => {
     settle = { resolve, reject };
   });
+  // The event may settle this before we await it (while the state is read): that is not an unhandled rejection.
+  finished.catch(() => undefined);
   const onEvent = (event: QueueEventRecord): void => {
     if (event.jobId !== id) return;
     switch (event.event) {

@@ -166,7 +166,7 @@ export class MemoryBackend implements Backend {
         this.core.expireJob(queue, job, now);
         continue;
       }
-      if (request.limiter) queue.limiterWindow.count += 1;
+      if (request.limiter) queue.limiterStarts.push(now);
       job.attemptsMade += 1;
       job.processedAt = now;
       job.workerId = request.workerId;
@@ -205,13 +205,11 @@ export class MemoryBackend implements Backend {
     return best;
   }
 
+  /** Sliding window: at most `max` claims in any `duration` ms. */
   private limiterAllows(queue: QueueState, limiter: { max: number; duration: number }, now: number): boolean {
-    const window = queue.limiterWindow;
-    if (now >= window.start + limiter.duration) {
-      window.start = now;
-      window.count = 0;
-    }
-    return window.count < limiter.max;
+    const starts = queue.limiterStarts;
+    while (starts.length > 0 && starts[0]! <= now - limiter.duration) starts.shift();
+    return starts.length < limiter.max;
   }
 
   private promoteDue(queue: QueueState, now: number): number {
@@ -231,8 +229,9 @@ export class MemoryBackend implements Backend {
     for (const queue of queues) {
       const head = queue.delayed.peek((entry) => queue.isLive(entry, "delayed"));
       if (head) wakeIn = Math.min(wakeIn, head.runAt - now);
-      if (request.limiter && queue.limiterWindow.count >= request.limiter.max) {
-        wakeIn = Math.min(wakeIn, queue.limiterWindow.start + request.limiter.duration - now);
+      const oldest = queue.limiterStarts[0];
+      if (request.limiter && oldest !== undefined && queue.limiterStarts.length >= request.limiter.max) {
+        wakeIn = Math.min(wakeIn, oldest + request.limiter.duration - now);
       }
     }
     return new Promise<void>((resolve) => {
@@ -297,7 +296,9 @@ export class MemoryBackend implements Backend {
           return "ok";
         }
         job.failedReason = outcome.reason;
+        // Stamped with the try's finish time, so runAt − timestamp is exactly the backoff the worker chose.
         this.core.emit(queue.name, "retrying", job, {
+          timestamp: outcome.finishedAt,
           prev: "active",
           attemptsMade: job.attemptsMade,
           failedReason: outcome.reason,

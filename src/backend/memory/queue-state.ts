@@ -25,7 +25,8 @@ export class QueueState {
   readonly dedupe = new Map<string, string>();
   readonly logs = new Map<string, string[]>();
   paused = false;
-  limiterWindow = { start: 0, count: 0 };
+  /** Claim times within the limiter's last `duration` ms, oldest first. */
+  limiterStarts: number[] = [];
 
   constructor(readonly name: string) {}
 

@@ -1,0 +1,46 @@
+// The backend contract, as one suite every backend runs unchanged. A behaviour not in here is not promised.
+import { describe } from "vitest";
+import type { Backend } from "../../src/index.js";
+import { useHarness, type Harness } from "../helpers/harness.js";
+import { adminCases } from "./behaviour/admin.js";
+import { controlCases } from "./behaviour/control.js";
+import { enqueueCases } from "./behaviour/enqueue.js";
+import { eventCases } from "./behaviour/events.js";
+import { orderingCases } from "./behaviour/ordering.js";
+import { progressCases } from "./behaviour/progress-logs.js";
+import { retryCases } from "./behaviour/retries.js";
+import { timeoutCases } from "./behaviour/timeouts.js";
+import { validationCases } from "./behaviour/validation.js";
+import { workerCases } from "./behaviour/worker.js";
+
+/** What each behaviour file receives. */
+export interface ContractContext {
+  harness: Harness;
+}
+
+/** Options of {@link defineContractSuite}. */
+export interface ContractSuiteOptions {
+  name: string;
+  create: () => Backend | Promise<Backend>;
+}
+
+/** Registers the whole contract suite for one backend. */
+export function defineContractSuite(options: ContractSuiteOptions): void {
+  describe(`contract: ${options.name}`, () => {
+    const ctx: ContractContext = { harness: useHarness(options.create) };
+    for (const cases of [
+      enqueueCases,
+      validationCases,
+      orderingCases,
+      retryCases,
+      timeoutCases,
+      controlCases,
+      progressCases,
+      eventCases,
+      adminCases,
+      workerCases,
+    ]) {
+      cases(ctx);
+    }
+  });
+}
