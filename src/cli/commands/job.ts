@@ -1,0 +1,81 @@
+// `warren job …`: list, show, add, retry, cancel, remove and promote jobs.
+import type { Command } from "commander";
+import { Queue } from "../../queue/queue.js";
+import { NotFoundError } from "../../errors/warren-error.js";
+import { JOB_STATES, type JobState } from "../../job/job-state.js";
+import type { JobOptions } from "../../queue/job-options.js";
+import { parseJsonFlag, print } from "../output.js";
+import { withBackend, type GlobalOptions } from "./with-backend.js";
+
+/** Registers the `job` command group. */
+export function registerJobCommands(program: Command, globals: () => GlobalOptions): void {
+  const job = program.command("job").description("inspect and manage jobs");
+
+  job
+    .command("ls <queue>")
+    .description("list jobs, newest first")
+    .option("--state <states>", `comma-separated: ${JOB_STATES.join(",")}`)
+    .option("--offset <n>", "skip this many", Number, 0)
+    .option("--limit <n>", "show at most this many", Number, 50)
+    .action((queueName: string, options: { state?: string; offset: number; limit: number }) =>
+      withBackend(globals(), async (backend, json) => {
+        const states = (options.state ? options.state.split(",") : [...JOB_STATES]) as JobState[];
+        const jobs = await new Queue(queueName, { backend }).getJobs(states, {
+          offset: options.offset,
+          limit: options.limit,
+          order: "desc",
+        });
+        print(
+          jobs.map((j) =>
+            json
+              ? j.toJSON()
+              : { id: j.id, name: j.name, state: j.state, attempts: j.attemptsMade, created: j.createdAt },
+          ),
+          json,
+        );
+      }),
+    );
+
+  job
+    .command("get <queue> <id>")
+    .description("show one job with its logs")
+    .action((queueName: string, id: string) =>
+      withBackend(globals(), async (backend, json) => {
+        const found = await new Queue(queueName, { backend }).getJob(id);
+        if (!found) throw new NotFoundError(`job ${id} does not exist in queue "${queueName}"`);
+        print({ ...found.toJSON(), logs: (await found.getLogs()).logs }, json);
+      }),
+    );
+
+  job
+    .command("add <queue> <name>")
+    .description("add a job; prints its id")
+    .option("--data <json>", "job data as JSON", "{}")
+    .option("--opts <json>", "job options as JSON")
+    .action((queueName: string, name: string, options: { data: string; opts?: string }) =>
+      withBackend(globals(), async (backend, json) => {
+        const data = parseJsonFlag("--data", options.data);
+        const opts = parseJsonFlag("--opts", options.opts) as JobOptions | undefined;
+        const added = await new Queue(queueName, { backend }).add(name, data, opts);
+        print(json ? added.toJSON() : added.id, json);
+      }),
+    );
+
+  const actions = {
+    retry: async (queue: Queue, id: string) => (await queue.retry(id)).state,
+    cancel: (queue: Queue, id: string) => queue.cancel(id),
+    remove: async (queue: Queue, id: string) => ((await queue.remove(id)) ? "removed" : "not-found"),
+    promote: async (queue: Queue, id: string) => (await queue.promote(id)).state,
+  } as const;
+  for (const [verb, run] of Object.entries(actions)) {
+    job
+      .command(`${verb} <queue> <id>`)
+      .description(`${verb} a job`)
+      .action((queueName: string, id: string) =>
+        withBackend(globals(), async (backend, json) => {
+          const result = await run(new Queue(queueName, { backend }), id);
+          print({ queue: queueName, id, result }, json);
+        }),
+      );
+  }
+}
