@@ -50,6 +50,12 @@ export interface Backend {
    */
   fetch(request: FetchRequest): Promise<JobRecord[]>;
 
+  /**
+   * A worker stopped fetching for good (it is closing): release what the backend holds for it — consumers,
+   * prefetched messages, blocking connections — so other workers get its share at once.
+   */
+  releaseWorker(workerId: string): Promise<void>;
+
   /** Renews the leases of active jobs. Returns the locks that are no longer held (stalled, cancelled, gone). */
   extendLocks(locks: LockRef[], lockMs: number): Promise<LockRef[]>;
 

@@ -141,6 +141,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
 
   private async shutdown(force: boolean): Promise<void> {
     await this.loop.stop();
+    await this.backend.releaseWorker(this.id).catch((error: unknown) => this.emitError(error));
     await this.maintenance.stop();
     if (force) {
       for (const entry of this.running.values()) {

@@ -1,6 +1,5 @@
 // The embedded in-process backend: the default for newcomers and the reference semantics for every backend.
 import { systemClock, type Clock } from "../../core/clock.js";
-import { randomToken } from "../../core/ids.js";
 import { matchesTopic } from "../../core/topic-pattern.js";
 import { ValidationError } from "../../errors/warren-error.js";
 import { isTerminalState, type JobState } from "../../job/job-state.js";
@@ -19,7 +18,9 @@ import type {
   QueueEventRecord,
   Unsubscribe,
 } from "../records.js";
+import type { ClaimRequest, ClaimResult, JobStore, OutboxEntry } from "../job-store.js";
 import * as admin from "./memory-admin.js";
+import { claimJobs, takeOutbox } from "./memory-outbox.js";
 import { clearLock, copyRecord, MemoryCore, type Waiter } from "./memory-core.js";
 import type { QueueState, StoredJob } from "./queue-state.js";
 
@@ -27,6 +28,8 @@ import type { QueueState, StoredJob } from "./queue-state.js";
 export interface MemoryBackendOptions {
   /** The clock for delays, leases and timestamps. @defaultValue the system clock */
   clock?: Clock;
+  /** Record ready jobs in an outbox for a transport to deliver (set by MemoryStore). @defaultValue false */
+  outbox?: boolean;
 }
 
 const MAX_STACKTRACE_ENTRIES = 10;
@@ -35,7 +38,7 @@ const MAX_STACKTRACE_ENTRIES = 10;
  * Jobs in this process's memory: no server, nothing shared between processes, nothing kept across restarts.
  * @example const backend = new MemoryBackend();
  */
-export class MemoryBackend implements Backend {
+export class MemoryBackend implements Backend, JobStore {
   readonly kind = "memory";
   readonly capabilities: BackendCapabilities = Object.freeze({
     crossProcess: false,
@@ -48,7 +51,7 @@ export class MemoryBackend implements Backend {
 
   constructor(options: MemoryBackendOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.core = new MemoryCore(this.clock);
+    this.core = new MemoryCore(this.clock, options.outbox ?? false);
   }
 
   enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
@@ -122,6 +125,7 @@ export class MemoryBackend implements Backend {
     job.state = job.runAt > now ? "delayed" : unmet ? "waiting-children" : "waiting";
     if (job.state === "waiting") job.readyAt = now;
     queue.insert(job);
+    if (job.state === "waiting") this.core.recordReady(queue, job);
     for (const ref of job.opts.dependsOn) {
       let set = this.core.dependants.get(ref);
       if (!set) this.core.dependants.set(ref, (set = new Set()));
@@ -166,18 +170,7 @@ export class MemoryBackend implements Backend {
         this.core.expireJob(queue, job, now);
         continue;
       }
-      if (request.limiter) queue.limiterStarts.push(now);
-      job.attemptsMade += 1;
-      job.processedAt = now;
-      job.workerId = request.workerId;
-      job.lockToken = randomToken();
-      job.lockExpiresAt = now + request.lockMs;
-      job.maxStalledCount = request.maxStalledCount;
-      job.cancelRequested = false;
-      queue.move(job, "active");
-      this.core.emit(queue.name, "active", job, { prev: "waiting", workerId: request.workerId });
-      if (queue.byState.waiting.size === 0) this.core.emit(queue.name, "drained");
-      claimed.push(copyRecord(job));
+      claimed.push(this.core.activate(queue, job, request, now));
     }
     return claimed;
   }
@@ -207,9 +200,7 @@ export class MemoryBackend implements Backend {
 
   /** Sliding window: at most `max` claims in any `duration` ms. */
   private limiterAllows(queue: QueueState, limiter: { max: number; duration: number }, now: number): boolean {
-    const starts = queue.limiterStarts;
-    while (starts.length > 0 && starts[0]! <= now - limiter.duration) starts.shift();
-    return starts.length < limiter.max;
+    return this.core.limiterAllows(queue, limiter, now);
   }
 
   private promoteDue(queue: QueueState, now: number): number {
@@ -250,6 +241,11 @@ export class MemoryBackend implements Backend {
       const cap = setTimeout(done, remaining);
       stop.signal.addEventListener("abort", () => clearTimeout(cap), { once: true });
     });
+  }
+
+  releaseWorker(_workerId: string): Promise<void> {
+    // A parked fetch of this worker was already woken by its abort signal; nothing else is held.
+    return Promise.resolve();
   }
 
   extendLocks(locks: LockRef[], lockMs: number): Promise<LockRef[]> {
@@ -370,6 +366,25 @@ export class MemoryBackend implements Backend {
     }
     report.removed = before - queue.jobs.size;
     return Promise.resolve(report);
+  }
+
+  claimJobs(request: ClaimRequest): Promise<ClaimResult[]> {
+    return admin.settle(() => claimJobs(this.core, request));
+  }
+
+  takeOutbox(queue: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]> {
+    return admin.settle(() => takeOutbox(this.core, queue, now, limit, leaseMs));
+  }
+
+  nextDueAt(queueName: string): Promise<number | undefined> {
+    const queue = this.core.queues.get(queueName);
+    return Promise.resolve(queue?.delayed.peek((entry) => queue.isLive(entry, "delayed"))?.runAt);
+  }
+
+  ackOutbox(queue: string, ids: string[]): Promise<void> {
+    const outbox = this.core.queues.get(queue)?.outbox;
+    for (const id of ids) outbox?.delete(id);
+    return Promise.resolve();
   }
 
   getJob(queue: string, id: string): Promise<JobRecord | undefined> {

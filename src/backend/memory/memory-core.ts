@@ -3,7 +3,8 @@ import type { Clock } from "../../core/clock.js";
 import { matchesTopic } from "../../core/topic-pattern.js";
 import { ClosedError } from "../../errors/warren-error.js";
 import type { JobState } from "../../job/job-state.js";
-import type { QueueEventName, QueueEventRecord, RetentionPolicy } from "../records.js";
+import { randomToken } from "../../core/ids.js";
+import type { JobRecord, QueueEventName, QueueEventRecord, RetentionPolicy } from "../records.js";
 import { EventHub } from "./event-hub.js";
 import { QueueState, type StoredJob } from "./queue-state.js";
 
@@ -23,7 +24,45 @@ export class MemoryCore {
   closed = false;
   private sequence = 0;
 
-  constructor(readonly clock: Clock) {}
+  constructor(
+    readonly clock: Clock,
+    /** Whether transitions to waiting are recorded for a transport to publish. */
+    readonly outboxEnabled = false,
+  ) {}
+
+  /** A job became ready: a transport must deliver it. */
+  recordReady(queue: QueueState, job: StoredJob): void {
+    if (this.outboxEnabled) queue.outbox.set(job.id, 0);
+  }
+
+  /** Sliding window: at most `max` claims in any `duration` ms. */
+  limiterAllows(queue: QueueState, limiter: { max: number; duration: number }, now: number): boolean {
+    const starts = queue.limiterStarts;
+    while (starts.length > 0 && starts[0]! <= now - limiter.duration) starts.shift();
+    return starts.length < limiter.max;
+  }
+
+  /** Makes a ready job active under a fresh lease for a worker. */
+  activate(
+    queue: QueueState,
+    job: StoredJob,
+    request: { workerId: string; lockMs: number; maxStalledCount: number; limiter: unknown },
+    now: number,
+  ): JobRecord {
+    if (request.limiter) queue.limiterStarts.push(now);
+    job.attemptsMade += 1;
+    job.processedAt = now;
+    job.workerId = request.workerId;
+    job.lockToken = randomToken();
+    job.lockExpiresAt = now + request.lockMs;
+    job.maxStalledCount = request.maxStalledCount;
+    job.cancelRequested = false;
+    queue.move(job, "active");
+    queue.outbox.delete(job.id);
+    this.emit(queue.name, "active", job, { prev: "waiting", workerId: request.workerId });
+    if (queue.byState.waiting.size === 0) this.emit(queue.name, "drained");
+    return copyRecord(job);
+  }
 
   nextSeq(): number {
     this.sequence += 1;
@@ -76,6 +115,7 @@ export class MemoryCore {
   toWaiting(queue: QueueState, job: StoredJob, now: number, prev: JobState): void {
     job.readyAt = now;
     queue.move(job, "waiting");
+    this.recordReady(queue, job);
     this.emit(queue.name, "waiting", job, { prev });
     this.notify(queue.name);
   }
@@ -168,7 +208,7 @@ export function clearLock(job: StoredJob): void {
 }
 
 /** A copy callers may mutate freely. */
-export function copyRecord(job: StoredJob): import("../records.js").JobRecord {
+export function copyRecord(job: StoredJob): JobRecord {
   const { seq: _seq, stamp: _stamp, maxStalledCount: _max, ...record } = job;
   return { ...record, stacktrace: [...record.stacktrace] };
 }

@@ -24,6 +24,8 @@ export class QueueState {
   readonly delayed = new DelayHeap();
   readonly dedupe = new Map<string, string>();
   readonly logs = new Map<string, string[]>();
+  /** Ready jobs whose delivery is not yet confirmed (outbox mode): id → leased until (ms). */
+  readonly outbox = new Map<string, number>();
   paused = false;
   /** Claim times within the limiter's last `duration` ms, oldest first. */
   limiterStarts: number[] = [];
@@ -51,6 +53,7 @@ export class QueueState {
     this.byState[job.state].delete(job.id);
     this.jobs.delete(job.id);
     this.logs.delete(job.id);
+    this.outbox.delete(job.id);
     if (job.opts.dedupe && this.dedupe.get(job.opts.dedupe.key) === job.id)
       this.dedupe.delete(job.opts.dedupe.key);
     job.stamp += 1;

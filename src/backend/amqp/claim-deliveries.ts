@@ -1,0 +1,122 @@
+// Turns a batch of deliveries into claimed jobs: parse the envelope, adopt foreign jobs, claim in the store,
+// then ack — once the store durably holds the job active under a lease. Bad messages are dead-lettered.
+import { uuidv7 } from "../../core/ids.js";
+import { resolveJobOptions, validateJobOptions } from "../../queue/job-options.js";
+import type { JobStore } from "../job-store.js";
+import type { FetchRequest, JobRecord, NewJobRecord } from "../records.js";
+import type { ConsumerGroup, Delivery } from "./consumer-group.js";
+import { parseEnvelope, type JobEnvelope } from "./envelope.js";
+import { WARREN_HEADER, type Publisher } from "./publisher.js";
+
+/** What claiming needs from the backend. */
+export interface ClaimContext {
+  store: JobStore;
+  publisher: Publisher;
+  group: ConsumerGroup;
+  onError: (error: unknown) => void;
+}
+
+/** Claims the jobs named by `deliveries`; returns the ones now active for this worker. */
+export async function claimDeliveries(
+  ctx: ClaimContext,
+  deliveries: Delivery[],
+  request: FetchRequest,
+): Promise<JobRecord[]> {
+  const byQueue = new Map<string, Array<{ delivery: Delivery; id: string }>>();
+  for (const delivery of deliveries) {
+    const parsed = parseEnvelope(delivery.message.content);
+    if (!parsed.ok) {
+      await deadLetter(ctx, delivery, `malformed message: ${parsed.reason}`);
+      continue;
+    }
+    const id = await resolveId(ctx, delivery, parsed.envelope);
+    if (id === undefined) continue;
+    const list = byQueue.get(delivery.queue) ?? [];
+    list.push({ delivery, id });
+    byQueue.set(delivery.queue, list);
+  }
+  const claimed: JobRecord[] = [];
+  for (const [queue, items] of byQueue) {
+    const results = await ctx.store.claimJobs({
+      queue,
+      ids: items.map((item) => item.id),
+      workerId: request.workerId,
+      lockMs: request.lockMs,
+      maxStalledCount: request.maxStalledCount,
+      limiter: request.limiter,
+    });
+    for (const [index, result] of results.entries()) {
+      const { delivery } = items[index]!;
+      switch (result.status) {
+        case "claimed":
+          claimed.push(result.record);
+          ctx.group.ack(delivery);
+          break;
+        case "gone":
+        case "not-ready":
+          ctx.group.ack(delivery);
+          break;
+        case "expired":
+          await deadLetter(ctx, delivery, result.record.failedReason ?? "expired");
+          break;
+        case "paused":
+          ctx.group.requeue(delivery);
+          await ctx.group.pauseQueue(queue);
+          break;
+        case "limited":
+          ctx.group.holdBack(delivery, result.retryAt);
+          break;
+      }
+    }
+  }
+  return claimed;
+}
+
+/**
+ * The store id for a delivery. A message from another program (no Warren header) whose job the store does not
+ * know is adopted: stored as a new job first, so it gets leases, retries and events like any other.
+ */
+async function resolveId(
+  ctx: ClaimContext,
+  delivery: Delivery,
+  envelope: JobEnvelope,
+): Promise<string | undefined> {
+  const fromWarren = delivery.message.properties.headers?.[WARREN_HEADER] !== undefined;
+  const messageId = delivery.message.properties.messageId as string | undefined;
+  const id = envelope.id ?? messageId ?? uuidv7();
+  if (fromWarren || (await ctx.store.getJob(delivery.queue, id))) return id;
+  try {
+    await ctx.store.enqueue([adoptedRecord(delivery.queue, id, envelope, ctx.store.clock.now())]);
+    return id;
+  } catch (error) {
+    await deadLetter(ctx, delivery, `invalid job in message: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+function adoptedRecord(queue: string, id: string, envelope: JobEnvelope, now: number): NewJobRecord {
+  const opts = validateJobOptions(envelope.opts ?? {}, "message opts");
+  const resolved = resolveJobOptions(opts, {}, queue, now);
+  return {
+    id,
+    queue,
+    name: envelope.name,
+    data: JSON.stringify(envelope.data ?? null),
+    opts: resolved.stored,
+    createdAt: now,
+    runAt: resolved.runAt,
+  };
+}
+
+async function deadLetter(ctx: ClaimContext, delivery: Delivery, reason: string): Promise<void> {
+  try {
+    await ctx.publisher.publishDeadLetter(delivery.queue, delivery.message.content, reason, {
+      "x-warren-original-message-id": delivery.message.properties.messageId as string | undefined,
+    });
+    ctx.group.ack(delivery);
+  } catch (error) {
+    // Not dead-lettered: hand it back so it is neither lost nor acked.
+    ctx.onError(error);
+    ctx.group.requeue(delivery);
+  }
+}

@@ -1,0 +1,109 @@
+// Publishes job messages persistently on a confirm channel, a batch at a time, and dead letters with reasons.
+import type * as amqp from "amqplib";
+import { BackendUnavailableError } from "../../errors/warren-error.js";
+import type { OutboxEntry } from "../job-store.js";
+import type { AmqpConnection } from "./connection.js";
+import { encodeEnvelope } from "./envelope.js";
+import { amqpPriority, type TopologyNames } from "./topology.js";
+import type { TopologyDeclarer } from "./topology-declarer.js";
+
+/** Header marking messages Warren published (a foreign producer's message lacks it). */
+export const WARREN_HEADER = "x-warren";
+/** Header carrying why a message was dead-lettered. */
+export const REASON_HEADER = "x-warren-reason";
+
+/** Owns the confirm channel; recreated after a reconnect or a channel error. */
+export class Publisher {
+  private channel: Promise<amqp.ConfirmChannel> | undefined;
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly names: TopologyNames,
+    private readonly topology: TopologyDeclarer,
+    private readonly connectTimeoutMs: number,
+  ) {}
+
+  /** Publishes one message per entry and resolves when the broker confirmed them all. */
+  async publishJobs(queue: string, entries: OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const channel = await this.ready();
+    try {
+      await this.topology.declareQueue(channel, queue);
+      for (const entry of entries) {
+        channel.publish(this.names.jobsExchange, queue, encodeEnvelope(entry), {
+          persistent: true,
+          priority: amqpPriority(entry.priority),
+          contentType: "application/json",
+          messageId: entry.id,
+          headers: { [WARREN_HEADER]: 1 },
+        });
+      }
+      await channel.waitForConfirms();
+    } catch (error) {
+      this.drop();
+      throw new BackendUnavailableError(`publishing to RabbitMQ failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Publishes a message to the queue's dead-letter queue with the reason in its headers. */
+  async publishDeadLetter(
+    queue: string,
+    body: Buffer,
+    reason: string,
+    headers: Record<string, unknown> = {},
+  ) {
+    const channel = await this.ready();
+    try {
+      await this.topology.declareQueue(channel, queue);
+      channel.publish(this.names.deadLetterExchange, queue, body, {
+        persistent: true,
+        contentType: "application/json",
+        headers: { ...headers, [REASON_HEADER]: reason },
+      });
+      await channel.waitForConfirms();
+    } catch (error) {
+      this.drop();
+      throw new BackendUnavailableError(`dead-lettering to RabbitMQ failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Runs `fn` on the publisher's channel (declarations, deletions). */
+  async withChannel<T>(fn: (channel: amqp.Channel) => Promise<T>): Promise<T> {
+    const channel = await this.ready();
+    try {
+      return await fn(channel);
+    } catch (error) {
+      this.drop();
+      throw error;
+    }
+  }
+
+  private ready(): Promise<amqp.ConfirmChannel> {
+    this.channel ??= this.open();
+    return this.channel;
+  }
+
+  private async open(): Promise<amqp.ConfirmChannel> {
+    try {
+      const model = await this.connection.whenConnected(this.connectTimeoutMs);
+      const channel = await model.createConfirmChannel();
+      channel.on("error", () => undefined);
+      channel.on("close", () => {
+        this.drop();
+      });
+      this.topology.reset();
+      return channel;
+    } catch (error) {
+      this.channel = undefined;
+      throw error;
+    }
+  }
+
+  private drop(): void {
+    this.channel = undefined;
+  }
+}

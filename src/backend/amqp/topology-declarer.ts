@@ -1,0 +1,53 @@
+// Declares Warren's exchanges and per-queue topology on a channel, idempotently; remembers what it declared
+// on the current connection so each queue is declared once per connection.
+import type * as amqp from "amqplib";
+import { jobQueueArguments, type AmqpQueueType, type TopologyNames } from "./topology.js";
+
+/** Declares the shared exchanges and, lazily, each Warren queue's job and dead-letter queues. */
+export class TopologyDeclarer {
+  private declared = new Set<string>();
+  private exchangesDeclared = false;
+
+  constructor(
+    private readonly names: TopologyNames,
+    private readonly queueType: AmqpQueueType,
+    private readonly deliveryLimit: number,
+  ) {}
+
+  /** Forget everything: the next declare runs again (after a reconnect or a channel error). */
+  reset(): void {
+    this.declared.clear();
+    this.exchangesDeclared = false;
+  }
+
+  async declareExchanges(channel: amqp.Channel): Promise<void> {
+    if (this.exchangesDeclared) return;
+    await channel.assertExchange(this.names.jobsExchange, "topic", { durable: true });
+    await channel.assertExchange(this.names.deadLetterExchange, "topic", { durable: true });
+    await channel.assertExchange(this.names.eventsExchange, "topic", { durable: true });
+    this.exchangesDeclared = true;
+  }
+
+  /** The job queue and dead-letter queue of `queue`, bound to their exchanges. */
+  async declareQueue(channel: amqp.Channel, queue: string): Promise<void> {
+    if (this.declared.has(queue)) return;
+    await this.declareExchanges(channel);
+    const jobQueue = this.names.jobQueue(queue);
+    const deadLetters = this.names.deadLetterQueue(queue);
+    await channel.assertQueue(jobQueue, {
+      durable: true,
+      arguments: jobQueueArguments(this.names, queue, this.queueType, this.deliveryLimit),
+    });
+    await channel.bindQueue(jobQueue, this.names.jobsExchange, queue);
+    await channel.assertQueue(deadLetters, { durable: true, arguments: { "x-queue-type": "classic" } });
+    await channel.bindQueue(deadLetters, this.names.deadLetterExchange, queue);
+    this.declared.add(queue);
+  }
+
+  /** Deletes a queue's job and dead-letter queues (obliterate). */
+  async deleteQueue(channel: amqp.Channel, queue: string): Promise<void> {
+    await channel.deleteQueue(this.names.jobQueue(queue));
+    await channel.deleteQueue(this.names.deadLetterQueue(queue));
+    this.declared.delete(queue);
+  }
+}

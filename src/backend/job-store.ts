@@ -1,0 +1,55 @@
+// The state half of a backend, for backends that bring their own delivery (RabbitMQ): a store keeps jobs,
+// leases and the outbox of ready jobs whose delivery message is not yet confirmed; the transport delivers.
+import type { Backend } from "./contract.js";
+import type { JobRecord, RateLimit } from "./records.js";
+
+/** Claim specific jobs, named by delivery messages, for one worker. */
+export interface ClaimRequest {
+  queue: string;
+  ids: string[];
+  workerId: string;
+  lockMs: number;
+  maxStalledCount: number;
+  limiter: RateLimit | undefined;
+}
+
+/** What became of one id in a claim. */
+export type ClaimResult =
+  /** Now active under a fresh lease for this worker. */
+  | { id: string; status: "claimed"; record: JobRecord }
+  /** Missing, finished, cancelled, or active under another lease: the message is a duplicate; drop it. */
+  | { id: string; status: "gone" }
+  /** Delayed or waiting for dependencies: the outbox will deliver it again when it is ready; drop it. */
+  | { id: string; status: "not-ready" }
+  /** Its ttl ran out before it started: now expired. */
+  | { id: string; status: "expired"; record: JobRecord }
+  /** The queue is paused: requeue the message. */
+  | { id: string; status: "paused" }
+  /** The queue's limiter is full until `retryAt`: requeue the message. */
+  | { id: string; status: "limited"; retryAt: number };
+
+/** A ready job whose delivery message must be published. */
+export interface OutboxEntry {
+  id: string;
+  name: string;
+  /** Job data as JSON text. */
+  data: string;
+  priority: number;
+}
+
+/**
+ * A Backend whose own `fetch` is not used: jobs are delivered by a transport, claimed by id, and every
+ * transition to waiting records the job in an outbox until its delivery message is confirmed.
+ */
+export interface JobStore extends Backend {
+  claimJobs(request: ClaimRequest): Promise<ClaimResult[]>;
+  /**
+   * Ready jobs of `queue` to publish: new outbox entries, and entries taken more than `leaseMs` ago whose
+   * publish was never acknowledged. Taken entries are leased until now + leaseMs.
+   */
+  takeOutbox(queue: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
+  /** When the earliest delayed job of `queue` is due (ms), if it has any; lets the transport wake on time. */
+  nextDueAt(queue: string): Promise<number | undefined>;
+  /** Publishes were confirmed: forget these entries. */
+  ackOutbox(queue: string, ids: string[]): Promise<void>;
+}
