@@ -20,14 +20,19 @@ export async function createBackend(url?: string): Promise<Backend> {
       const { MemoryBackend } = await import("./memory/index.js");
       return new MemoryBackend();
     }
+    case "redis":
+    case "rediss": {
+      const { RedisBackend } = await import("./redis/index.js");
+      return new RedisBackend(redisOptions(target));
+    }
     case "amqp":
     case "amqps":
       return createAmqpBackend(target);
     default:
       throw new ValidationError(
         "INVALID_URL",
-        `no backend for ${JSON.stringify(redactUrl(target))}; use memory:// ` +
-          `(redis://, postgres:// and amqp:// arrive with their backends)`,
+        `no backend for ${JSON.stringify(redactUrl(target))}; use memory://, ` +
+          `redis://, or amqp://…?store=…`,
         { details: { scheme } },
       );
   }
@@ -51,10 +56,23 @@ async function createStore(url: string): Promise<JobStore> {
       const { MemoryStore } = await import("./memory/index.js");
       return new MemoryStore();
     }
+    case "redis":
+    case "rediss": {
+      const { RedisStore } = await import("./redis/index.js");
+      return new RedisStore(redisOptions(url));
+    }
     default:
       throw new ValidationError(
         "INVALID_URL",
-        `no job store for ${JSON.stringify(redactUrl(url))}; use store=memory://`,
+        `no job store for ${JSON.stringify(redactUrl(url))}; use store=memory:// or store=redis://`,
       );
   }
+}
+
+/** `redis://host:port/db?prefix=name`: the prefix query parameter becomes the key prefix. */
+function redisOptions(target: string): { url: string; prefix?: string } {
+  const url = new URL(target);
+  const prefix = url.searchParams.get("prefix") ?? undefined;
+  url.searchParams.delete("prefix");
+  return prefix === undefined ? { url: url.toString() } : { url: url.toString(), prefix };
 }

@@ -1,0 +1,164 @@
+// Delivers queue events from the per-queue Redis Streams to subscribers. One dedicated connection per backend
+// reads every subscribed stream with XREAD BLOCK; the last-seen id of each stream survives reconnects, so a
+// dropped connection loses no event. New subscriptions interrupt the blocked read with CLIENT UNBLOCK.
+import type { Redis } from "ioredis";
+import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
+import type { QueueEventName, QueueEventRecord, Unsubscribe } from "../records.js";
+import type { RedisKeys } from "./keys.js";
+
+interface Subscription {
+  pattern: string;
+  listener: (event: QueueEventRecord) => void;
+}
+
+const BLOCK_MS = 1_000;
+const READ_COUNT = 1_000;
+const RETRY_MS = 250;
+
+/** Reads event streams for every subscription of one backend. */
+export class EventReader {
+  private readonly cursors = new Map<string, string>();
+  private readonly subscriptions = new Set<Subscription>();
+  private loop: Promise<void> | undefined;
+  private readerId: number | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly reader: Redis,
+    private readonly keys: RedisKeys,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Resolves once every event after this call will be delivered. */
+  async subscribe(pattern: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
+    const subscription = { pattern, listener };
+    this.subscriptions.add(subscription);
+    const queues = isTopicPattern(pattern)
+      ? (await this.client.smembers(this.keys.registry)).filter((queue) => matchesTopic(pattern, queue))
+      : [pattern];
+    await this.track(queues, "$");
+    this.loop ??= this.run();
+    await this.interrupt();
+    return () => {
+      this.subscriptions.delete(subscription);
+      return Promise.resolve();
+    };
+  }
+
+  /** Starts reading `queues` from their current end (or from the start, for queues discovered later). */
+  private async track(queues: string[], from: "$" | "0"): Promise<void> {
+    for (const queue of queues) {
+      if (this.cursors.has(queue)) continue;
+      let cursor = "0-0";
+      if (from === "$") {
+        const last = (await this.client.xrevrange(this.keys.events(queue), "+", "-", "COUNT", 1)) as Array<
+          [string, string[]]
+        >;
+        cursor = last[0]?.[0] ?? "0-0";
+      }
+      this.cursors.set(queue, cursor);
+    }
+  }
+
+  private async interrupt(): Promise<void> {
+    if (this.readerId !== undefined)
+      await this.client.client("UNBLOCK", this.readerId).catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    let lastDiscovery = 0;
+    while (!this.closed) {
+      try {
+        if (Date.now() - lastDiscovery > BLOCK_MS) {
+          lastDiscovery = Date.now();
+          await this.discover();
+        }
+        this.readerId ??= (await this.reader.client("ID"));
+        const queues = [...this.cursors.keys()];
+        if (queues.length === 0) {
+          await new Promise((resolve) => setTimeout(resolve, BLOCK_MS));
+          continue;
+        }
+        const reply = (await this.reader.xread(
+          "COUNT",
+          READ_COUNT,
+          "BLOCK",
+          BLOCK_MS,
+          "STREAMS",
+          ...queues.map((queue) => this.keys.events(queue)),
+          ...queues.map((queue) => this.cursors.get(queue)!),
+        ));
+        for (const [stream, entries] of reply ?? []) this.dispatch(stream, entries);
+      } catch (error) {
+        if (this.closed) return;
+        // The connection dropped (or was killed): ioredis reconnects; resume from the last-seen ids.
+        this.readerId = undefined;
+        this.onError(error);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  }
+
+  /** Topic-pattern subscriptions pick up queues created after they subscribed. */
+  private async discover(): Promise<void> {
+    const patterns = [...this.subscriptions].filter((s) => isTopicPattern(s.pattern)).map((s) => s.pattern);
+    if (patterns.length === 0) return;
+    const queues = (await this.client.smembers(this.keys.registry)).filter((queue) =>
+      patterns.some((pattern) => matchesTopic(pattern, queue)),
+    );
+    await this.track(queues, "0");
+  }
+
+  private dispatch(stream: string, entries: Array<[string, string[]]>): void {
+    const queue = stream.slice(stream.indexOf(":") + 1, stream.indexOf("}"));
+    for (const [id, flat] of entries) {
+      this.cursors.set(queue, id);
+      const event = decodeEvent(queue, flat);
+      for (const subscription of this.subscriptions) {
+        if (!matchesTopic(subscription.pattern, queue)) continue;
+        try {
+          subscription.listener(event);
+        } catch (error) {
+          this.onError(error);
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.interrupt();
+    this.reader.disconnect();
+    await this.loop;
+  }
+}
+
+function decodeEvent(queue: string, flat: string[]): QueueEventRecord {
+  const f = new Map<string, string>();
+  for (let i = 0; i < flat.length; i += 2) f.set(flat[i]!, flat[i + 1]!);
+  const event: QueueEventRecord = {
+    event: f.get("e") as QueueEventName,
+    queue,
+    timestamp: Number(f.get("ts")),
+  };
+  const text = (key: string, field: keyof QueueEventRecord): void => {
+    const value = f.get(key);
+    if (value !== undefined) (event as unknown as Record<string, unknown>)[field] = value;
+  };
+  const num = (key: string, field: keyof QueueEventRecord): void => {
+    const value = f.get(key);
+    if (value !== undefined) (event as unknown as Record<string, unknown>)[field] = Number(value);
+  };
+  text("j", "jobId");
+  text("n", "name");
+  text("p", "prev");
+  text("v", "value");
+  text("r", "failedReason");
+  text("w", "workerId");
+  text("l", "line");
+  num("a", "attemptsMade");
+  num("t", "runAt");
+  num("c", "count");
+  return event;
+}

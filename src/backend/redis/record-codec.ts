@@ -1,0 +1,68 @@
+// A job hash (HGETALL as a flat array) to a JobRecord, and Lua error replies to Warren errors.
+import { ConflictError, NotFoundError, ValidationError } from "../../errors/warren-error.js";
+import type { JobState } from "../../job/job-state.js";
+import type { JobRecord, StoredJobOptions } from "../records.js";
+
+/** Parses a flat [field, value, …] array from HGETALL into a record. */
+export function decodeRecord(flat: unknown): JobRecord {
+  const fields = new Map<string, string>();
+  const list = flat as string[];
+  for (let i = 0; i < list.length; i += 2) fields.set(list[i]!, list[i + 1]!);
+  const text = (key: string): string | undefined => fields.get(key);
+  const num = (key: string): number | undefined => {
+    const value = fields.get(key);
+    return value === undefined ? undefined : Number(value);
+  };
+  return {
+    id: text("id")!,
+    queue: text("queue")!,
+    name: text("name")!,
+    data: text("data")!,
+    opts: JSON.parse(text("opts")!) as StoredJobOptions,
+    createdAt: num("createdAt")!,
+    runAt: num("runAt")!,
+    state: text("state") as JobState,
+    attemptsMade: num("attemptsMade") ?? 0,
+    stalledCount: num("stalledCount") ?? 0,
+    progress: text("progress"),
+    returnValue: text("returnValue"),
+    failedReason: text("failedReason"),
+    stacktrace: JSON.parse(text("stacktrace") ?? "[]") as string[],
+    readyAt: num("readyAt"),
+    processedAt: num("processedAt"),
+    finishedAt: num("finishedAt"),
+    workerId: text("workerId"),
+    lockToken: text("lockToken"),
+    lockExpiresAt: num("lockExpiresAt"),
+    cancelRequested: text("cancelRequested") === "1",
+  };
+}
+
+/** Translates a script's error reply into a typed WarrenError; other errors pass through. */
+export function translateScriptError(error: unknown, queue: string, id?: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const message = error.message.replace(/^ERR\s+/, "");
+  if (message.startsWith("INVALID_DEPENDENCY")) {
+    const ref = message.split(" ")[1] ?? "";
+    return new ValidationError(
+      "INVALID_OPTION",
+      `dependsOn names job ${ref}, which does not exist; add it first or in the same addBulk`,
+      { details: { dependency: ref } },
+    );
+  }
+  if (message.startsWith("NOT_FOUND"))
+    return new NotFoundError(`job ${id ?? ""} does not exist in queue "${queue}"`);
+  if (message.startsWith("CONFLICT")) {
+    const detail = message.slice("CONFLICT".length).trim();
+    return new ConflictError("CONFLICT", conflictMessage(detail, queue, id));
+  }
+  return error;
+}
+
+function conflictMessage(detail: string, queue: string, id: string | undefined): string {
+  if (detail === "active") return `job ${id ?? ""} is active; cancel it first or wait for it to finish`;
+  if (/^\d+ active$/.test(detail)) {
+    return `queue "${queue}" has ${detail} job(s); wait for them or pass { force: true }`;
+  }
+  return `job ${id ?? ""} is ${detail}; that operation does not apply in this state`;
+}

@@ -1,0 +1,471 @@
+// The self-contained Redis backend: every state transition is one Lua script (scripts/*.lua), fetch blocks on
+// the server (BLPOP on per-queue markers) instead of polling, events flow through one bounded stream per queue.
+import { Redis } from "ioredis";
+import { systemClock, type Clock } from "../../core/clock.js";
+import { randomToken } from "../../core/ids.js";
+import { redactUrl } from "../../core/redact-url.js";
+import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
+import { BackendUnavailableError, ClosedError } from "../../errors/warren-error.js";
+import type { JobState } from "../../job/job-state.js";
+import type { BackendCapabilities } from "../capabilities.js";
+import type { Backend, CancelResult } from "../contract.js";
+import type { ClaimRequest, ClaimResult, JobStore, OutboxEntry } from "../job-store.js";
+import type {
+  EnqueueResult,
+  FetchRequest,
+  FinishStatus,
+  JobRecord,
+  ListQuery,
+  LockRef,
+  MaintenanceReport,
+  NewJobRecord,
+  Outcome,
+  QueueEventRecord,
+  Unsubscribe,
+} from "../records.js";
+import { BlockingPool } from "./blocking-pool.js";
+import { EventReader } from "./event-reader.js";
+import { redisKeys, type RedisKeys } from "./keys.js";
+import * as read from "./redis-read.js";
+import { decodeRecord, translateScriptError } from "./record-codec.js";
+import { ScriptRunner, type ScriptName } from "./script-runner.js";
+
+/** Options for {@link RedisBackend}. */
+export interface RedisBackendOptions {
+  /** `redis://[:password@]host:port/db` or `rediss://…`. @defaultValue "redis://127.0.0.1:6379/0" */
+  url?: string;
+  /** An ioredis client to use instead of `url` (the backend duplicates it for blocking reads). */
+  client?: Redis;
+  /** Prefix of every key. @defaultValue "warren" */
+  prefix?: string;
+  /** Clock for every timestamp (client time is authoritative). @defaultValue the system clock */
+  clock?: Clock;
+  /** Record ready jobs in an outbox for a transport (set by RedisStore). @defaultValue false */
+  outbox?: boolean;
+  /** Reports connection trouble (already redacted). @defaultValue console.warn */
+  onError?: (error: Error) => void;
+}
+
+const BATCH = 1_000;
+const PATTERN_CACHE_MS = 1_000;
+
+/**
+ * Jobs in Redis, shared by every process that uses the same server and prefix.
+ * @example new RedisBackend({ url: "redis://127.0.0.1:6379/0" })
+ */
+export class RedisBackend implements Backend, JobStore {
+  readonly kind: string = "redis";
+  readonly capabilities: BackendCapabilities = Object.freeze({
+    crossProcess: true,
+    topicWildcards: true,
+    nativeDeadLetter: false,
+    blockingFetch: true,
+  });
+  readonly clock: Clock;
+  private readonly client: Redis;
+  private readonly ownsClient: boolean;
+  private readonly keys: RedisKeys;
+  private readonly scripts: ScriptRunner;
+  private readonly blocking: BlockingPool;
+  private readonly events: EventReader;
+  private readonly outbox: "1" | "0";
+  private readonly onError: (error: Error) => void;
+  private readonly patternCache = new Map<string, { at: number; queues: string[] }>();
+  private closed = false;
+
+  constructor(options: RedisBackendOptions = {}) {
+    const url = options.url ?? "redis://127.0.0.1:6379/0";
+    this.onError = options.onError ?? ((error) => console.warn(`[warren] redis: ${error.message}`));
+    this.ownsClient = options.client === undefined;
+    this.client = options.client ?? new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.client.on("error", (error: Error) => this.onError(redacted(error, url)));
+    this.clock = options.clock ?? systemClock;
+    this.keys = redisKeys(options.prefix ?? "warren");
+    this.scripts = new ScriptRunner(this.client);
+    this.blocking = new BlockingPool(this.client);
+    const reader = this.client.duplicate();
+    reader.on("error", () => undefined);
+    this.events = new EventReader(this.client, reader, this.keys, (error) =>
+      this.closed ? undefined : this.onError(redacted(error as Error, url)),
+    );
+    this.outbox = options.outbox ? "1" : "0";
+  }
+
+  private async run(
+    name: ScriptName,
+    queue: string,
+    args: Array<string | number>,
+    id?: string,
+  ): Promise<unknown> {
+    if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
+    try {
+      return await this.scripts.run(name, [this.keys.base(queue), this.keys.registry], args);
+    } catch (error) {
+      throw translateScriptError(error, queue, id);
+    }
+  }
+
+  async enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
+    const byQueue = groupBy(records, (record) => record.queue);
+    if (byQueue.size > 1) {
+      // One script per queue keeps each queue in its own slot; a batch spanning queues is applied per queue.
+      const results = new Map<NewJobRecord, EnqueueResult>();
+      for (const [, list] of byQueue) {
+        const partial = await this.enqueue(list);
+        list.forEach((record, i) => results.set(record, partial[i]!));
+      }
+      return records.map((record) => results.get(record)!);
+    }
+    const queue = records[0]!.queue;
+    const payload = records.map((r) => ({
+      id: r.id,
+      name: r.name,
+      data: r.data,
+      opts: JSON.stringify(r.opts),
+      createdAt: r.createdAt,
+      runAt: r.runAt,
+    }));
+    const reply = (await this.run("enqueue-jobs", queue, [
+      this.clock.now(),
+      this.outbox,
+      JSON.stringify(payload),
+    ])) as Array<[number, string[]]>;
+    return reply.map(([created, flat]) => ({ record: decodeRecord(flat), created: created === 1 }));
+  }
+
+  async fetch(request: FetchRequest): Promise<JobRecord[]> {
+    const deadline = Date.now() + request.blockMs;
+    for (;;) {
+      if (this.closed || request.signal.aborted) return [];
+      const queues = await this.resolveQueues(request.queues);
+      const claimed: JobRecord[] = [];
+      let wakeAt = Infinity;
+      for (const queue of queues) {
+        const [nextDue, limiterReset, jobs] = (await this.run("claim-jobs", queue, [
+          this.clock.now(),
+          request.max - claimed.length,
+          request.workerId,
+          request.lockMs,
+          request.maxStalledCount,
+          request.limiter?.max ?? 0,
+          request.limiter?.duration ?? 0,
+          randomToken(9),
+          this.outbox,
+        ])) as [number, number, string[][]];
+        for (const flat of jobs) claimed.push(decodeRecord(flat));
+        if (nextDue > 0) wakeAt = Math.min(wakeAt, nextDue);
+        if (limiterReset > 0) wakeAt = Math.min(wakeAt, limiterReset);
+        if (claimed.length >= request.max) break;
+      }
+      if (claimed.length > 0) return claimed;
+      const left = deadline - Date.now();
+      if (left <= 0) return [];
+      const wait = Math.max(1, Math.min(left, wakeAt - this.clock.now()));
+      if (queues.length === 0) {
+        await sleepUnlessAborted(Math.min(wait, PATTERN_CACHE_MS), request.signal);
+      } else {
+        await this.blocking.waitForMarker(
+          queues.map((queue) => this.keys.marker(queue)),
+          wait,
+          request.signal,
+        );
+      }
+    }
+  }
+
+  private async resolveQueues(patterns: string[]): Promise<string[]> {
+    const queues = new Set<string>();
+    for (const pattern of patterns) {
+      if (!isTopicPattern(pattern)) {
+        queues.add(pattern);
+        continue;
+      }
+      let cached = this.patternCache.get(pattern);
+      if (!cached || Date.now() - cached.at > PATTERN_CACHE_MS) {
+        const all = await this.client.smembers(this.keys.registry);
+        cached = { at: Date.now(), queues: all.filter((queue) => matchesTopic(pattern, queue)).sort() };
+        this.patternCache.set(pattern, cached);
+      }
+      for (const queue of cached.queues) queues.add(queue);
+    }
+    return [...queues];
+  }
+
+  releaseWorker(_workerId: string): Promise<void> {
+    // Blocking connections are pooled per backend and unblocked by the fetch's abort; nothing per worker.
+    return Promise.resolve();
+  }
+
+  async extendLocks(locks: LockRef[], lockMs: number): Promise<LockRef[]> {
+    const lost: LockRef[] = [];
+    for (const [queue, list] of groupBy(locks, (lock) => lock.queue)) {
+      const ids = (await this.run("extend-locks", queue, [
+        this.clock.now(),
+        lockMs,
+        ...list.flatMap((lock) => [lock.id, lock.token]),
+      ])) as string[];
+      const lostIds = new Set(ids);
+      for (const lock of list) if (lostIds.has(lock.id)) lost.push(lock);
+    }
+    return lost;
+  }
+
+  async finish(outcomes: Outcome[]): Promise<FinishStatus[]> {
+    const statuses = new Map<Outcome, FinishStatus>();
+    for (const [queue, list] of groupBy(outcomes, (outcome) => outcome.lock.queue)) {
+      const payload = list.map((o) => ({
+        kind: o.kind,
+        id: o.lock.id,
+        token: o.lock.token,
+        finishedAt: o.finishedAt,
+        ...(o.kind === "completed" && o.returnValue !== undefined ? { returnValue: o.returnValue } : {}),
+        ...(o.kind === "failed"
+          ? {
+              reason: o.reason,
+              stack: o.stacktrace.join("\n"),
+              ...(o.retryAt === undefined ? {} : { retryAt: o.retryAt }),
+            }
+          : {}),
+        ...(o.kind === "cancelled" ? { reason: o.reason } : {}),
+      }));
+      const reply = (await this.run("finish-jobs", queue, [
+        this.clock.now(),
+        this.outbox,
+        JSON.stringify(payload),
+      ])) as FinishStatus[];
+      list.forEach((outcome, i) => statuses.set(outcome, reply[i] ?? "lock-lost"));
+    }
+    return outcomes.map((outcome) => statuses.get(outcome) ?? "lock-lost");
+  }
+
+  async maintain(queue: string, now: number): Promise<MaintenanceReport> {
+    const [promoted, stalled, failedStalled, expired, removed] = (await this.run("maintain-queue", queue, [
+      now,
+      this.outbox,
+    ])) as number[];
+    return {
+      promoted: promoted ?? 0,
+      stalled: stalled ?? 0,
+      failedStalled: failedStalled ?? 0,
+      expired: expired ?? 0,
+      removed: removed ?? 0,
+    };
+  }
+
+  async claimJobs(request: ClaimRequest): Promise<ClaimResult[]> {
+    const reply = (await this.run("claim-job-ids", request.queue, [
+      this.clock.now(),
+      request.workerId,
+      request.lockMs,
+      request.maxStalledCount,
+      request.limiter?.max ?? 0,
+      request.limiter?.duration ?? 0,
+      randomToken(9),
+      this.outbox,
+      ...request.ids,
+    ])) as Array<[string, unknown?]>;
+    return reply.map(([status, payload], i): ClaimResult => {
+      const id = request.ids[i]!;
+      switch (status) {
+        case "claimed":
+          return { id, status: "claimed", record: decodeRecord(payload) };
+        case "expired":
+          return { id, status: "expired", record: decodeRecord(payload) };
+        case "limited":
+          return { id, status: "limited", retryAt: Number(payload) };
+        case "paused":
+          return { id, status: "paused" };
+        case "not-ready":
+          return { id, status: "not-ready" };
+        default:
+          return { id, status: "gone" };
+      }
+    });
+  }
+
+  async takeOutbox(queue: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]> {
+    const reply = (await this.run("take-outbox", queue, [now, limit, leaseMs])) as string[][];
+    return reply.map(([id, name, data, priority]) => ({
+      id: id!,
+      name: name!,
+      data: data!,
+      priority: Number(priority),
+    }));
+  }
+
+  async nextDueAt(queue: string): Promise<number | undefined> {
+    const head = await this.client.zrange(this.keys.delayed(queue), "0", "0", "WITHSCORES");
+    return head[1] === undefined ? undefined : Number(head[1]);
+  }
+
+  async ackOutbox(queue: string, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.client.zrem(`${this.keys.base(queue)}outbox`, ...ids);
+  }
+
+  async getJob(queue: string, id: string): Promise<JobRecord | undefined> {
+    const flat = await this.client.hgetall(`${this.keys.base(queue)}j:${id}`);
+    return Object.keys(flat).length === 0 ? undefined : decodeRecord(Object.entries(flat).flat());
+  }
+
+  listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
+    return read.listJobs(this.client, this.keys, queue, query);
+  }
+
+  countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
+    return read.countJobs(this.client, this.keys, queue, states);
+  }
+
+  async removeJob(queue: string, id: string): Promise<boolean> {
+    return (await this.run("remove-job", queue, [id, this.clock.now()], id)) === 1;
+  }
+
+  async cancelJob(queue: string, id: string, reason: string): Promise<CancelResult> {
+    return (await this.run(
+      "cancel-job",
+      queue,
+      [id, reason, this.clock.now(), this.outbox],
+      id,
+    )) as CancelResult;
+  }
+
+  async retryJob(queue: string, id: string): Promise<JobRecord> {
+    return decodeRecord(await this.run("retry-job", queue, [id, this.clock.now(), this.outbox], id));
+  }
+
+  async promoteJob(queue: string, id: string): Promise<JobRecord> {
+    return decodeRecord(await this.run("promote-job", queue, [id, this.clock.now(), this.outbox], id));
+  }
+
+  async updateProgress(
+    queue: string,
+    id: string,
+    token: string | undefined,
+    progress: string,
+  ): Promise<FinishStatus> {
+    return (await this.run(
+      "update-progress",
+      queue,
+      [id, token ?? "", progress, this.clock.now()],
+      id,
+    )) as FinishStatus;
+  }
+
+  async addLog(queue: string, id: string, line: string): Promise<number> {
+    return (await this.run("add-log", queue, [id, line, this.clock.now()], id)) as number;
+  }
+
+  async getLogs(
+    queue: string,
+    id: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ logs: string[]; count: number }> {
+    const key = this.keys.logs(queue, id);
+    const [logs, count] = await Promise.all([
+      limit > 0 ? this.client.lrange(key, String(offset), String(offset + limit - 1)) : Promise.resolve([]),
+      this.client.llen(key),
+    ]);
+    return { logs, count };
+  }
+
+  async clean(queue: string, state: JobState, before: number, limit: number): Promise<string[]> {
+    if (state === "active") {
+      const { ConflictError } = await import("../../errors/warren-error.js");
+      throw new ConflictError(
+        "CONFLICT",
+        "active jobs cannot be cleaned; cancel them or wait for them to finish",
+      );
+    }
+    return (await this.run("clean-jobs", queue, [
+      state,
+      before,
+      Math.min(limit, 1_000_000),
+      this.clock.now(),
+    ])) as string[];
+  }
+
+  async drain(queue: string, includeDelayed: boolean): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = (await this.run("drain-queue", queue, [
+        includeDelayed ? "1" : "0",
+        BATCH,
+        this.clock.now(),
+      ])) as number;
+      total += removed;
+      if (removed < BATCH) return total;
+    }
+  }
+
+  async obliterate(queue: string, force: boolean): Promise<void> {
+    while (((await this.run("obliterate-queue", queue, [force ? "1" : "0", BATCH])) as number) > 0) {
+      // Batches keep each script call short; loop until the queue is gone.
+    }
+  }
+
+  async pause(queue: string): Promise<void> {
+    await this.run("set-paused", queue, ["1", this.clock.now()]);
+  }
+
+  async resume(queue: string): Promise<void> {
+    await this.run("set-paused", queue, ["0", this.clock.now()]);
+  }
+
+  async isPaused(queue: string): Promise<boolean> {
+    return (await this.client.hget(`${this.keys.base(queue)}meta`, "paused")) === "1";
+  }
+
+  async listQueues(): Promise<string[]> {
+    return (await this.client.smembers(this.keys.registry)).sort();
+  }
+
+  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
+    return this.events.subscribe(queue, listener);
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.client.ping();
+    } catch (error) {
+      throw new BackendUnavailableError(`redis is unreachable: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.events.close();
+    this.blocking.close();
+    if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
+  }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+function redacted(error: Error, url: string): Error {
+  const safe = error.message.split(url).join(redactUrl(url));
+  return new BackendUnavailableError(safe.replace(/rediss?:\/\/[^\s"']+/gi, (u) => redactUrl(u)));
+}

@@ -1,0 +1,67 @@
+// Loads each Lua transition once from its file (with the shared lib.lua prepended) and runs it by SHA,
+// loading it again only when the server answers NOSCRIPT (after a restart or SCRIPT FLUSH).
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type { Redis } from "ioredis";
+
+/** Every script file in ./scripts, by name. */
+export const SCRIPT_NAMES = [
+  "add-log",
+  "cancel-job",
+  "claim-job-ids",
+  "claim-jobs",
+  "clean-jobs",
+  "drain-queue",
+  "enqueue-jobs",
+  "extend-locks",
+  "finish-jobs",
+  "maintain-queue",
+  "obliterate-queue",
+  "promote-job",
+  "remove-job",
+  "retry-job",
+  "set-paused",
+  "take-outbox",
+  "update-progress",
+] as const;
+
+/** One of {@link SCRIPT_NAMES}. */
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
+
+interface LoadedScript {
+  source: string;
+  sha: string;
+}
+
+let loading: Promise<Map<ScriptName, LoadedScript>> | undefined;
+
+/** Reads the scripts once per process. */
+function loadScripts(): Promise<Map<ScriptName, LoadedScript>> {
+  loading ??= (async () => {
+    const read = (name: string) => readFile(new URL(`./scripts/${name}.lua`, import.meta.url), "utf8");
+    const lib = await read("lib");
+    const scripts = new Map<ScriptName, LoadedScript>();
+    for (const name of SCRIPT_NAMES) {
+      const source = `${lib}\n${await read(name)}`;
+      scripts.set(name, { source, sha: createHash("sha1").update(source).digest("hex") });
+    }
+    return scripts;
+  })();
+  return loading;
+}
+
+/** Runs scripts on one connection. */
+export class ScriptRunner {
+  constructor(private readonly client: Redis) {}
+
+  async run(name: ScriptName, keys: string[], args: Array<string | number>): Promise<unknown> {
+    const script = (await loadScripts()).get(name)!;
+    try {
+      return await this.client.evalsha(script.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+      await this.client.script("LOAD", script.source);
+      return this.client.evalsha(script.sha, keys.length, ...keys, ...args);
+    }
+  }
+}

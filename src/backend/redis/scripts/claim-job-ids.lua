@@ -1,0 +1,42 @@
+--[[
+  claim-job-ids: claims jobs named by transport deliveries (RabbitMQ), one verdict per id.
+  KEYS[1] base
+  ARGV: now, workerId, lockMs, maxStalled, limiterMax (0 = none), limiterDuration, tokenPrefix, outbox, ids...
+  Returns per id: { "claimed", HGETALL } | { "expired", HGETALL } | { "gone" } | { "not-ready" } | { "paused" }
+  | { "limited", retryAt }.
+  Invariant: a job already active under a lease is never claimed again (duplicate deliveries are dropped).
+]]
+local base = KEYS[1]
+local now, workerId, lockMs, maxStalled = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local limMax, limDur, tokenPrefix, outbox = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7], ARGV[8]
+local paused = redis.call("HGET", base .. "meta", "paused") == "1"
+local results = {}
+for i = 9, #ARGV do
+  local id = ARGV[i]
+  local key = jobKey(base, id)
+  local f = redis.call("HMGET", key, "state", "opts", "readyAt")
+  local state = f[1]
+  if not state then
+    results[#results + 1] = {"gone"}
+  elseif state == "delayed" or state == "waiting-children" then
+    results[#results + 1] = {"not-ready"}
+  elseif state ~= "waiting" then
+    results[#results + 1] = {"gone"}
+  elseif paused then
+    results[#results + 1] = {"paused"}
+  elseif not limiterAllows(base, now, limMax, limDur) then
+    results[#results + 1] = {"limited", limiterResetAt(base, limDur)}
+  else
+    local ttl = cjson.decode(f[2])["ttl"]
+    if ttl and tonumber(f[3]) + ttl < now then
+      expireJob(base, id, now, "waiting", outbox)
+      results[#results + 1] = {"expired", redis.call("HGETALL", key)}
+    else
+      results[#results + 1] = {"claimed", activate(base, id, now, workerId, lockMs, maxStalled, tokenPrefix .. i, limMax)}
+    end
+  end
+end
+if redis.call("ZCARD", base .. "wait") == 0 then
+  redis.call("DEL", base .. "marker")
+end
+return results

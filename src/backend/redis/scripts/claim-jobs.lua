@@ -1,0 +1,40 @@
+--[[
+  claim-jobs: the fetch hot path. Promotes due delayed jobs, then claims up to `max` ready jobs in
+  (priority, seq) order under fresh leases, expiring those whose ttl ran out. Honours the queue's pause
+  flag and a sliding-window limiter shared by every worker.
+  KEYS[1] base
+  ARGV: now, max, workerId, lockMs, maxStalled, limiterMax (0 = none), limiterDuration, tokenPrefix, outbox
+  Returns { nextDueAt (0 = none), limiterResetAt (0 = free), { HGETALL of each claimed job } }.
+]]
+local base = KEYS[1]
+local now, max = tonumber(ARGV[1]), tonumber(ARGV[2])
+local workerId, lockMs, maxStalled = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local limMax, limDur, tokenPrefix, outbox = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
+
+promoteDue(base, now, 1000, outbox)
+if redis.call("HGET", base .. "meta", "paused") == "1" then
+  return {nextDueAt(base), 0, {}}
+end
+local claimed = {}
+local limited = false
+while #claimed < max do
+  if not limiterAllows(base, now, limMax, limDur) then
+    limited = true
+    break
+  end
+  local head = redis.call("ZRANGE", base .. "wait", 0, 0)
+  local id = head[1]
+  if not id then break end
+  local f = redis.call("HMGET", jobKey(base, id), "opts", "readyAt")
+  local ttl = cjson.decode(f[1])["ttl"]
+  if ttl and tonumber(f[2]) + ttl < now then
+    expireJob(base, id, now, "waiting", outbox)
+  else
+    claimed[#claimed + 1] = activate(base, id, now, workerId, lockMs, maxStalled, tokenPrefix .. #claimed, limMax)
+  end
+end
+if #claimed > 0 and redis.call("ZCARD", base .. "wait") == 0 then
+  redis.call("DEL", base .. "marker")
+  emit(base, now, "drained", nil, nil, nil)
+end
+return {nextDueAt(base), limited and limiterResetAt(base, limDur) or 0, claimed}

@@ -1,0 +1,63 @@
+--[[
+  finish-jobs: records the outcomes of finished tries for one queue.
+  KEYS[1] base   ARGV[1] now   ARGV[2] outbox   ARGV[3] JSON array of
+    { kind: completed|failed|cancelled, id, token, finishedAt, returnValue?, reason?, stack?, retryAt? }
+  Returns one "ok" | "lock-lost" per outcome.
+  Invariant: an outcome whose token is not the job's current lock changes nothing (a stalled worker's late
+  result); the terminal transition happens once.
+]]
+local base = KEYS[1]
+local now, outbox = tonumber(ARGV[1]), ARGV[2]
+local outcomes = cjson.decode(ARGV[3])
+local statuses = {}
+for i, o in ipairs(outcomes) do
+  local key = jobKey(base, o.id)
+  local f = redis.call("HMGET", key, "state", "lockToken", "name", "attemptsMade", "opts", "stacktrace")
+  if f[1] ~= "active" or f[2] ~= o.token then
+    statuses[i] = "lock-lost"
+  else
+    statuses[i] = "ok"
+    local name, attempts, opts = f[3], f[4], cjson.decode(f[5])
+    redis.call("ZREM", base .. "active", o.id)
+    clearLock(key)
+    if o.kind == "completed" then
+      setState(base, o.id, nil, "completed", o.finishedAt)
+      redis.call("HSET", key, "finishedAt", o.finishedAt)
+      local fields = {p = "active", a = attempts}
+      if o.returnValue then
+        redis.call("HSET", key, "returnValue", o.returnValue)
+        fields.v = o.returnValue
+      end
+      emit(base, now, "completed", o.id, name, fields)
+      settleDependants(base, o.id, now, outbox)
+      applyRetention(base, "completed", opts.removeOnComplete, now)
+    elseif o.kind == "failed" then
+      local traces = cjson.decode(f[6])
+      traces[#traces + 1] = o.stack
+      while #traces > MAX_STACKTRACES do table.remove(traces, 1) end
+      redis.call("HSET", key, "stacktrace", cjson.encode(traces))
+      if o.retryAt == nil then
+        redis.call("HSET", key, "state", "active")
+        failJob(base, o.id, o.reason, o.finishedAt, "active", outbox)
+      else
+        redis.call("HSET", key, "failedReason", o.reason)
+        -- Stamped with the try's finish time, so runAt - timestamp is the backoff the worker chose.
+        emit(base, o.finishedAt, "retrying", o.id, name, {p = "active", a = attempts, r = o.reason, t = o.retryAt})
+        if o.retryAt > now then
+          redis.call("HSET", key, "runAt", o.retryAt)
+          setState(base, o.id, nil, "delayed", o.retryAt)
+          emit(base, now, "delayed", o.id, name, {p = "active", t = o.retryAt})
+          wake(base)
+        else
+          toWaiting(base, o.id, "active", now, outbox)
+        end
+      end
+    else
+      setState(base, o.id, nil, "cancelled", o.finishedAt)
+      redis.call("HSET", key, "failedReason", o.reason, "finishedAt", o.finishedAt)
+      emit(base, now, "cancelled", o.id, name, {p = "active", r = o.reason})
+      settleDependants(base, o.id, now, outbox)
+    end
+  end
+end
+return statuses

@@ -1,0 +1,256 @@
+--[[
+  Shared functions, prepended to every script at load time (never built from strings at run time).
+  Key layout for a queue (all under one hash tag, so a queue lives in one cluster slot):
+    {prefix:queue}:j:<id>      hash   the job record
+    {prefix:queue}:wait        zset   ready jobs, score = priority * 2^42 + seq (priority first, then FIFO)
+    {prefix:queue}:delayed     zset   score = runAt
+    {prefix:queue}:active      zset   score = lockExpiresAt
+    {prefix:queue}:waiting-children, :completed, :failed, :cancelled, :expired   zsets (finish time / seq)
+    {prefix:queue}:meta        hash   paused
+    {prefix:queue}:dedupe      hash   dedupe key -> job id
+    {prefix:queue}:logs:<id>   list
+    {prefix:queue}:deps:<id>   set    "queue:id" of jobs waiting on this job
+    {prefix:queue}:limiter     zset   claim times inside the limiter window
+    {prefix:queue}:marker      list   wake-ups for blocked fetchers
+    {prefix:queue}:outbox      zset   ready jobs to publish (transport mode), score = leased until
+    {prefix:queue}:events      stream one entry per transition
+  Every function takes `base` = "{prefix:queue}:".
+]]
+
+local PRIORITY_FACTOR = 4398046511104 -- 2^42: seq stays below it for any realistic queue
+local MAX_STACKTRACES = 10
+local EVENTS_MAXLEN = 10000
+local MARKER_CAP = 64
+
+local function queueOf(base)
+  return string.match(base, "^{[^:]*:(.*)}:$")
+end
+
+local function prefixOf(base)
+  return string.match(base, "^{([^:]*):")
+end
+
+local function baseFor(prefix, queue)
+  return "{" .. prefix .. ":" .. queue .. "}:"
+end
+
+local function jobKey(base, id)
+  return base .. "j:" .. id
+end
+
+local function emit(base, now, event, id, name, fields)
+  local args = {base .. "events", "MAXLEN", "~", EVENTS_MAXLEN, "*", "e", event, "ts", now}
+  if id then
+    args[#args + 1] = "j"; args[#args + 1] = id
+  end
+  if name then
+    args[#args + 1] = "n"; args[#args + 1] = name
+  end
+  if fields then
+    for k, v in pairs(fields) do
+      args[#args + 1] = k; args[#args + 1] = v
+    end
+  end
+  redis.call("XADD", unpack(args))
+end
+
+-- The set holding jobs of a state ("waiting" jobs live in the priority-ordered "wait" set).
+local function setKey(base, state)
+  if state == "waiting" then return base .. "wait" end
+  return base .. state
+end
+
+-- Moves a job between state sets; `score` orders it in the new set.
+local function setState(base, id, from, to, score)
+  if from and from ~= "" then
+    redis.call("ZREM", setKey(base, from), id)
+  end
+  redis.call("ZADD", setKey(base, to), score, id)
+  redis.call("HSET", jobKey(base, id), "state", to)
+end
+
+local function wake(base)
+  if redis.call("LLEN", base .. "marker") < MARKER_CAP then
+    redis.call("RPUSH", base .. "marker", "1")
+  end
+end
+
+-- Makes a job ready: wait set (priority, seq), outbox when a transport delivers, wake fetchers, event.
+local function toWaiting(base, id, from, now, outbox)
+  local key = jobKey(base, id)
+  local fields = redis.call("HMGET", key, "priority", "seq", "name", "opts")
+  local score = tonumber(fields[1]) * PRIORITY_FACTOR + tonumber(fields[2])
+  setState(base, id, from, "waiting", score)
+  redis.call("HSET", key, "readyAt", now)
+  local ttl = cjson.decode(fields[4])["ttl"]
+  if ttl then redis.call("ZADD", base .. "ttl", now + ttl, id) end
+  if outbox == "1" then
+    redis.call("ZADD", base .. "outbox", 0, id)
+  end
+  wake(base)
+  emit(base, now, "waiting", id, fields[3], {p = from})
+end
+
+local function clearLock(key)
+  redis.call("HDEL", key, "lockToken", "lockExpiresAt")
+end
+
+-- Deletes a job and everything pointing at it.
+local function deleteJob(base, id)
+  local key = jobKey(base, id)
+  local fields = redis.call("HMGET", key, "state", "dedupeKey")
+  if fields[1] then
+    redis.call("ZREM", setKey(base, fields[1]), id)
+  end
+  if fields[2] and redis.call("HGET", base .. "dedupe", fields[2]) == id then
+    redis.call("HDEL", base .. "dedupe", fields[2])
+  end
+  redis.call("ZREM", base .. "outbox", id)
+  redis.call("ZREM", base .. "ttl", id)
+  redis.call("DEL", key, base .. "logs:" .. id)
+end
+
+-- Keeps the newest `keep` jobs of a finished state and drops those finished before `olderThan`.
+local function applyRetention(base, state, policy, now)
+  if policy == nil or policy == false then return 0 end
+  local keep, maxAge
+  if policy == true then
+    keep = 0
+  elseif type(policy) == "number" then
+    keep = policy
+  else
+    keep = policy["count"]
+    maxAge = policy["age"]
+  end
+  local removed = 0
+  local set = base .. state
+  if maxAge then
+    local old = redis.call("ZRANGEBYSCORE", set, "-inf", "(" .. (now - maxAge), "LIMIT", 0, 1000)
+    for _, id in ipairs(old) do
+      deleteJob(base, id); removed = removed + 1
+    end
+  end
+  if keep then
+    local excess = redis.call("ZCARD", set) - keep
+    if excess > 0 then
+      local ids = redis.call("ZRANGE", set, 0, excess - 1)
+      for _, id in ipairs(ids) do
+        deleteJob(base, id); removed = removed + 1
+      end
+    end
+  end
+  return removed
+end
+
+local settleDependants
+
+-- Ends a job failed for good (no retry).
+local function failJob(base, id, reason, now, from, outbox)
+  local key = jobKey(base, id)
+  local fields = redis.call("HMGET", key, "name", "attemptsMade", "opts")
+  setState(base, id, from, "failed", now)
+  clearLock(key)
+  redis.call("HSET", key, "failedReason", reason, "finishedAt", now)
+  emit(base, now, "failed", id, fields[1], {p = from, r = reason, a = fields[2]})
+  settleDependants(base, id, now, outbox)
+  local opts = cjson.decode(fields[3])
+  applyRetention(base, "failed", opts["removeOnFail"], now)
+end
+
+local function expireJob(base, id, now, from, outbox)
+  local key = jobKey(base, id)
+  local fields = redis.call("HMGET", key, "name", "opts")
+  local opts = cjson.decode(fields[2])
+  local reason = "expired: not started within ttl of " .. tostring(opts["ttl"]) .. " ms"
+  setState(base, id, from, "expired", now)
+  redis.call("HSET", key, "failedReason", reason, "finishedAt", now)
+  emit(base, now, "expired", id, fields[1], {p = from, r = reason})
+  settleDependants(base, id, now, outbox)
+  return reason
+end
+
+local function depsMet(prefix, opts)
+  for _, ref in ipairs(opts["dependsOn"]) do
+    local colon = string.find(ref, ":", 1, true)
+    local depBase = baseFor(prefix, string.sub(ref, 1, colon - 1))
+    local fields = redis.call("HMGET", jobKey(depBase, string.sub(ref, colon + 1)), "state", "opts")
+    local state = fields[1]
+    if state ~= "completed" then
+      local failedEnd = state == "failed" or state == "cancelled" or state == "expired"
+      if not failedEnd then return false end
+      if cjson.decode(fields[2])["failParentOnFailure"] then return false end
+    end
+  end
+  return true
+end
+
+-- A job ended: release or fail the jobs waiting on it (possibly in other queues of the same prefix).
+settleDependants = function(base, id, now, outbox)
+  local depsKey = base .. "deps:" .. id
+  local refs = redis.call("SMEMBERS", depsKey)
+  if #refs == 0 then return end
+  redis.call("DEL", depsKey)
+  local prefix = prefixOf(base)
+  local fields = redis.call("HMGET", jobKey(base, id), "state", "opts", "failedReason")
+  local failedEnd = fields[1] == "failed" or fields[1] == "cancelled" or fields[1] == "expired"
+  local failParent = failedEnd and cjson.decode(fields[2])["failParentOnFailure"]
+  for _, ref in ipairs(refs) do
+    local colon = string.find(ref, ":", 1, true)
+    local depBase = baseFor(prefix, string.sub(ref, 1, colon - 1))
+    local depId = string.sub(ref, colon + 1)
+    local depFields = redis.call("HMGET", jobKey(depBase, depId), "state", "opts")
+    if depFields[1] == "waiting-children" then
+      if failParent then
+        local reason = "dependency " .. queueOf(base) .. ":" .. id .. " " .. fields[1] .. ": " .. (fields[3] or fields[1])
+        failJob(depBase, depId, reason, now, "waiting-children", outbox)
+      elseif depsMet(prefix, cjson.decode(depFields[2])) then
+        toWaiting(depBase, depId, "waiting-children", now, outbox)
+      end
+    end
+  end
+end
+
+-- Sliding-window limiter: true when another claim fits; trims claims older than the window.
+local function limiterAllows(base, now, max, duration)
+  if max <= 0 then return true end
+  redis.call("ZREMRANGEBYSCORE", base .. "limiter", "-inf", now - duration)
+  return redis.call("ZCARD", base .. "limiter") < max
+end
+
+local function limiterResetAt(base, duration)
+  local oldest = redis.call("ZRANGE", base .. "limiter", 0, 0, "WITHSCORES")
+  if oldest[2] then return tonumber(oldest[2]) + duration end
+  return 0
+end
+
+-- Makes a ready job active under a lease; returns its record as a flat HGETALL array.
+local function activate(base, id, now, workerId, lockMs, maxStalled, token, limMax)
+  local key = jobKey(base, id)
+  redis.call("ZREM", base .. "wait", id)
+  redis.call("ZADD", base .. "active", now + lockMs, id)
+  redis.call("ZREM", base .. "outbox", id)
+  redis.call("ZREM", base .. "ttl", id)
+  redis.call("HINCRBY", key, "attemptsMade", 1)
+  redis.call("HSET", key, "state", "active", "processedAt", now, "workerId", workerId, "lockToken", token,
+    "lockExpiresAt", now + lockMs, "maxStalled", maxStalled, "cancelRequested", "0")
+  if limMax > 0 then
+    redis.call("ZADD", base .. "limiter", now, now .. ":" .. id .. ":" .. token)
+  end
+  emit(base, now, "active", id, redis.call("HGET", key, "name"), {p = "waiting", w = workerId})
+  return redis.call("HGETALL", key)
+end
+
+-- Promotes due delayed jobs (at most `limit`); returns how many.
+local function promoteDue(base, now, limit, outbox)
+  local due = redis.call("ZRANGEBYSCORE", base .. "delayed", "-inf", now, "LIMIT", 0, limit)
+  for _, id in ipairs(due) do
+    toWaiting(base, id, "delayed", now, outbox)
+  end
+  return #due
+end
+
+local function nextDueAt(base)
+  local head = redis.call("ZRANGE", base .. "delayed", 0, 0, "WITHSCORES")
+  if head[2] then return tonumber(head[2]) end
+  return 0
+end

@@ -1,0 +1,16 @@
+--[[
+  retry-job: moves a failed, cancelled or expired job back to waiting with a fresh attempt budget.
+  KEYS[1] base   ARGV: id, now, outbox
+  Returns HGETALL of the job, or error "NOT_FOUND" / "CONFLICT <state>".
+]]
+local base, id, now, outbox = KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local key = jobKey(base, id)
+local state = redis.call("HGET", key, "state")
+if not state then return redis.error_reply("NOT_FOUND") end
+if state ~= "failed" and state ~= "cancelled" and state ~= "expired" then
+  return redis.error_reply("CONFLICT " .. state)
+end
+redis.call("HSET", key, "attemptsMade", 0, "stalledCount", 0, "cancelRequested", "0")
+redis.call("HDEL", key, "failedReason", "finishedAt", "returnValue")
+toWaiting(base, id, state, now, outbox)
+return redis.call("HGETALL", key)
