@@ -24,7 +24,7 @@ export class BlockingPool {
       if (blocker.id !== undefined) void this.client.client("UNBLOCK", blocker.id).catch(() => undefined);
     };
     try {
-      blocker.id ??= (await blocker.connection.client("ID"));
+      blocker.id ??= await blocker.connection.client("ID");
       if (signal.aborted) return;
       signal.addEventListener("abort", onAbort, { once: true });
       await blocker.connection.blpop(...keys, Math.max(0.01, timeoutMs / 1000));

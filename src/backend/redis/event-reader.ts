@@ -74,13 +74,13 @@ export class EventReader {
           lastDiscovery = Date.now();
           await this.discover();
         }
-        this.readerId ??= (await this.reader.client("ID"));
+        this.readerId ??= await this.reader.client("ID");
         const queues = [...this.cursors.keys()];
         if (queues.length === 0) {
           await new Promise((resolve) => setTimeout(resolve, BLOCK_MS));
           continue;
         }
-        const reply = (await this.reader.xread(
+        const reply = await this.reader.xread(
           "COUNT",
           READ_COUNT,
           "BLOCK",
@@ -88,7 +88,7 @@ export class EventReader {
           "STREAMS",
           ...queues.map((queue) => this.keys.events(queue)),
           ...queues.map((queue) => this.cursors.get(queue)!),
-        ));
+        );
         for (const [stream, entries] of reply ?? []) this.dispatch(stream, entries);
       } catch (error) {
         if (this.closed) return;
