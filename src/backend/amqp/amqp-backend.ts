@@ -48,6 +48,8 @@ export interface AmqpBackendOptions {
   publishTimeoutMs?: number;
   /** Reports connection trouble (already redacted). @defaultValue console.warn */
   onError?: (error: Error) => void;
+  /** The connection's name in the broker's management UI. @defaultValue "warren-<pid>" */
+  connectionName?: string;
 }
 
 const MAX_DERIVED_PREFETCH = 500;
@@ -98,6 +100,7 @@ export class AmqpBackend implements Backend {
     this.connection = new AmqpConnection({
       url: options.url,
       socketOptions: options.tls ?? {},
+      connectionName: options.connectionName ?? `warren-${process.pid}`,
       onError: (error) => this.onError(error),
     });
     this.publisher = new Publisher(this.connection, this.names, this.topology, this.publishTimeoutMs);

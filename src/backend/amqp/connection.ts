@@ -12,6 +12,8 @@ export interface AmqpConnectionOptions {
   url: string;
   /** TLS and socket options passed to the client (for `amqps://`). */
   socketOptions: amqp.SocketOptions;
+  /** Shown in the broker's management UI as the connection's name. */
+  connectionName: string;
   onError: (error: Error) => void;
 }
 
@@ -39,6 +41,10 @@ export class AmqpConnection {
   async start(): Promise<void> {
     const model = await amqp.connect(this.options.url, {
       ...this.options.socketOptions,
+      clientProperties: {
+        ...this.options.socketOptions.clientProperties,
+        connection_name: this.options.connectionName,
+      },
       recovery: {
         ...RECOVERY,
         waitForConnect: false,
