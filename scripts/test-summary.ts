@@ -1,5 +1,6 @@
-// Prints the plain "N passed, N failed, N skipped" line CI reads, from vitest's JSON report.
-import { readFileSync } from "node:fs";
+// Prints the plain "N passed, N failed, N skipped" line CI reads, summed over vitest's JSON reports.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
 interface VitestJsonReport {
   numPassedTests: number;
@@ -9,17 +10,35 @@ interface VitestJsonReport {
   numFailedTestSuites: number;
 }
 
-const path = process.argv[2] ?? ".test-results/vitest.json";
-let report: VitestJsonReport;
-try {
-  report = JSON.parse(readFileSync(path, "utf8")) as VitestJsonReport;
-} catch {
-  // No report: the run died before the tests (lint, typecheck or build failed).
-  console.log("0 passed, 1 failed");
-  process.exit(1);
+/** The projects npm test runs, each writing its own report. */
+const EXPECTED_REPORTS = ["vitest.json", "vitest-serial.json"];
+const dir = process.argv[2] ?? ".test-results";
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const name of EXPECTED_REPORTS) {
+  let report: VitestJsonReport;
+  try {
+    report = JSON.parse(readFileSync(join(dir, name), "utf8")) as VitestJsonReport;
+  } catch {
+    // A missing report means that run never happened (lint, typecheck, build or an earlier project failed).
+    console.error(`no test report ${name} in ${dir} (found: ${safeList(dir).join(", ") || "none"})`);
+    failed += 1;
+    continue;
+  }
+  passed += report.numPassedTests;
+  // A suite that failed to load has no test counted as failed; count it so the line never hides it.
+  failed += report.numFailedTests + report.numFailedTestSuites;
+  skipped += report.numPendingTests + report.numTodoTests;
 }
-// A suite that failed to load has no test counted as failed; count it so the line never hides it.
-const failed = report.numFailedTests + report.numFailedTestSuites;
-const skipped = report.numPendingTests + report.numTodoTests;
-console.log(`${report.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);
+
+function safeList(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
