@@ -25,6 +25,11 @@ export async function createBackend(url?: string): Promise<Backend> {
       const { RedisBackend } = await import("./redis/index.js");
       return new RedisBackend(redisOptions(target));
     }
+    case "postgres":
+    case "postgresql": {
+      const { PostgresBackend } = await import("./postgres/index.js");
+      return new PostgresBackend(postgresOptions(target));
+    }
     case "amqp":
     case "amqps":
       return createAmqpBackend(target);
@@ -32,7 +37,7 @@ export async function createBackend(url?: string): Promise<Backend> {
       throw new ValidationError(
         "INVALID_URL",
         `no backend for ${JSON.stringify(redactUrl(target))}; use memory://, ` +
-          `redis://, or amqp://…?store=…`,
+          `redis://, postgres://, or amqp://…?store=…`,
         { details: { scheme } },
       );
   }
@@ -61,10 +66,15 @@ async function createStore(url: string): Promise<JobStore> {
       const { RedisStore } = await import("./redis/index.js");
       return new RedisStore(redisOptions(url));
     }
+    case "postgres":
+    case "postgresql": {
+      const { PostgresStore } = await import("./postgres/index.js");
+      return new PostgresStore(postgresOptions(url));
+    }
     default:
       throw new ValidationError(
         "INVALID_URL",
-        `no job store for ${JSON.stringify(redactUrl(url))}; use store=memory:// or store=redis://`,
+        `no job store for ${JSON.stringify(redactUrl(url))}; use store=memory://, store=redis:// or store=postgres://`,
       );
   }
 }
@@ -75,4 +85,12 @@ function redisOptions(target: string): { url: string; prefix?: string } {
   const prefix = url.searchParams.get("prefix") ?? undefined;
   url.searchParams.delete("prefix");
   return prefix === undefined ? { url: url.toString() } : { url: url.toString(), prefix };
+}
+
+/** `postgres://…?schema=name`: the schema query parameter selects Warren's schema. */
+function postgresOptions(target: string): { url: string; schema?: string } {
+  const url = new URL(target);
+  const schema = url.searchParams.get("schema") ?? undefined;
+  url.searchParams.delete("schema");
+  return schema === undefined ? { url: url.toString() } : { url: url.toString(), schema };
 }

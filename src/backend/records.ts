@@ -185,6 +185,8 @@ export interface QueueEventRecord {
   line?: string;
   /** For cleaned: how many. */
   count?: number;
+  /** Set when `value` was too large for the backend's event channel: read it from the job. */
+  truncated?: boolean;
 }
 
 /** Stops a subscription. */

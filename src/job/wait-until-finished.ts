@@ -41,7 +41,13 @@ export async function waitUntilFinished(
     if (event.jobId !== id) return;
     switch (event.event) {
       case "completed":
-        settle.resolve(parseJson(event.value));
+        if (event.truncated) {
+          backend
+            .getJob(queue, id)
+            .then((record) => settle.resolve(parseJson(record?.returnValue)), settle.reject);
+        } else {
+          settle.resolve(parseJson(event.value));
+        }
         break;
       case "failed":
       case "cancelled":

@@ -1,0 +1,3 @@
+// The PostgreSQL backend's public names.
+export { PostgresBackend, type PostgresBackendOptions } from "./postgres-backend.js";
+export { PostgresStore } from "./postgres-store.js";

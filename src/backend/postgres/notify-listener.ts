@@ -1,0 +1,116 @@
+// Listens on the schema's event channel with a dedicated connection: delivers events to subscribers and wakes
+// idle fetchers. Reconnects by itself (with backoff) and LISTENs again after a dropped connection.
+import pg from "pg";
+import { matchesTopic } from "../../core/topic-pattern.js";
+import type { QueueEventRecord, Unsubscribe } from "../records.js";
+
+interface Subscription {
+  pattern: string;
+  listener: (event: QueueEventRecord) => void;
+}
+
+const RETRY_BASE_MS = 100;
+const RETRY_MAX_MS = 5_000;
+
+/** The LISTEN side of the backend. */
+export class NotifyListener {
+  private client: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly wakeups = new Set<(queue: string) => void>();
+  private closed = false;
+  private failures = 0;
+
+  constructor(
+    private readonly config: pg.ClientConfig,
+    private readonly channel: string,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Resolves once LISTEN is active: every event committed after this is delivered. */
+  async subscribe(pattern: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
+    await this.ensureListening();
+    const subscription = { pattern, listener };
+    this.subscriptions.add(subscription);
+    return () => {
+      this.subscriptions.delete(subscription);
+      return Promise.resolve();
+    };
+  }
+
+  /** Calls `wake(queue)` for every event that may make a job claimable. */
+  onReady(wake: (queue: string) => void): () => void {
+    this.wakeups.add(wake);
+    return () => this.wakeups.delete(wake);
+  }
+
+  ensureListening(): Promise<void> {
+    if (this.client) return Promise.resolve();
+    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client(this.config);
+    client.on("error", (error) => this.lost(client, error));
+    client.on("end", () => this.lost(client, new Error("listener connection ended")));
+    client.on("notification", (message) => this.dispatch(message.payload));
+    await client.connect();
+    await client.query(`LISTEN "${this.channel}"`);
+    this.client = client;
+    this.failures = 0;
+  }
+
+  private lost(client: pg.Client, error: Error): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    if (this.closed) return;
+    this.onError(error);
+    void this.reconnect();
+  }
+
+  private async reconnect(): Promise<void> {
+    while (!this.closed && !this.client) {
+      const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.failures++);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      try {
+        await this.ensureListening();
+        // Notifications may have been missed while disconnected: let every fetcher look again.
+        for (const wake of this.wakeups) wake("*");
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
+
+  private dispatch(payload: string | undefined): void {
+    if (!payload) return;
+    let events: QueueEventRecord[];
+    try {
+      events = JSON.parse(payload) as QueueEventRecord[];
+    } catch (error) {
+      this.onError(error);
+      return;
+    }
+    for (const event of events) {
+      if (event.event === "waiting" || event.event === "resumed" || event.event === "delayed") {
+        for (const wake of this.wakeups) wake(event.queue);
+      }
+      for (const subscription of this.subscriptions) {
+        if (!matchesTopic(subscription.pattern, event.queue)) continue;
+        try {
+          subscription.listener(event);
+        } catch (error) {
+          this.onError(error);
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+}

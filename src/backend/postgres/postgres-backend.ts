@@ -1,0 +1,392 @@
+// The self-contained PostgreSQL backend: one jobs table, claims with FOR UPDATE SKIP LOCKED through a partial
+// index of ready jobs, LISTEN/NOTIFY wake-ups and events (a few NOTIFYs per transaction, never one per job),
+// versioned migrations. Client time is authoritative: every statement takes `now` as a parameter.
+import pg from "pg";
+import { systemClock, type Clock } from "../../core/clock.js";
+import { redactUrl } from "../../core/redact-url.js";
+import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
+import { BackendUnavailableError, ClosedError, ValidationError } from "../../errors/warren-error.js";
+import type { JobState } from "../../job/job-state.js";
+import type { BackendCapabilities } from "../capabilities.js";
+import type { Backend, CancelResult } from "../contract.js";
+import type { ClaimRequest, ClaimResult, JobStore, OutboxEntry } from "../job-store.js";
+import type {
+  EnqueueResult,
+  FetchRequest,
+  FinishStatus,
+  JobRecord,
+  ListQuery,
+  LockRef,
+  MaintenanceReport,
+  NewJobRecord,
+  Outcome,
+  QueueEventRecord,
+  Unsubscribe,
+} from "../records.js";
+import * as admin from "./postgres-admin.js";
+import { claimIds, claimReady, enqueueJobs, finishOutcomes, maintainQueue } from "./postgres-operations.js";
+import { migrate } from "./migrator.js";
+import { NotifyListener } from "./notify-listener.js";
+import { PgTx } from "./pg-tx.js";
+import { loadQueries, runQuery, type Queries } from "./query-runner.js";
+import { decodeRow, type JobRow } from "./record-codec.js";
+
+/** Options for {@link PostgresBackend}. */
+export interface PostgresBackendOptions {
+  /** `postgres://user:pass@host:5432/db`. @defaultValue "postgres://postgres@127.0.0.1:5432/postgres" */
+  url?: string;
+  /** A pg Pool to use instead of `url` (its connection settings are reused for the LISTEN connection). */
+  pool?: pg.Pool;
+  /** Schema holding Warren's tables. @defaultValue "warren" */
+  schema?: string;
+  /** Pool size when the backend creates the pool. @defaultValue 10 */
+  poolSize?: number;
+  /** Clock for every timestamp. @defaultValue the system clock */
+  clock?: Clock;
+  /** Record ready jobs in an outbox for a transport (set by PostgresStore). @defaultValue false */
+  outbox?: boolean;
+  /** Reports connection trouble (already redacted). @defaultValue console.warn */
+  onError?: (error: Error) => void;
+}
+
+const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+const SAFETY_POLL_MS = 5_000;
+const RETRYABLE = new Set(["40001", "40P01", "57P01", "57P02", "57P03", "08000", "08003", "08006"]);
+const TX_ATTEMPTS = 3;
+
+/**
+ * Jobs in PostgreSQL, shared by every process that uses the same database and schema.
+ * @example new PostgresBackend({ url: "postgres://postgres@127.0.0.1:5432/app" })
+ */
+export class PostgresBackend implements Backend, JobStore {
+  readonly kind: string = "postgres";
+  readonly capabilities: BackendCapabilities = Object.freeze({
+    crossProcess: true,
+    topicWildcards: true,
+    nativeDeadLetter: false,
+    blockingFetch: true,
+  });
+  readonly clock: Clock;
+  readonly schema: string;
+  private readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly quoted: string;
+  private readonly listener: NotifyListener;
+  private readonly channel: string;
+  private readonly outbox: boolean;
+  private readonly onError: (error: Error) => void;
+  private readyPromise: Promise<Queries> | undefined;
+  private closed = false;
+
+  constructor(options: PostgresBackendOptions = {}) {
+    const schema = options.schema ?? "warren";
+    if (!SCHEMA.test(schema)) {
+      throw new ValidationError(
+        "INVALID_OPTION",
+        `schema must be a lower-case SQL identifier (letters, digits, "_"; got ${JSON.stringify(schema)})`,
+      );
+    }
+    this.schema = schema;
+    this.quoted = `"${schema}"`;
+    this.channel = `${schema}_events`;
+    const url = options.url ?? "postgres://postgres@127.0.0.1:5432/postgres";
+    this.onError = options.onError ?? ((error) => console.warn(`[warren] postgres: ${error.message}`));
+    this.ownsPool = options.pool === undefined;
+    const config: pg.PoolConfig = options.pool
+      ? { ...options.pool.options }
+      : { connectionString: url, max: options.poolSize ?? 10, application_name: "warren" };
+    this.pool = options.pool ?? new pg.Pool(config);
+    this.pool.on("error", (error) => this.onError(redacted(error, url)));
+    this.clock = options.clock ?? systemClock;
+    this.outbox = options.outbox ?? false;
+    this.listener = new NotifyListener(config, this.channel, (error) =>
+      this.onError(redacted(error as Error, url)),
+    );
+  }
+
+  /** Creates or upgrades the schema (also done on first use). Returns the migration versions applied. */
+  async migrate(): Promise<number[]> {
+    return migrate(this.pool, this.schema, this.quoted);
+  }
+
+  private ready(): Promise<Queries> {
+    if (this.closed)
+      return Promise.reject(new ClosedError("the postgres backend is closed; create a new one"));
+    this.readyPromise ??= (async () => {
+      await this.migrate();
+      return loadQueries(this.quoted);
+    })();
+    this.readyPromise.catch(() => (this.readyPromise = undefined));
+    return this.readyPromise;
+  }
+
+  /** Runs `work` in a transaction, sends its events at commit, and retries on deadlocks and lost connections. */
+  async tx<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
+    const queries = await this.ready();
+    for (let attempt = 1; ; attempt++) {
+      let client: pg.PoolClient | undefined;
+      try {
+        client = await this.pool.connect();
+        const tx = new PgTx(client, queries, this.clock.now(), this.outbox);
+        await client.query("BEGIN");
+        try {
+          const result = await work(tx);
+          await tx.notify(this.channel);
+          await client.query("COMMIT");
+          client.release();
+          return result;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => undefined);
+          throw error;
+        }
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        const connectionLost = code === undefined && /terminat|Connection|ECONN|closed/i.test(String(error));
+        client?.release(connectionLost || RETRYABLE.has(code ?? "") ? (error as Error) : undefined);
+        if (attempt < TX_ATTEMPTS && (RETRYABLE.has(code ?? "") || connectionLost)) continue;
+        if (connectionLost || code?.startsWith("08") || code?.startsWith("57P")) {
+          throw new BackendUnavailableError(`postgres is unavailable: ${(error as Error).message}`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** Runs one query outside a transaction. */
+  async query<R extends pg.QueryResultRow>(name: string, params: unknown[]): Promise<R[]> {
+    const queries = await this.ready();
+    return runQuery<R>(this.pool, queries, name, params);
+  }
+
+  enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
+    return this.tx((tx) => enqueueJobs(tx, records));
+  }
+
+  async fetch(request: FetchRequest): Promise<JobRecord[]> {
+    await this.ready();
+    await this.listener.ensureListening();
+    const deadline = Date.now() + request.blockMs;
+    for (;;) {
+      if (this.closed || request.signal.aborted) return [];
+      const queues = await this.resolveQueues(request.queues);
+      // Register before claiming, so a job that becomes ready in between still wakes us.
+      let woken = false;
+      let wake: () => void = () => (woken = true);
+      const stop = this.listener.onReady((queue) => {
+        if (queue === "*" || queues.includes(queue) || request.queues.some((p) => matchesTopic(p, queue)))
+          wake();
+      });
+      try {
+        const claimed: JobRecord[] = [];
+        let wakeAt = Infinity;
+        for (const queue of queues) {
+          const result = await this.tx((tx) => claimReady(tx, queue, request, request.max - claimed.length));
+          claimed.push(...result.claimed);
+          wakeAt = Math.min(wakeAt, result.wakeAt ?? Infinity);
+          if (claimed.length >= request.max) break;
+        }
+        if (claimed.length > 0) return claimed;
+        const left = deadline - Date.now();
+        if (left <= 0) return [];
+        if (woken) continue;
+        const wait = Math.max(1, Math.min(left, SAFETY_POLL_MS, wakeAt - this.clock.now()));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, wait);
+          function done(): void {
+            clearTimeout(timer);
+            request.signal.removeEventListener("abort", done);
+            resolve();
+          }
+          wake = done;
+          request.signal.addEventListener("abort", done, { once: true });
+        });
+      } finally {
+        stop();
+      }
+    }
+  }
+
+  private async resolveQueues(patterns: string[]): Promise<string[]> {
+    if (!patterns.some(isTopicPattern)) return patterns;
+    const all = await this.listQueues();
+    return all.filter((queue) => patterns.some((pattern) => matchesTopic(pattern, queue)));
+  }
+
+  releaseWorker(_workerId: string): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async extendLocks(locks: LockRef[], lockMs: number): Promise<LockRef[]> {
+    const lost: LockRef[] = [];
+    const byQueue = new Map<string, LockRef[]>();
+    for (const lock of locks) byQueue.set(lock.queue, [...(byQueue.get(lock.queue) ?? []), lock]);
+    for (const [queue, list] of byQueue) {
+      const renewed = new Set(
+        (
+          await this.query<{ id: string }>("extend_locks", [
+            queue,
+            list.map((lock) => lock.id),
+            list.map((lock) => lock.token),
+            this.clock.now() + lockMs,
+          ])
+        ).map((row) => row.id),
+      );
+      for (const lock of list) if (!renewed.has(lock.id)) lost.push(lock);
+    }
+    return lost;
+  }
+
+  finish(outcomes: Outcome[]): Promise<FinishStatus[]> {
+    return this.tx((tx) => finishOutcomes(tx, outcomes));
+  }
+
+  maintain(queue: string, now: number): Promise<MaintenanceReport> {
+    return this.tx((tx) => maintainQueue(tx, queue, now));
+  }
+
+  claimJobs(request: ClaimRequest): Promise<ClaimResult[]> {
+    return this.tx((tx) => claimIds(tx, request));
+  }
+
+  takeOutbox(queue: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]> {
+    return this.query<{ id: string; name: string; data: string; priority: number }>("take_outbox", [
+      queue,
+      now,
+      limit,
+      now + leaseMs,
+    ]);
+  }
+
+  async nextDueAt(queue: string): Promise<number | undefined> {
+    const [row] = await this.query<{ due: string | null }>("next_due", [queue]);
+    return row?.due == null ? undefined : Number(row.due);
+  }
+
+  async ackOutbox(queue: string, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.query("ack_outbox", [queue, ids]);
+  }
+
+  async getJob(queue: string, id: string): Promise<JobRecord | undefined> {
+    const [row] = await this.query<JobRow>("get_jobs", [queue, [id]]);
+    return row ? decodeRow(row) : undefined;
+  }
+
+  async listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
+    const rows = await this.query<JobRow>(query.order === "desc" ? "list_jobs_desc" : "list_jobs_asc", [
+      queue,
+      query.states,
+      query.offset,
+      query.limit,
+    ]);
+    return rows.map(decodeRow);
+  }
+
+  async countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
+    const rows = await this.query<{ state: JobState; count: number }>("count_jobs", [queue]);
+    const counts = {} as Record<JobState, number>;
+    for (const state of states) counts[state] = rows.find((row) => row.state === state)?.count ?? 0;
+    return counts;
+  }
+
+  removeJob(queue: string, id: string): Promise<boolean> {
+    return this.tx((tx) => admin.removeJob(tx, queue, id));
+  }
+
+  cancelJob(queue: string, id: string, reason: string): Promise<CancelResult> {
+    return this.tx((tx) => admin.cancelJob(tx, queue, id, reason));
+  }
+
+  retryJob(queue: string, id: string): Promise<JobRecord> {
+    return this.tx((tx) => admin.retryJob(tx, queue, id));
+  }
+
+  promoteJob(queue: string, id: string): Promise<JobRecord> {
+    return this.tx((tx) => admin.promoteJob(tx, queue, id));
+  }
+
+  updateProgress(
+    queue: string,
+    id: string,
+    token: string | undefined,
+    progress: string,
+  ): Promise<FinishStatus> {
+    return this.tx((tx) => admin.updateProgress(tx, queue, id, token, progress));
+  }
+
+  addLog(queue: string, id: string, line: string): Promise<number> {
+    return this.tx((tx) => admin.addLog(tx, queue, id, line));
+  }
+
+  async getLogs(
+    queue: string,
+    id: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ logs: string[]; count: number }> {
+    const rows = await this.query<{ line: string }>("get_logs", [queue, id, offset, limit]);
+    const [count] = await this.query<{ count: number }>("count_logs", [queue, id]);
+    return { logs: rows.map((row) => row.line), count: count?.count ?? 0 };
+  }
+
+  clean(queue: string, state: JobState, before: number, limit: number): Promise<string[]> {
+    return this.tx((tx) => admin.clean(tx, queue, state, before, limit));
+  }
+
+  drain(queue: string, includeDelayed: boolean): Promise<number> {
+    return this.tx((tx) => admin.drain(tx, queue, includeDelayed));
+  }
+
+  obliterate(queue: string, force: boolean): Promise<void> {
+    return this.tx((tx) => admin.obliterate(tx, queue, force));
+  }
+
+  pause(queue: string): Promise<void> {
+    return this.tx((tx) => admin.setPaused(tx, queue, true));
+  }
+
+  resume(queue: string): Promise<void> {
+    return this.tx((tx) => admin.setPaused(tx, queue, false));
+  }
+
+  async isPaused(queue: string): Promise<boolean> {
+    const [row] = await this.query<{ paused: boolean }>("is_paused", [queue]);
+    return row?.paused ?? false;
+  }
+
+  async listQueues(): Promise<string[]> {
+    return (await this.query<{ name: string }>("list_queues", [])).map((row) => row.name);
+  }
+
+  async subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
+    await this.ready();
+    return this.listener.subscribe(queue, listener);
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.pool.query("SELECT 1");
+    } catch (error) {
+      throw new BackendUnavailableError(`postgres is unreachable: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.listener.close();
+    if (this.ownsPool) await this.pool.end().catch(() => undefined);
+  }
+}
+
+function redacted(error: Error, url: string): Error {
+  return new BackendUnavailableError(
+    error.message
+      .split(url)
+      .join(redactUrl(url))
+      .replace(/postgres(ql)?:\/\/[^\s"']+/gi, (u) => redactUrl(u)),
+  );
+}

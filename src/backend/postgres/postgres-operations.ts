@@ -1,0 +1,349 @@
+// The hot-path operations of the PostgreSQL backend, each inside one transaction: enqueue, claim, finish,
+// and the maintenance pass.
+import { ValidationError } from "../../errors/warren-error.js";
+import { isTerminalState } from "../../job/job-state.js";
+import type { ClaimRequest, ClaimResult } from "../job-store.js";
+import type {
+  EnqueueResult,
+  FetchRequest,
+  FinishStatus,
+  JobRecord,
+  MaintenanceReport,
+  NewJobRecord,
+  Outcome,
+} from "../records.js";
+import { tokenPrefix, type PgTx } from "./pg-tx.js";
+import { decodeRow, type JobRow } from "./record-codec.js";
+import {
+  applyRetention,
+  dependenciesMet,
+  expireJob,
+  failJob,
+  settleDependants,
+  toWaiting,
+} from "./transitions.js";
+
+const BATCH = 1_000;
+const MAX_STACKTRACES = 10;
+
+/** Stores a batch all or none; existing ids and held dedupe keys return the existing job. */
+export async function enqueueJobs(tx: PgTx, records: NewJobRecord[]): Promise<EnqueueResult[]> {
+  const byQueue = new Map<string, NewJobRecord[]>();
+  for (const record of records) byQueue.set(record.queue, [...(byQueue.get(record.queue) ?? []), record]);
+  const results = new Map<NewJobRecord, EnqueueResult>();
+  for (const [queue, list] of byQueue) {
+    await tx.query("lock_queue", [queue]);
+    const existing = await tx.query<{
+      id: string;
+      state: string;
+      created_at: string;
+      dedupe_key: string | null;
+    }>("find_existing", [
+      queue,
+      list.map((r) => r.id),
+      list.flatMap((r) => (r.opts.dedupe ? [r.opts.dedupe.key] : [])),
+    ]);
+    const byId = new Map(existing.map((row) => [row.id, row.id]));
+    const byDedupe = new Map<string, string>();
+    for (const row of existing) {
+      if (!row.dedupe_key) continue;
+      const pending = !isTerminalState(row.state as JobRecord["state"]);
+      if (pending) byDedupe.set(row.dedupe_key, row.id);
+      else byDedupe.set(`ttl\u0000${row.dedupe_key}`, `${row.id}\u0000${row.created_at}`);
+    }
+    const fresh: NewJobRecord[] = [];
+    const returned = new Map<NewJobRecord, string>();
+    for (const record of list) {
+      const dedupe = record.opts.dedupe;
+      let holder = byId.get(record.id);
+      if (!holder && dedupe) {
+        holder = byDedupe.get(dedupe.key);
+        const finished = byDedupe.get(`ttl\u0000${dedupe.key}`);
+        if (!holder && finished && dedupe.ttl !== undefined) {
+          const [id, createdAt] = finished.split("\u0000") as [string, string];
+          if (tx.now - Number(createdAt) < dedupe.ttl) holder = id;
+        }
+      }
+      if (holder) {
+        returned.set(record, holder);
+        continue;
+      }
+      fresh.push(record);
+      byId.set(record.id, record.id);
+      if (dedupe) byDedupe.set(dedupe.key, record.id);
+    }
+    await checkDependencies(tx, fresh, records);
+    const rows = fresh.length === 0 ? [] : await insert(tx, fresh);
+    const inserted = new Map(rows.map((row) => [row.id, row]));
+    for (const record of fresh) {
+      const row = inserted.get(record.id)!;
+      tx.emit(queue, "added", row);
+      tx.emit(queue, row.state, row, row.state === "delayed" ? { runAt: record.runAt } : {});
+      results.set(record, { record: decodeRow(row), created: true });
+    }
+    if (returned.size > 0) {
+      const holders = await tx.query<JobRow>("get_jobs", [queue, [...new Set(returned.values())]]);
+      const found = new Map(holders.map((row) => [row.id, row]));
+      for (const [record, id] of returned)
+        results.set(record, { record: decodeRow(found.get(id)!), created: false });
+    }
+  }
+  return records.map((record) => results.get(record)!);
+}
+
+async function checkDependencies(tx: PgTx, fresh: NewJobRecord[], batch: NewJobRecord[]): Promise<void> {
+  const inBatch = new Set(batch.map((r) => `${r.queue}:${r.id}`));
+  const refs = [...new Set(fresh.flatMap((r) => r.opts.dependsOn).filter((ref) => !inBatch.has(ref)))];
+  if (refs.length === 0) return;
+  const found = new Set((await tx.query<{ ref: string }>("find_refs", [refs])).map((row) => row.ref));
+  const missing = refs.find((ref) => !found.has(ref));
+  if (missing) {
+    throw new ValidationError(
+      "INVALID_OPTION",
+      `dependsOn names job ${missing}, which does not exist; add it first or in the same addBulk`,
+      { details: { dependency: missing } },
+    );
+  }
+}
+
+async function insert(tx: PgTx, fresh: NewJobRecord[]): Promise<JobRow[]> {
+  const rows = [];
+  for (const record of fresh) {
+    const delayed = record.runAt > tx.now;
+    // Dependencies in the same batch were just created, so they are unmet.
+    const unmet =
+      !delayed && record.opts.dependsOn.length > 0 && !(await dependenciesMet(tx, record.opts.dependsOn));
+    const state = delayed ? "delayed" : unmet ? "waiting-children" : "waiting";
+    rows.push({
+      queue: record.queue,
+      id: record.id,
+      name: record.name,
+      data: record.data,
+      opts: record.opts,
+      state,
+      priority: record.opts.priority,
+      created_at: record.createdAt,
+      run_at: record.runAt,
+      ready_at: state === "waiting" ? tx.now : null,
+      ttl_at: state === "waiting" && record.opts.ttl !== undefined ? tx.now + record.opts.ttl : null,
+      dedupe_key: record.opts.dedupe?.key ?? null,
+      depends_on: record.opts.dependsOn,
+      outbox_at: state === "waiting" && tx.outbox ? 0 : null,
+    });
+  }
+  return tx.query<JobRow>("insert_jobs", [JSON.stringify(rows)]);
+}
+
+/** Promotes due delayed jobs and expires stale ttl jobs of a queue. Returns how many of each. */
+async function promoteAndExpire(
+  tx: PgTx,
+  queue: string,
+  now: number,
+): Promise<{ promoted: number; expired: number }> {
+  const due = (await tx.query<{ id: string }>("due_delayed", [queue, now, BATCH])).map((row) => row.id);
+  await toWaiting(tx, queue, due, "delayed");
+  const stale = (await tx.query<{ id: string }>("due_ttl", [queue, now, BATCH])).map((row) => row.id);
+  if (stale.length > 0) {
+    for (const row of await tx.query<JobRow>("lock_jobs", [queue, stale])) await expireJob(tx, row);
+  }
+  return { promoted: due.length, expired: stale.length };
+}
+
+/** One fetch pass over a queue: promote, expire, then claim under the pause flag and the limiter. */
+export async function claimReady(
+  tx: PgTx,
+  queue: string,
+  request: FetchRequest,
+  max: number,
+): Promise<{ claimed: JobRecord[]; wakeAt: number | undefined }> {
+  await promoteAndExpire(tx, queue, tx.now);
+  const [flags] = await tx.query<{ paused: boolean; limiter_starts: string[] }>("queue_row", [queue]);
+  let wakeAt = await nextDue(tx, queue);
+  if (!flags || flags.paused) return { claimed: [], wakeAt };
+  let allowed = max;
+  let starts: number[] = [];
+  if (request.limiter) {
+    starts = flags.limiter_starts.map(Number).filter((t) => t > tx.now - request.limiter!.duration);
+    allowed = Math.min(max, request.limiter.max - starts.length);
+    if (allowed <= 0)
+      return { claimed: [], wakeAt: Math.min(wakeAt ?? Infinity, starts[0]! + request.limiter.duration) };
+  }
+  const rows = await tx.query<JobRow>("claim_ready", [
+    queue,
+    allowed,
+    tx.now,
+    request.workerId,
+    request.lockMs,
+    request.maxStalledCount,
+    tokenPrefix(),
+  ]);
+  rows.sort((a, b) => a.priority - b.priority || Number(a.seq) - Number(b.seq));
+  for (const row of rows) tx.emit(queue, "active", row, { prev: "waiting", workerId: request.workerId });
+  if (request.limiter && rows.length > 0) {
+    await tx.query("set_limiter", [queue, [...starts, ...rows.map(() => tx.now)]]);
+  }
+  if (rows.length > 0) {
+    const [left] = await tx.query<{ waiting: boolean }>("any_waiting", [queue]);
+    if (!left?.waiting) tx.emit(queue, "drained");
+  }
+  if (rows.length === 0) wakeAt = wakeAt ?? undefined;
+  return { claimed: rows.map(decodeRow), wakeAt };
+}
+
+async function nextDue(tx: PgTx, queue: string): Promise<number | undefined> {
+  const [row] = await tx.query<{ due: string | null }>("next_due", [queue]);
+  return row?.due == null ? undefined : Number(row.due);
+}
+
+/** Claims jobs named by transport deliveries, one verdict per id. */
+export async function claimIds(tx: PgTx, request: ClaimRequest): Promise<ClaimResult[]> {
+  const [flags] = await tx.query<{ paused: boolean; limiter_starts: string[] }>("queue_row", [request.queue]);
+  const rows = new Map(
+    (await tx.query<JobRow>("lock_jobs", [request.queue, request.ids])).map((r) => [r.id, r]),
+  );
+  let starts = request.limiter
+    ? (flags?.limiter_starts ?? []).map(Number).filter((t) => t > tx.now - request.limiter!.duration)
+    : [];
+  const results: ClaimResult[] = [];
+  for (const id of request.ids) {
+    const row = rows.get(id);
+    if (!row || (row.state !== "waiting" && row.state !== "delayed" && row.state !== "waiting-children")) {
+      results.push({ id, status: "gone" });
+    } else if (row.state !== "waiting") {
+      results.push({ id, status: "not-ready" });
+    } else if (flags?.paused) {
+      results.push({ id, status: "paused" });
+    } else if (request.limiter && starts.length >= request.limiter.max) {
+      results.push({ id, status: "limited", retryAt: starts[0]! + request.limiter.duration });
+    } else if (row.opts.ttl !== undefined && Number(row.ready_at ?? tx.now) + row.opts.ttl < tx.now) {
+      const reason = await expireJob(tx, row);
+      results.push({
+        id,
+        status: "expired",
+        record: { ...decodeRow(row), state: "expired", failedReason: reason },
+      });
+      row.state = "expired";
+    } else {
+      const [claimed] = await tx.query<JobRow>("claim_ids", [
+        request.queue,
+        [id],
+        tx.now,
+        request.workerId,
+        request.lockMs,
+        request.maxStalledCount,
+        tokenPrefix(),
+      ]);
+      row.state = "active";
+      tx.emit(request.queue, "active", claimed, { prev: "waiting", workerId: request.workerId });
+      if (request.limiter) starts = [...starts, tx.now];
+      results.push({ id, status: "claimed", record: decodeRow(claimed!) });
+    }
+  }
+  if (request.limiter) await tx.query("set_limiter", [request.queue, starts]);
+  return results;
+}
+
+/** Records finished tries; a stale token changes nothing. */
+export async function finishOutcomes(tx: PgTx, outcomes: Outcome[]): Promise<FinishStatus[]> {
+  const statuses: FinishStatus[] = [];
+  for (const outcome of outcomes) {
+    const { queue, id, token } = outcome.lock;
+    const [row] = await tx.query<JobRow>("lock_jobs", [queue, [id]]);
+    if (!row || row.state !== "active" || row.lock_token !== token) {
+      statuses.push("lock-lost");
+      continue;
+    }
+    statuses.push("ok");
+    switch (outcome.kind) {
+      case "completed":
+        await tx.query("finish_job", [
+          queue,
+          id,
+          "completed",
+          outcome.finishedAt,
+          outcome.returnValue ?? null,
+          null,
+          null,
+        ]);
+        tx.emit(queue, "completed", row, {
+          prev: "active",
+          attemptsMade: row.attempts_made,
+          ...(outcome.returnValue === undefined ? {} : { value: outcome.returnValue }),
+        });
+        await settleDependants(tx, [{ ...row, state: "completed" }]);
+        await applyRetention(tx, queue, "completed", row.opts.removeOnComplete);
+        break;
+      case "failed": {
+        const traces = JSON.stringify(
+          [...row.stacktrace, outcome.stacktrace.join("\n")].slice(-MAX_STACKTRACES),
+        );
+        if (outcome.retryAt === undefined) {
+          await tx.query("set_failure", [queue, id, outcome.reason, traces]);
+          await failJob(tx, row, outcome.reason, outcome.finishedAt);
+          break;
+        }
+        tx.emit(queue, "retrying", row, {
+          timestamp: outcome.finishedAt,
+          prev: "active",
+          attemptsMade: row.attempts_made,
+          failedReason: outcome.reason,
+          runAt: outcome.retryAt,
+        });
+        if (outcome.retryAt > tx.now) {
+          await tx.query("retry_later", [queue, id, outcome.retryAt, outcome.reason, traces]);
+          tx.emit(queue, "delayed", row, { prev: "active", runAt: outcome.retryAt });
+        } else {
+          await tx.query("set_failure", [queue, id, outcome.reason, traces]);
+          await toWaiting(tx, queue, [id], "active");
+        }
+        break;
+      }
+      case "cancelled":
+        await tx.query("finish_job", [
+          queue,
+          id,
+          "cancelled",
+          outcome.finishedAt,
+          null,
+          outcome.reason,
+          null,
+        ]);
+        tx.emit(queue, "cancelled", row, { prev: "active", failedReason: outcome.reason });
+        await settleDependants(tx, [{ ...row, state: "cancelled", failed_reason: outcome.reason }]);
+        break;
+    }
+  }
+  return statuses;
+}
+
+/** One maintenance pass: promote, recover stalled, expire ttl, age retention. */
+export async function maintainQueue(tx: PgTx, queue: string, now: number): Promise<MaintenanceReport> {
+  const { promoted, expired } = await promoteAndExpire(tx, queue, now);
+  let stalled = 0;
+  let failedStalled = 0;
+  for (const row of await tx.query<JobRow>("expired_leases", [queue, now, BATCH])) {
+    const [count] = await tx.query<{ stalled_count: number }>("count_stall", [queue, row.id]);
+    stalled += 1;
+    tx.emit(queue, "stalled", row, { attemptsMade: row.attempts_made });
+    if ((count?.stalled_count ?? 0) > row.max_stalled) {
+      failedStalled += 1;
+      await failJob(
+        tx,
+        row,
+        `job stalled more than ${row.max_stalled} time(s): its worker stopped renewing the lock ` +
+          `(crashed, or blocked the event loop)`,
+        now,
+      );
+    } else {
+      await toWaiting(tx, queue, [row.id], "active");
+    }
+  }
+  let removed = 0;
+  for (const state of ["completed", "failed"] as const) {
+    const [oldest] = await tx.query<{ opts: JobRow["opts"] }>("oldest_finished", [queue, state]);
+    const policy = state === "completed" ? oldest?.opts.removeOnComplete : oldest?.opts.removeOnFail;
+    if (typeof policy === "object" && policy.age !== undefined)
+      removed += await applyRetention(tx, queue, state, policy);
+  }
+  return { promoted, stalled, failedStalled, expired, removed };
+}

@@ -1,0 +1,6 @@
+-- extend_locks: renews leases of active jobs whose token is current.
+-- $1 queue, $2 ids text[], $3 tokens text[], $4 now + lock ms. Returns the ids renewed.
+UPDATE {{schema}}.jobs AS j SET lock_expires_at = $4
+FROM unnest($2::text[], $3::text[]) AS l(id, token)
+WHERE j.queue = $1 AND j.id = l.id AND j.state = 'active' AND j.lock_token = l.token
+RETURNING j.id

@@ -1,0 +1,5 @@
+-- list_jobs_asc: jobs in states, oldest first (finished by finish time, pending by sequence).
+-- $1 queue, $2 states text[], $3 offset, $4 limit.
+SELECT * FROM {{schema}}.jobs WHERE queue = $1 AND state = ANY($2)
+ORDER BY CASE WHEN state IN ('completed', 'failed', 'cancelled', 'expired') THEN finished_at ELSE created_at END, seq
+OFFSET $3 LIMIT $4

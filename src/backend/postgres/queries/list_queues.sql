@@ -1,0 +1,2 @@
+-- list_queues: every queue name, sorted.
+SELECT name FROM {{schema}}.queues ORDER BY name
