@@ -22,54 +22,73 @@ export async function claimDeliveries(
   deliveries: Delivery[],
   request: FetchRequest,
 ): Promise<JobRecord[]> {
-  const byQueue = new Map<string, Array<{ delivery: Delivery; id: string }>>();
-  for (const delivery of deliveries) {
-    const parsed = parseEnvelope(delivery.message.content);
-    if (!parsed.ok) {
-      await deadLetter(ctx, delivery, `malformed message: ${parsed.reason}`);
-      continue;
-    }
-    const id = await resolveId(ctx, delivery, parsed.envelope);
-    if (id === undefined) continue;
-    const list = byQueue.get(delivery.queue) ?? [];
-    list.push({ delivery, id });
-    byQueue.set(delivery.queue, list);
-  }
+  // Deliveries not yet acked, dead-lettered, held back or handed back: on a store failure they go back to the
+  // broker at once instead of sitting unacked on the channel, holding prefetch slots.
+  const unsettled = new Set(deliveries);
   const claimed: JobRecord[] = [];
-  for (const [queue, items] of byQueue) {
-    const results = await ctx.store.claimJobs({
-      queue,
-      ids: items.map((item) => item.id),
-      workerId: request.workerId,
-      lockMs: request.lockMs,
-      maxStalledCount: request.maxStalledCount,
-      limiter: request.limiter,
-    });
-    for (const [index, result] of results.entries()) {
-      const { delivery } = items[index]!;
-      switch (result.status) {
-        case "claimed":
-          claimed.push(result.record);
-          ctx.group.ack(delivery);
-          break;
-        case "gone":
-        case "not-ready":
-          ctx.group.ack(delivery);
-          break;
-        case "expired":
-          await deadLetter(ctx, delivery, result.record.failedReason ?? "expired");
-          break;
-        case "paused":
-          ctx.group.requeue(delivery);
-          await ctx.group.pauseQueue(queue);
-          break;
-        case "limited":
-          ctx.group.holdBack(delivery, result.retryAt);
-          break;
+  try {
+    const byQueue = new Map<string, Array<{ delivery: Delivery; id: string }>>();
+    for (const delivery of deliveries) {
+      const parsed = parseEnvelope(delivery.message.content);
+      if (!parsed.ok) {
+        unsettled.delete(delivery);
+        await deadLetter(ctx, delivery, `malformed message: ${parsed.reason}`);
+        continue;
       }
+      const id = await resolveId(ctx, delivery, parsed.envelope);
+      if (id === undefined) {
+        unsettled.delete(delivery);
+        continue;
+      }
+      const list = byQueue.get(delivery.queue) ?? [];
+      list.push({ delivery, id });
+      byQueue.set(delivery.queue, list);
     }
+    for (const [queue, items] of byQueue) {
+      const results = await ctx.store.claimJobs({
+        queue,
+        ids: items.map((item) => item.id),
+        workerId: request.workerId,
+        lockMs: request.lockMs,
+        maxStalledCount: request.maxStalledCount,
+        limiter: request.limiter,
+      });
+      // Acked together once the store holds the claims: one `multiple` ack where the tags allow.
+      const acks: Delivery[] = [];
+      for (const [index, result] of results.entries()) {
+        const { delivery } = items[index]!;
+        unsettled.delete(delivery);
+        switch (result.status) {
+          case "claimed":
+            claimed.push(result.record);
+            acks.push(delivery);
+            break;
+          case "gone":
+          case "not-ready":
+            acks.push(delivery);
+            break;
+          case "expired":
+            await deadLetter(ctx, delivery, result.record.failedReason ?? "expired");
+            break;
+          case "paused":
+            ctx.group.requeue(delivery);
+            await ctx.group.pauseQueue(queue);
+            break;
+          case "limited":
+            ctx.group.holdBack(delivery, result.retryAt);
+            break;
+        }
+      }
+      ctx.group.ackAll(acks);
+    }
+    return claimed;
+  } catch (error) {
+    for (const delivery of unsettled) ctx.group.requeue(delivery);
+    // Jobs already claimed are this worker's now: run them, and report the failure instead of losing them.
+    if (claimed.length === 0) throw error;
+    ctx.onError(error);
+    return claimed;
   }
-  return claimed;
 }
 
 /**

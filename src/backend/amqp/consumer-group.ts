@@ -30,6 +30,8 @@ export class ConsumerGroup {
   inFlight = 0;
   private channel: amqp.Channel | undefined;
   private readonly buffer: Delivery[] = [];
+  /** Delivery tags on the current channel not yet acked or handed back. */
+  private readonly unsettled = new Set<number>();
   private readonly consumers = new Map<string, string>();
   private readonly paused = new Set<string>();
   private waiters = new Set<() => void>();
@@ -121,13 +123,34 @@ export class ConsumerGroup {
   }
 
   ack(delivery: Delivery): void {
-    // A delivery from a channel that died was requeued by the broker: nothing to ack.
-    if (delivery.channel !== this.channel) return;
-    delivery.channel.ack(delivery.message);
+    this.ackAll([delivery]);
+  }
+
+  /**
+   * Acks a batch with as few frames as possible: one `multiple` ack covers the longest run of unsettled
+   * delivery tags, from the lowest, that are all in the batch; the rest are acked one by one.
+   */
+  ackAll(deliveries: Delivery[]): void {
+    const channel = this.channel;
+    // Deliveries from a channel that died were requeued by the broker: nothing to ack.
+    const live = deliveries.filter((delivery) => delivery.channel === channel);
+    if (!channel || live.length === 0) return;
+    const batch = new Map(live.map((delivery) => [delivery.message.fields.deliveryTag, delivery]));
+    let upTo: number | undefined;
+    for (const tag of [...this.unsettled].sort((a, b) => a - b)) {
+      if (!batch.has(tag)) break;
+      upTo = tag;
+    }
+    if (upTo !== undefined) channel.ack(batch.get(upTo)!.message, true);
+    for (const [tag, delivery] of batch) {
+      this.unsettled.delete(tag);
+      if (upTo === undefined || tag > upTo) channel.ack(delivery.message);
+    }
   }
 
   requeue(delivery: Delivery): void {
     if (delivery.channel !== this.channel) return;
+    this.unsettled.delete(delivery.message.fields.deliveryTag);
     delivery.channel.nack(delivery.message, false, true);
   }
 
@@ -175,6 +198,7 @@ export class ConsumerGroup {
   private async attach(model: amqp.ChannelModel): Promise<void> {
     if (this.closed) return;
     this.buffer.length = 0;
+    this.unsettled.clear();
     this.consumers.clear();
     const channel = await model.createChannel();
     channel.on("error", (error: Error) => this.onError(error));
@@ -210,6 +234,7 @@ export class ConsumerGroup {
         this.consumers.delete(queue);
         return;
       }
+      if (channel === this.channel) this.unsettled.add(message.fields.deliveryTag);
       this.buffer.push({ queue, message, channel, notBefore: 0, receivedAt: Date.now() });
       for (const wake of [...this.waiters]) wake();
     });

@@ -41,6 +41,8 @@ export interface PostgresBackendOptions {
   schema?: string;
   /** Pool size when the backend creates the pool. @defaultValue 10 */
   poolSize?: number;
+  /** `application_name` of every connection, so operators can tell them apart. @defaultValue "warren" */
+  applicationName?: string;
   /** Clock for every timestamp. @defaultValue the system clock */
   clock?: Clock;
   /** Record ready jobs in an outbox for a transport (set by PostgresStore). @defaultValue false */
@@ -94,9 +96,16 @@ export class PostgresBackend implements Backend, JobStore {
     this.ownsPool = options.pool === undefined;
     const config: pg.PoolConfig = options.pool
       ? { ...options.pool.options }
-      : { connectionString: url, max: options.poolSize ?? 10, application_name: "warren" };
+      : {
+          connectionString: url,
+          max: options.poolSize ?? 10,
+          application_name: options.applicationName ?? "warren",
+        };
     this.pool = options.pool ?? new pg.Pool(config);
     this.pool.on("error", (error) => this.onError(redacted(error, url)));
+    // A checked-out client whose connection dies between queries emits "error" outside any query; the next
+    // query on it fails and tx() retries on a fresh one, so here it is only reported.
+    this.pool.on("connect", (client) => client.on("error", (error) => this.onError(redacted(error, url))));
     this.clock = options.clock ?? systemClock;
     this.outbox = options.outbox ?? false;
     this.listener = new NotifyListener(config, this.channel, (error) =>

@@ -2,6 +2,8 @@
 // worker never stalls the command connection or another worker. An abort unblocks with CLIENT UNBLOCK.
 import type { Redis } from "ioredis";
 
+const ABORTED = Symbol("aborted");
+
 interface Blocker {
   connection: Redis;
   id: number | undefined;
@@ -16,24 +18,38 @@ export class BlockingPool {
 
   /**
    * Waits until one of `keys` gets a marker, `timeoutMs` passes, or the signal aborts. Resolves either way;
-   * throws only when the connection fails.
+   * throws only when the connection fails. An abort resolves at once, even while the connection reconnects.
    */
   async waitForMarker(keys: string[], timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
     const blocker = this.idle.pop() ?? this.create();
-    const onAbort = (): void => {
-      if (blocker.id !== undefined) void this.client.client("UNBLOCK", blocker.id).catch(() => undefined);
-    };
-    try {
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<typeof ABORTED>((resolve) => {
+      onAbort = () => {
+        if (blocker.id !== undefined) void this.client.client("UNBLOCK", blocker.id).catch(() => undefined);
+        resolve(ABORTED);
+      };
+    });
+    signal.addEventListener("abort", onAbort, { once: true });
+    const wait = (async () => {
       blocker.id ??= await blocker.connection.client("ID");
       if (signal.aborted) return;
-      signal.addEventListener("abort", onAbort, { once: true });
       await blocker.connection.blpop(...keys, Math.max(0.01, timeoutMs / 1000));
-      this.idle.push(blocker);
-    } catch (error) {
-      // The connection dropped mid-wait: forget it; ioredis reconnects a new one on next use.
-      this.all.delete(blocker);
-      blocker.connection.disconnect();
-      throw error;
+    })();
+    // Settles the blocker whenever the wait ends, even after an abort has already returned.
+    const settled = wait.then(
+      () => {
+        if (this.all.has(blocker)) this.idle.push(blocker);
+      },
+      (error: unknown) => {
+        // The connection dropped mid-wait: forget it; the next wait creates a new one.
+        this.all.delete(blocker);
+        blocker.connection.disconnect();
+        throw error;
+      },
+    );
+    try {
+      if ((await Promise.race([settled, aborted])) === ABORTED) settled.catch(() => undefined);
     } finally {
       signal.removeEventListener("abort", onAbort);
     }
@@ -44,6 +60,10 @@ export class BlockingPool {
       connection: this.client.duplicate({ maxRetriesPerRequest: 1 }),
       id: undefined,
     };
+    // Failures surface through the blocked command itself; the event would otherwise be unhandled.
+    blocker.connection.on("error", () => undefined);
+    // A reconnected connection has a new client id.
+    blocker.connection.on("ready", () => (blocker.id = undefined));
     this.all.add(blocker);
     return blocker;
   }

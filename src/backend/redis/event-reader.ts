@@ -14,6 +14,7 @@ interface Subscription {
 const BLOCK_MS = 1_000;
 const READ_COUNT = 1_000;
 const RETRY_MS = 250;
+const CLOSED = Symbol("closed");
 
 /** Reads event streams for every subscription of one backend. */
 export class EventReader {
@@ -22,13 +23,25 @@ export class EventReader {
   private loop: Promise<void> | undefined;
   private readerId: number | undefined;
   private closed = false;
+  /** Settles at close: a command queued while the reader reconnects never settles after disconnect(). */
+  private readonly closing: Promise<typeof CLOSED>;
+  private markClosed!: () => void;
 
   constructor(
     private readonly client: Redis,
     private readonly reader: Redis,
     private readonly keys: RedisKeys,
     private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    this.closing = new Promise((resolve) => (this.markClosed = () => resolve(CLOSED)));
+    // A reconnected reader has a new client id: look it up again before the next interrupt.
+    reader.on("ready", () => (this.readerId = undefined));
+  }
+
+  private orClosed<T>(command: Promise<T>): Promise<T | typeof CLOSED> {
+    command.catch(() => undefined);
+    return Promise.race([command, this.closing]);
+  }
 
   /** Resolves once every event after this call will be delivered. */
   async subscribe(pattern: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
@@ -74,21 +87,28 @@ export class EventReader {
           lastDiscovery = Date.now();
           await this.discover();
         }
-        this.readerId ??= await this.reader.client("ID");
+        if (this.readerId === undefined) {
+          const id = await this.orClosed(this.reader.client("ID"));
+          if (id === CLOSED) return;
+          this.readerId = id;
+        }
         const queues = [...this.cursors.keys()];
         if (queues.length === 0) {
           await new Promise((resolve) => setTimeout(resolve, BLOCK_MS));
           continue;
         }
-        const reply = await this.reader.xread(
-          "COUNT",
-          READ_COUNT,
-          "BLOCK",
-          BLOCK_MS,
-          "STREAMS",
-          ...queues.map((queue) => this.keys.events(queue)),
-          ...queues.map((queue) => this.cursors.get(queue)!),
+        const reply = await this.orClosed(
+          this.reader.xread(
+            "COUNT",
+            READ_COUNT,
+            "BLOCK",
+            BLOCK_MS,
+            "STREAMS",
+            ...queues.map((queue) => this.keys.events(queue)),
+            ...queues.map((queue) => this.cursors.get(queue)!),
+          ),
         );
+        if (reply === CLOSED) return;
         for (const [stream, entries] of reply ?? []) this.dispatch(stream, entries);
       } catch (error) {
         if (this.closed) return;
@@ -128,7 +148,9 @@ export class EventReader {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.interrupt();
+    this.markClosed();
+    // Not awaited: the disconnect below ends the blocked read anyway, and a reconnecting client would stall.
+    void this.interrupt();
     this.reader.disconnect();
     await this.loop;
   }

@@ -36,6 +36,8 @@ export interface RedisBackendOptions {
   url?: string;
   /** An ioredis client to use instead of `url` (the backend duplicates it for blocking reads). */
   client?: Redis;
+  /** Client name (CLIENT SETNAME) of every connection, so operators can tell them apart. @defaultValue "warren" */
+  connectionName?: string;
   /** Prefix of every key. @defaultValue "warren" */
   prefix?: string;
   /** Clock for every timestamp (client time is authoritative). @defaultValue the system clock */
@@ -77,7 +79,13 @@ export class RedisBackend implements Backend, JobStore {
     const url = options.url ?? "redis://127.0.0.1:6379/0";
     this.onError = options.onError ?? ((error) => console.warn(`[warren] redis: ${error.message}`));
     this.ownsClient = options.client === undefined;
-    this.client = options.client ?? new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.client =
+      options.client ??
+      new Redis(url, {
+        lazyConnect: false,
+        maxRetriesPerRequest: 3,
+        connectionName: options.connectionName ?? "warren",
+      });
     this.client.on("error", (error: Error) => this.onError(redacted(error, url)));
     this.clock = options.clock ?? systemClock;
     this.keys = redisKeys(options.prefix ?? "warren");
