@@ -1,0 +1,53 @@
+// Raw RabbitMQ (amqplib) process rate, measured like bench/process-rate.ts measures Warren: publish every job
+// first (durable queue, persistent messages on a ConfirmChannel, waitForConfirms every 1000), then start one
+// consumer with prefetch C that acks each message manually and does nothing else, and time from consumer
+// start to the last ack. There is no job store or state: this is the floor any AMQP-based queue builds on.
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { connect } from "amqplib";
+
+export interface ProcessRateOptions {
+  jobs: number;
+  concurrency: number;
+}
+
+const AMQP = process.env["WARREN_BENCH_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672";
+
+export async function measureProcessRate({ jobs, concurrency }: ProcessRateOptions): Promise<number> {
+  const connection = await connect(AMQP);
+  const queue = `bench-${randomBytes(3).toString("hex")}`;
+  const publisher = await connection.createConfirmChannel();
+  await publisher.assertQueue(queue, { durable: true });
+  const body = Buffer.from(JSON.stringify({ name: "noop", data: {} }));
+  for (let sent = 0; sent < jobs;) {
+    const batchEnd = Math.min(sent + 1000, jobs);
+    for (; sent < batchEnd; sent++) {
+      if (!publisher.sendToQueue(queue, body, { persistent: true })) await once(publisher, "drain");
+    }
+    await publisher.waitForConfirms();
+  }
+  await publisher.close();
+
+  let done = 0;
+  let finished!: () => void;
+  const allDone = new Promise<void>((resolve) => (finished = resolve));
+  const started = performance.now();
+  const consumer = await connection.createChannel();
+  await consumer.prefetch(concurrency);
+  const { consumerTag } = await consumer.consume(
+    queue,
+    (message) => {
+      if (!message) return;
+      consumer.ack(message);
+      if (++done === jobs) finished();
+    },
+    { noAck: false },
+  );
+  await allDone;
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.cancel(consumerTag);
+  await consumer.deleteQueue(queue);
+  await consumer.close();
+  await connection.close();
+  return jobs / seconds;
+}

@@ -1,0 +1,43 @@
+// BullMQ's process rate, measured the way bench/process-rate.ts measures Warren's: add every job first
+// (Queue.addBulk, 1000 a call), then start one Worker with concurrency C and a no-op processor, and time
+// from worker start to the last 'completed' event. Jobs carry removeOnComplete: true, so BullMQ, like
+// Warren's benchmark queues, keeps no completed-job records around (its fastest, and the fair, setting).
+import { randomBytes } from "node:crypto";
+import { Queue, Worker } from "bullmq";
+
+export interface ProcessRateOptions {
+  jobs: number;
+  concurrency: number;
+}
+
+const REDIS = new URL(process.env["WARREN_BENCH_REDIS_URL"] ?? "redis://127.0.0.1:6379/0");
+
+export async function measureProcessRate({ jobs, concurrency }: ProcessRateOptions): Promise<number> {
+  const connection = {
+    host: REDIS.hostname,
+    port: Number(REDIS.port || 6379),
+    db: Number(REDIS.pathname.slice(1) || 0),
+    maxRetriesPerRequest: null,
+  };
+  const name = `bench-${randomBytes(3).toString("hex")}`;
+  const queue = new Queue(name, { connection, defaultJobOptions: { removeOnComplete: true } });
+  for (let added = 0; added < jobs; added += 1000) {
+    await queue.addBulk(
+      Array.from({ length: Math.min(1000, jobs - added) }, () => ({ name: "noop", data: {} })),
+    );
+  }
+  let done = 0;
+  let finished!: () => void;
+  const allDone = new Promise<void>((resolve) => (finished = resolve));
+  const started = performance.now();
+  const worker = new Worker(name, () => Promise.resolve(), { connection, concurrency });
+  worker.on("completed", () => {
+    if (++done === jobs) finished();
+  });
+  await allDone;
+  const seconds = (performance.now() - started) / 1000;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return jobs / seconds;
+}
