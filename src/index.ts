@@ -20,7 +20,17 @@ export type { Backend, CancelResult } from "./backend/contract.js";
 export type { BackendCapabilities } from "./backend/capabilities.js";
 export type * from "./backend/records.js";
 export { QUEUE_EVENT_NAMES } from "./backend/records.js";
-export { MemoryBackend, type MemoryBackendOptions } from "./backend/memory/index.js";
+export type { JobStore, ClaimRequest, ClaimResult, OutboxEntry } from "./backend/job-store.js";
+export { MemoryBackend, MemoryStore, type MemoryBackendOptions } from "./backend/memory/index.js";
+export { RedisBackend, RedisStore, type RedisBackendOptions } from "./backend/redis/index.js";
+export { PostgresBackend, PostgresStore, type PostgresBackendOptions } from "./backend/postgres/index.js";
+export {
+  AmqpBackend,
+  ENVELOPE_VERSION,
+  type AmqpBackendOptions,
+  type AmqpQueueType,
+  type JobEnvelope,
+} from "./backend/amqp/index.js";
 
 // Time
 export { systemClock, type Clock } from "./core/clock.js";

@@ -107,7 +107,8 @@ export class RedisBackend implements Backend, JobStore {
   ): Promise<unknown> {
     if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
     try {
-      return await this.scripts.run(name, [this.keys.base(queue), this.keys.registry], args);
+      // Only the queue's own key is declared: every key a script touches shares its hash tag (one cluster slot).
+      return await this.scripts.run(name, [this.keys.base(queue)], args);
     } catch (error) {
       throw translateScriptError(error, queue, id);
     }
@@ -133,11 +134,15 @@ export class RedisBackend implements Backend, JobStore {
       createdAt: r.createdAt,
       runAt: r.runAt,
     }));
+    // The registry (for topic patterns and listQueues) lives outside the queue's slot, so it is written
+    // beside the script rather than inside it; pipelined on the same connection, it costs no round-trip.
+    const registered = this.register(queue);
     const reply = (await this.run("enqueue-jobs", queue, [
       this.clock.now(),
       this.outbox,
       JSON.stringify(payload),
     ])) as Array<[number, string[]]>;
+    await registered;
     return reply.map(([created, flat]) => ({ record: decodeRecord(flat), created: created === 1 }));
   }
 
@@ -409,14 +414,21 @@ export class RedisBackend implements Backend, JobStore {
     while (((await this.run("obliterate-queue", queue, [force ? "1" : "0", BATCH])) as number) > 0) {
       // Batches keep each script call short; loop until the queue is gone.
     }
+    await this.client.srem(this.keys.registry, queue);
   }
 
   async pause(queue: string): Promise<void> {
-    await this.run("set-paused", queue, ["1", this.clock.now()]);
+    await Promise.all([this.register(queue), this.run("set-paused", queue, ["1", this.clock.now()])]);
   }
 
   async resume(queue: string): Promise<void> {
-    await this.run("set-paused", queue, ["0", this.clock.now()]);
+    await Promise.all([this.register(queue), this.run("set-paused", queue, ["0", this.clock.now()])]);
+  }
+
+  /** Records the queue in the prefix's registry (idempotent). */
+  private async register(queue: string): Promise<void> {
+    if (this.closed) return;
+    await this.client.sadd(this.keys.registry, queue);
   }
 
   async isPaused(queue: string): Promise<boolean> {

@@ -1,13 +1,13 @@
 --[[
   enqueue-jobs: stores a batch of jobs, all or none.
-  KEYS[1] base "{prefix:queue}:"   KEYS[2] the prefix's queue registry (set)
+  KEYS[1] base "{prefix:queue}:" (the only declared key: a queue lives in one cluster slot)
   ARGV[1] now   ARGV[2] outbox "1"|"0"   ARGV[3] JSON array of { id, name, data, opts (JSON text), createdAt, runAt }
   Returns one { created 1|0, HGETALL of the job } per record, in order;
   or an error "INVALID_DEPENDENCY <ref>" before anything is written.
   Invariant: a record whose id exists, or whose dedupe key is held by a pending job (or within its ttl),
   returns that job and adds nothing.
 ]]
-local base, registry = KEYS[1], KEYS[2]
+local base = KEYS[1]
 local now, outbox = tonumber(ARGV[1]), ARGV[2]
 local records = cjson.decode(ARGV[3])
 local prefix = prefixOf(base)
@@ -58,7 +58,6 @@ for i, record in ipairs(records) do
 end
 
 -- Phase 2: write.
-redis.call("SADD", registry, queueOf(base))
 local results = {}
 for i, record in ipairs(records) do
   if existing[i] then

@@ -1,9 +1,9 @@
 --[[
   obliterate-queue: removes a queue in batches. Called until it returns 0.
-  KEYS[1] base   KEYS[2] queue registry   ARGV: force "1"|"0", limit
+  KEYS[1] base   ARGV: force "1"|"0", limit
   Returns how many jobs remain, or error "CONFLICT <n> active" when jobs are active and not forced.
 ]]
-local base, registry, force, limit = KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2])
+local base, force, limit = KEYS[1], ARGV[1], tonumber(ARGV[2])
 local active = redis.call("ZCARD", base .. "active")
 if active > 0 and force ~= "1" then return redis.error_reply("CONFLICT " .. active .. " active") end
 local sets = {"wait", "delayed", "active", "waiting-children", "completed", "failed", "cancelled", "expired"}
@@ -22,6 +22,5 @@ for _, set in ipairs(sets) do remaining = remaining + redis.call("ZCARD", base .
 if remaining == 0 then
   redis.call("DEL", base .. "meta", base .. "dedupe", base .. "limiter", base .. "marker", base .. "outbox",
     base .. "ttl", base .. "seq", base .. "events")
-  redis.call("SREM", registry, queueOf(base))
 end
 return remaining

@@ -1,12 +1,11 @@
 --[[
   set-paused: pauses or resumes a queue; resuming wakes blocked fetchers.
-  KEYS[1] base   KEYS[2] queue registry   ARGV: paused "1"|"0", now
+  KEYS[1] base   ARGV: paused "1"|"0", now
   Returns 1 when the flag changed.
 ]]
-local base, registry, paused, now = KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2])
+local base, paused, now = KEYS[1], ARGV[1], tonumber(ARGV[2])
 local current = redis.call("HGET", base .. "meta", "paused") == "1"
 if current == (paused == "1") then return 0 end
-redis.call("SADD", registry, queueOf(base))
 if paused == "1" then
   redis.call("HSET", base .. "meta", "paused", "1")
   emit(base, now, "paused", nil, nil, nil)
