@@ -1,0 +1,73 @@
+// The peers (BullMQ, pg-boss, raw amqplib) as benchmark systems. They live in bench/package.json — never in
+// the root devDependencies, where BullMQ's optional native msgpack build would break `npm ci` — and are
+// installed here on first use. Their modules are imported by computed path, so the root typecheck and lint
+// (which run without bench/node_modules) never follow into them.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { MeasureProcessRate } from "./bench-config.js";
+
+interface PeerModule {
+  measureProcessRate(
+    options: Parameters<MeasureProcessRate>[0],
+    tuning?: { selfNotify?: boolean },
+  ): Promise<number>;
+}
+
+/** A peer system: the module under bench/peers/ and any tuning it takes. */
+interface PeerSystem {
+  module: string;
+  tuning?: { selfNotify?: boolean };
+  /** Fewer jobs for a system that cannot drain the full count in reasonable time. */
+  maxJobs?: number;
+  /** Which Warren system this peer is the yardstick for, in the ratio column. */
+  comparedWith: string[];
+}
+
+export const PEER_SYSTEMS: Record<string, PeerSystem> = {
+  bullmq: { module: "bullmq", comparedWith: ["redis", "amqp+redis"] },
+  // pg-boss 10 sleeps out its polling interval (min 0.5 s) after every batch: about 2·C jobs/s at best.
+  "pg-boss": { module: "pgboss", maxJobs: 4000, comparedWith: [] },
+  // Its best tuned setting: batch fetch of C, and notifyWorker() after a full batch to skip the sleep.
+  "pg-boss+notify": {
+    module: "pgboss",
+    tuning: { selfNotify: true },
+    comparedWith: ["postgres", "amqp+postgres"],
+  },
+  amqplib: { module: "amqplib", comparedWith: ["amqp+redis", "amqp+postgres"] },
+};
+
+const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
+
+/** Installs bench/package.json's dependencies when any is missing. */
+export function ensurePeersInstalled(): void {
+  const manifest = JSON.parse(readFileSync(new URL("package.json", import.meta.url), "utf8")) as {
+    dependencies: Record<string, string>;
+  };
+  const missing = Object.keys(manifest.dependencies).filter(
+    (name) => !existsSync(new URL(`node_modules/${name}/package.json`, import.meta.url)),
+  );
+  if (missing.length === 0) return;
+  console.error(`installing bench peers (${missing.join(", ")}): npm ci --omit=optional --prefix bench`);
+  const npm = spawnSync("npm", ["ci", "--omit=optional", "--prefix", BENCH_DIR], { stdio: "inherit" });
+  if (npm.status !== 0)
+    throw new Error(`npm ci in ${BENCH_DIR} failed (${npm.error?.message ?? `exit ${npm.status}`})`);
+}
+
+/** The peer's measure function. */
+export async function loadPeer(system: PeerSystem): Promise<MeasureProcessRate> {
+  const path = `./peers/${system.module}.ts`;
+  const loaded = (await import(path)) as PeerModule;
+  return (options) => loaded.measureProcessRate(options, system.tuning);
+}
+
+/** Installed versions of the peers, for the results header. */
+export function peerVersions(): Record<string, string> {
+  const versions: Record<string, string> = {};
+  for (const name of ["bullmq", "pg-boss", "amqplib"]) {
+    const file = new URL(`node_modules/${name}/package.json`, import.meta.url);
+    if (existsSync(file))
+      versions[name] = (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+  }
+  return versions;
+}

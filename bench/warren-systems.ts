@@ -1,0 +1,99 @@
+// Warren's backends as benchmark systems: each builds a fresh backend on a fresh prefix or schema, so runs
+// never see each other's jobs, and cleans up after itself.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import {
+  AmqpBackend,
+  MemoryBackend,
+  PostgresBackend,
+  PostgresStore,
+  Queue,
+  RedisBackend,
+  RedisStore,
+  Worker,
+  type Backend,
+} from "../src/index.js";
+import { BENCH_URLS, type ProcessRateOptions } from "./bench-config.js";
+
+interface WarrenSystem {
+  create(): Backend;
+  /** Drops what create() made on the server (a schema), after the backend is closed. */
+  dispose?(): Promise<void>;
+}
+
+const tag = (): string => randomBytes(3).toString("hex");
+
+function postgresSystem(wrap: (url: string, schema: string) => Backend): WarrenSystem {
+  let schema = "";
+  return {
+    create() {
+      schema = `bench_${tag()}`;
+      return wrap(BENCH_URLS.postgres, schema);
+    },
+    async dispose() {
+      const client = new pg.Client({ connectionString: BENCH_URLS.postgres });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+/** Every Warren backend the bench knows, by name. */
+export const WARREN_SYSTEMS: Record<string, WarrenSystem> = {
+  memory: { create: () => new MemoryBackend() },
+  redis: { create: () => new RedisBackend({ url: BENCH_URLS.redis, prefix: `bench-${tag()}` }) },
+  postgres: postgresSystem((url, schema) => new PostgresBackend({ url, schema })),
+  "amqp+redis": {
+    create: () =>
+      new AmqpBackend({
+        url: BENCH_URLS.amqp,
+        store: new RedisStore({ url: BENCH_URLS.redis, prefix: `bench-${tag()}` }),
+        exchange: "warren-bench",
+      }),
+  },
+  "amqp+postgres": postgresSystem(
+    (url, schema) =>
+      new AmqpBackend({
+        url: BENCH_URLS.amqp,
+        store: new PostgresStore({ url, schema }),
+        exchange: "warren-bench",
+      }),
+  ),
+};
+
+/**
+ * Adds every job first (bulk), then starts one worker with a no-op processor; the figure is jobs / time from
+ * worker start to the last completion. Jobs use removeOnComplete, as the peers' do.
+ */
+export async function measureWarrenProcessRate(
+  system: WarrenSystem,
+  { jobs, concurrency }: ProcessRateOptions,
+): Promise<number> {
+  const backend = system.create();
+  try {
+    const queue = new Queue(`bench-${tag()}`, { backend, defaultJobOptions: { removeOnComplete: true } });
+    for (let added = 0; added < jobs; added += 1000) {
+      await queue.addBulk(
+        Array.from({ length: Math.min(1000, jobs - added) }, () => ({ name: "noop", data: {} })),
+      );
+    }
+    let done = 0;
+    let finished!: () => void;
+    const allDone = new Promise<void>((resolve) => (finished = resolve));
+    const started = performance.now();
+    const worker = new Worker(queue.name, () => undefined, { backend, concurrency });
+    worker.on("completed", () => {
+      if (++done === jobs) finished();
+    });
+    await allDone;
+    const seconds = (performance.now() - started) / 1000;
+    await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    return jobs / seconds;
+  } finally {
+    await backend.close();
+    await system.dispose?.();
+  }
+}
