@@ -38,13 +38,14 @@ export class PgTx {
     });
   }
 
-  /** Sends the collected events on `channel`, chunked under the payload limit. */
+  /** Sends the collected events on `channel`, chunked under the payload limit, in one round-trip. */
   async notify(channel: string): Promise<void> {
+    const payloads: string[] = [];
     let chunk: QueueEventRecord[] = [];
     let size = 2;
-    const flush = async (): Promise<void> => {
+    const flush = (): void => {
       if (chunk.length === 0) return;
-      await this.client.query("SELECT pg_notify($1, $2)", [channel, JSON.stringify(chunk)]);
+      payloads.push(JSON.stringify(chunk));
       chunk = [];
       size = 2;
     };
@@ -57,11 +58,16 @@ export class PgTx {
         event = { ...rest, truncated: true };
         bytes = Buffer.byteLength(JSON.stringify(event)) + 1;
       }
-      if (size + bytes > MAX_NOTIFY_BYTES) await flush();
+      if (size + bytes > MAX_NOTIFY_BYTES) flush();
       chunk.push(event);
       size += bytes;
     }
-    await flush();
+    flush();
+    if (payloads.length === 0) return;
+    await this.client.query("SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload", [
+      channel,
+      payloads,
+    ]);
   }
 }
 

@@ -24,7 +24,8 @@ import type {
   Unsubscribe,
 } from "../records.js";
 import * as admin from "./postgres-admin.js";
-import { claimIds, claimReady, enqueueJobs, finishOutcomes, maintainQueue } from "./postgres-operations.js";
+import { finishOutcomes } from "./finish-outcomes.js";
+import { claimIds, claimReady, enqueueJobs, maintainQueue } from "./postgres-operations.js";
 import { migrate } from "./migrator.js";
 import { NotifyListener } from "./notify-listener.js";
 import { PgTx } from "./pg-tx.js";

@@ -3,28 +3,12 @@
 import { ValidationError } from "../../errors/warren-error.js";
 import { isTerminalState } from "../../job/job-state.js";
 import type { ClaimRequest, ClaimResult } from "../job-store.js";
-import type {
-  EnqueueResult,
-  FetchRequest,
-  FinishStatus,
-  JobRecord,
-  MaintenanceReport,
-  NewJobRecord,
-  Outcome,
-} from "../records.js";
+import type { EnqueueResult, FetchRequest, JobRecord, MaintenanceReport, NewJobRecord } from "../records.js";
 import { tokenPrefix, type PgTx } from "./pg-tx.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
-import {
-  applyRetention,
-  dependenciesMet,
-  expireJob,
-  failJob,
-  settleDependants,
-  toWaiting,
-} from "./transitions.js";
+import { applyRetention, dependenciesMet, expireJob, failJob, toWaiting } from "./transitions.js";
 
 const BATCH = 1_000;
-const MAX_STACKTRACES = 10;
 
 /** Stores a batch all or none; existing ids and held dedupe keys return the existing job. */
 export async function enqueueJobs(tx: PgTx, records: NewJobRecord[]): Promise<EnqueueResult[]> {
@@ -241,79 +225,6 @@ export async function claimIds(tx: PgTx, request: ClaimRequest): Promise<ClaimRe
   }
   if (request.limiter) await tx.query("set_limiter", [request.queue, starts]);
   return results;
-}
-
-/** Records finished tries; a stale token changes nothing. */
-export async function finishOutcomes(tx: PgTx, outcomes: Outcome[]): Promise<FinishStatus[]> {
-  const statuses: FinishStatus[] = [];
-  for (const outcome of outcomes) {
-    const { queue, id, token } = outcome.lock;
-    const [row] = await tx.query<JobRow>("lock_jobs", [queue, [id]]);
-    if (!row || row.state !== "active" || row.lock_token !== token) {
-      statuses.push("lock-lost");
-      continue;
-    }
-    statuses.push("ok");
-    switch (outcome.kind) {
-      case "completed":
-        await tx.query("finish_job", [
-          queue,
-          id,
-          "completed",
-          outcome.finishedAt,
-          outcome.returnValue ?? null,
-          null,
-          null,
-        ]);
-        tx.emit(queue, "completed", row, {
-          prev: "active",
-          attemptsMade: row.attempts_made,
-          ...(outcome.returnValue === undefined ? {} : { value: outcome.returnValue }),
-        });
-        await settleDependants(tx, [{ ...row, state: "completed" }]);
-        await applyRetention(tx, queue, "completed", row.opts.removeOnComplete);
-        break;
-      case "failed": {
-        const traces = JSON.stringify(
-          [...row.stacktrace, outcome.stacktrace.join("\n")].slice(-MAX_STACKTRACES),
-        );
-        if (outcome.retryAt === undefined) {
-          await tx.query("set_failure", [queue, id, outcome.reason, traces]);
-          await failJob(tx, row, outcome.reason, outcome.finishedAt);
-          break;
-        }
-        tx.emit(queue, "retrying", row, {
-          timestamp: outcome.finishedAt,
-          prev: "active",
-          attemptsMade: row.attempts_made,
-          failedReason: outcome.reason,
-          runAt: outcome.retryAt,
-        });
-        if (outcome.retryAt > tx.now) {
-          await tx.query("retry_later", [queue, id, outcome.retryAt, outcome.reason, traces]);
-          tx.emit(queue, "delayed", row, { prev: "active", runAt: outcome.retryAt });
-        } else {
-          await tx.query("set_failure", [queue, id, outcome.reason, traces]);
-          await toWaiting(tx, queue, [id], "active");
-        }
-        break;
-      }
-      case "cancelled":
-        await tx.query("finish_job", [
-          queue,
-          id,
-          "cancelled",
-          outcome.finishedAt,
-          null,
-          outcome.reason,
-          null,
-        ]);
-        tx.emit(queue, "cancelled", row, { prev: "active", failedReason: outcome.reason });
-        await settleDependants(tx, [{ ...row, state: "cancelled", failed_reason: outcome.reason }]);
-        break;
-    }
-  }
-  return statuses;
 }
 
 /** One maintenance pass: promote, recover stalled, expire ttl, age retention. */
