@@ -32,6 +32,9 @@ export {
   type JobEnvelope,
 } from "./backend/amqp/index.js";
 
+// Locks
+export { Lock, acquireLock, type LockOptions, type LockPrimitives } from "./locks/lock.js";
+
 // Time
 export { systemClock, type Clock } from "./core/clock.js";
 

@@ -1,5 +1,6 @@
 // The single seam: Queue, Worker, QueueEvents and every tool above them speak only this interface.
 // Operations are coarse, atomic inside the backend, and batched, so hot paths cost one round-trip per batch.
+import type { Lock, LockOptions, LockPrimitives } from "../locks/lock.js";
 import type { Clock } from "../core/clock.js";
 import type { JobState } from "../job/job-state.js";
 import type { BackendCapabilities } from "./capabilities.js";
@@ -28,7 +29,13 @@ export type CancelResult =
   | "not-found";
 
 /** A storage and delivery engine for jobs. One backend object may serve many Queue/Worker/QueueEvents handles. */
-export interface Backend {
+export interface Backend extends LockPrimitives {
+  /**
+   * Takes the named lock for `ttl` ms, trying for up to `wait` ms; throws LockError LOCK_HELD when it stays
+   * held. Cross-process on every backend but memory. Implementations call {@link acquireLock}.
+   */
+  lock(key: string, options: LockOptions): Promise<Lock>;
+
   /** Short name for logs (`memory`, `redis`, `postgres`, `amqp+redis`). */
   readonly kind: string;
   readonly capabilities: BackendCapabilities;

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   "NOT_FOUND",
   "CONFLICT",
   "LOCK_LOST",
+  "LOCK_HELD",
   "TIMEOUT",
   "CANCELLED",
   "JOB_FAILED",

@@ -5,6 +5,7 @@ export {
   ClosedError,
   ConflictError,
   JobFailedError,
+  LockError,
   NotFoundError,
   TimeoutError,
   UnrecoverableError,

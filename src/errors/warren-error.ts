@@ -63,6 +63,13 @@ export class ConflictError extends WarrenError {
   }
 }
 
+/** A named lock (`backend.lock`) is held by someone else, or was lost: expired, taken over or released. */
+export class LockError extends WarrenError {
+  constructor(code: "LOCK_HELD" | "LOCK_LOST", message: string, options: WarrenErrorOptions = {}) {
+    super(code, message, { ...options, retryable: code === "LOCK_HELD" });
+  }
+}
+
 /** A wait ran past its bound. */
 export class TimeoutError extends WarrenError {
   constructor(message: string, options: WarrenErrorOptions = {}) {

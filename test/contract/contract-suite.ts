@@ -6,6 +6,7 @@ import { adminCases } from "./behaviour/admin.js";
 import { controlCases } from "./behaviour/control.js";
 import { enqueueCases } from "./behaviour/enqueue.js";
 import { eventCases } from "./behaviour/events.js";
+import { lockCases } from "./behaviour/locks.js";
 import { orderingCases } from "./behaviour/ordering.js";
 import { progressCases } from "./behaviour/progress-logs.js";
 import { retryCases } from "./behaviour/retries.js";
@@ -39,6 +40,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       eventCases,
       adminCases,
       workerCases,
+      lockCases,
     ]) {
       cases(ctx);
     }

@@ -2,6 +2,7 @@
 // Publish: store first, then persistent messages with confirms (outbox: unconfirmed ones are republished).
 // Consume: basic.consume with prefetch; each delivery is claimed in the store, then acked at once —
 // the store's lease, not an open delivery, owns crash recovery.
+import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import type * as amqp from "amqplib";
 import type { Clock } from "../../core/clock.js";
 import { ValidationError } from "../../errors/warren-error.js";
@@ -195,6 +196,23 @@ export class AmqpBackend implements Backend {
         await group.close();
       }
     }
+  }
+
+  /** Named locks live in the store: the broker has no place for them. */
+  lock(key: string, options: LockOptions): Promise<Lock> {
+    return acquireLock(this.store, key, options);
+  }
+
+  acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {
+    return this.store.acquireLock(key, token, ttlMs);
+  }
+
+  extendLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return this.store.extendLock(key, token, ttlMs);
+  }
+
+  releaseLock(key: string, token: string): Promise<boolean> {
+    return this.store.releaseLock(key, token);
   }
 
   async releaseWorker(workerId: string): Promise<void> {

@@ -19,7 +19,9 @@ import type {
   Unsubscribe,
 } from "../records.js";
 import type { ClaimRequest, ClaimResult, JobStore, OutboxEntry } from "../job-store.js";
+import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import * as admin from "./memory-admin.js";
+import { MemoryLocks } from "./memory-locks.js";
 import { claimJobs, takeOutbox } from "./memory-outbox.js";
 import { clearLock, copyRecord, MemoryCore, type Waiter } from "./memory-core.js";
 import type { QueueState, StoredJob } from "./queue-state.js";
@@ -48,10 +50,29 @@ export class MemoryBackend implements Backend, JobStore {
   });
   readonly clock: Clock;
   private readonly core: MemoryCore;
+  private readonly locks: MemoryLocks;
 
   constructor(options: MemoryBackendOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.core = new MemoryCore(this.clock, options.outbox ?? false);
+    this.locks = new MemoryLocks(this.clock);
+  }
+
+  lock(key: string, options: LockOptions): Promise<Lock> {
+    this.core.assertOpen();
+    return acquireLock(this, key, options);
+  }
+
+  acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {
+    return this.locks.acquireLock(key, token, ttlMs);
+  }
+
+  extendLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return this.locks.extendLock(key, token, ttlMs);
+  }
+
+  releaseLock(key: string, token: string): Promise<boolean> {
+    return this.locks.releaseLock(key, token);
   }
 
   enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {

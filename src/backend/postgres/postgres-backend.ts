@@ -28,6 +28,7 @@ import { finishOutcomes } from "./finish-outcomes.js";
 import { claimIds, claimReady, enqueueJobs, maintainQueue } from "./postgres-operations.js";
 import { migrate } from "./migrator.js";
 import { NotifyListener } from "./notify-listener.js";
+import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import { PgTx } from "./pg-tx.js";
 import { loadQueries, runQuery, type Queries } from "./query-runner.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
@@ -162,6 +163,23 @@ export class PostgresBackend implements Backend, JobStore {
         throw error;
       }
     }
+  }
+
+  lock(key: string, options: LockOptions): Promise<Lock> {
+    return acquireLock(this, key, options);
+  }
+
+  async acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {
+    const [row] = await this.query<{ fence: string }>("acquire_lock", [key, token, this.clock.now(), ttlMs]);
+    return row === undefined ? undefined : Number(row.fence);
+  }
+
+  async extendLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return (await this.query("extend_lock", [key, token, this.clock.now(), ttlMs])).length === 1;
+  }
+
+  async releaseLock(key: string, token: string): Promise<boolean> {
+    return (await this.query("release_lock", [key, token, this.clock.now()])).length === 1;
   }
 
   /** Runs one query outside a transaction. */

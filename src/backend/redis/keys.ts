@@ -13,6 +13,8 @@ export interface RedisKeys {
   marker(queue: string): string;
   logs(queue: string, id: string): string;
   delayed(queue: string): string;
+  /** A named lock (`backend.lock`): its own hash tag, one slot per lock. */
+  lock(key: string): string;
 }
 
 /** Builds the keys for `prefix` (letters, digits, `_`, `-`). */
@@ -31,5 +33,6 @@ export function redisKeys(prefix: string): RedisKeys {
     marker: (queue) => `${base(queue)}marker`,
     logs: (queue, id) => `${base(queue)}logs:${id}`,
     delayed: (queue) => `${base(queue)}delayed`,
+    lock: (key) => `{${prefix}:lock:${key}}`,
   };
 }

@@ -23,6 +23,7 @@ import type {
   QueueEventRecord,
   Unsubscribe,
 } from "../records.js";
+import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import { BlockingPool } from "./blocking-pool.js";
 import { EventReader } from "./event-reader.js";
 import { redisKeys, type RedisKeys } from "./keys.js";
@@ -112,6 +113,28 @@ export class RedisBackend implements Backend, JobStore {
     } catch (error) {
       throw translateScriptError(error, queue, id);
     }
+  }
+
+  lock(key: string, options: LockOptions): Promise<Lock> {
+    return acquireLock(this, key, options);
+  }
+
+  async acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {
+    const fence = await this.runLockScript("acquire-lock", key, [token, this.clock.now(), ttlMs]);
+    return typeof fence === "number" ? fence : undefined;
+  }
+
+  async extendLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return (await this.runLockScript("extend-lock", key, [token, this.clock.now(), ttlMs])) === 1;
+  }
+
+  async releaseLock(key: string, token: string): Promise<boolean> {
+    return (await this.runLockScript("release-lock", key, [token, this.clock.now()])) === 1;
+  }
+
+  private runLockScript(name: ScriptName, key: string, args: Array<string | number>): Promise<unknown> {
+    if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
+    return this.scripts.run(name, [this.keys.lock(key)], args);
   }
 
   async enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {

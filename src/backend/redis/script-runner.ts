@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 
 /** Every script file in ./scripts, by name. */
 export const SCRIPT_NAMES = [
+  "acquire-lock",
   "add-log",
   "cancel-job",
   "claim-job-ids",
@@ -13,11 +14,13 @@ export const SCRIPT_NAMES = [
   "clean-jobs",
   "drain-queue",
   "enqueue-jobs",
+  "extend-lock",
   "extend-locks",
   "finish-jobs",
   "maintain-queue",
   "obliterate-queue",
   "promote-job",
+  "release-lock",
   "remove-job",
   "retry-job",
   "set-paused",
