@@ -189,6 +189,9 @@ export async function claimIds(tx: PgTx, request: ClaimRequest): Promise<ClaimRe
     ? (flags?.limiter_starts ?? []).map(Number).filter((t) => t > tx.now - request.limiter!.duration)
     : [];
   const results: ClaimResult[] = [];
+  const toClaim: string[] = [];
+  /** Where each id of toClaim sits in results. */
+  const claimAt: number[] = [];
   for (const id of request.ids) {
     const row = rows.get(id);
     if (!row || (row.state !== "waiting" && row.state !== "delayed" && row.state !== "waiting-children")) {
@@ -208,19 +211,34 @@ export async function claimIds(tx: PgTx, request: ClaimRequest): Promise<ClaimRe
       });
       row.state = "expired";
     } else {
-      const [claimed] = await tx.query<JobRow>("claim_ids", [
-        request.queue,
-        [id],
-        tx.now,
-        request.workerId,
-        request.lockMs,
-        request.maxStalledCount,
-        tokenPrefix(),
-      ]);
+      // Claimed below, all in one statement; the slot keeps the order of the deliveries.
       row.state = "active";
-      tx.emit(request.queue, "active", claimed, { prev: "waiting", workerId: request.workerId });
       if (request.limiter) starts = [...starts, tx.now];
-      results.push({ id, status: "claimed", record: decodeRow(claimed!) });
+      toClaim.push(id);
+      claimAt.push(results.length);
+      results.push({ id, status: "gone" });
+    }
+  }
+  if (toClaim.length > 0) {
+    const claimed = new Map(
+      (
+        await tx.query<JobRow>("claim_ids", [
+          request.queue,
+          toClaim,
+          tx.now,
+          request.workerId,
+          request.lockMs,
+          request.maxStalledCount,
+          tokenPrefix(),
+        ])
+      ).map((row) => [row.id, row]),
+    );
+    for (const index of claimAt) {
+      const id = results[index]!.id;
+      const row = claimed.get(id);
+      if (!row) continue;
+      tx.emit(request.queue, "active", row, { prev: "waiting", workerId: request.workerId });
+      results[index] = { id, status: "claimed", record: decodeRow(row) };
     }
   }
   if (request.limiter) await tx.query("set_limiter", [request.queue, starts]);
