@@ -1,43 +1,97 @@
 // Runs `backend.maintain` for a worker's queues on a timer: delayed promotion, stalled recovery, ttl, retention.
+// Every worker hosts the timer; per queue, only the holder of the queue's maintenance lock runs the pass, so N
+// workers do one pass per interval instead of N. Leadership saves load, not correctness: every maintenance
+// transition locks its rows, so two overlapping leaders (a paused one past its ttl) cannot double-apply it.
 import type { Backend } from "../backend/contract.js";
 import { isTopicPattern, matchesTopic } from "../core/topic-pattern.js";
+import type { Lock } from "../locks/lock.js";
 
-/** Calls maintain for every queue matching `pattern` every `intervalMs`; one pass at a time. */
+/** A leader that stops renewing is replaced after this many intervals. */
+const LEASE_INTERVALS = 3;
+/** Floor for the lease, so a short interval does not make leadership flap on a slow store. */
+const MIN_LEASE_MS = 1_000;
+
+/** The lock key a queue's maintenance leader holds. */
+export function maintenanceLockKey(queue: string): string {
+  return `maintenance:${queue}`;
+}
+
+/** Calls maintain for every queue matching `pattern` every `intervalMs`, when leader; one pass at a time. */
 export class MaintenanceTimer {
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<void> = Promise.resolve();
+  private running = false;
+  private readonly leases = new Map<string, Lock>();
+  private readonly leaseMs: number;
 
   constructor(
     private readonly backend: Backend,
     private readonly pattern: string,
     private readonly intervalMs: number,
     private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    this.leaseMs = Math.max(MIN_LEASE_MS, intervalMs * LEASE_INTERVALS);
+  }
 
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      this.pass = this.pass.then(() => this.runOnce());
+      // A pass slower than the interval skips ticks rather than queueing them up.
+      if (this.running) return;
+      this.running = true;
+      this.pass = this.runOnce().finally(() => (this.running = false));
     }, this.intervalMs);
     // Maintenance must never keep a process alive on its own.
     this.timer.unref();
   }
 
-  /** One maintenance pass now over every matching queue. */
+  /** The queues this worker currently leads. */
+  leading(): string[] {
+    return [...this.leases.keys()];
+  }
+
+  /** One maintenance pass now over every matching queue this worker leads (taking leadership if free). */
   async runOnce(): Promise<void> {
     try {
       const queues = isTopicPattern(this.pattern)
         ? (await this.backend.listQueues()).filter((queue) => matchesTopic(this.pattern, queue))
         : [this.pattern];
-      for (const queue of queues) await this.backend.maintain(queue, this.backend.clock.now());
+      for (const queue of queues) {
+        if (await this.lead(queue)) await this.backend.maintain(queue, this.backend.clock.now());
+      }
     } catch (error) {
       this.onError(error);
     }
   }
 
+  /** Renews this worker's leadership of `queue`, or takes it if nobody holds it. */
+  private async lead(queue: string): Promise<boolean> {
+    const held = this.leases.get(queue);
+    if (held) {
+      try {
+        await held.extend(this.leaseMs);
+        return true;
+      } catch {
+        // Lost (expired while this process stalled): another worker leads now, or will.
+        this.leases.delete(queue);
+      }
+    }
+    try {
+      this.leases.set(queue, await this.backend.lock(maintenanceLockKey(queue), { ttl: this.leaseMs }));
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === "LOCK_HELD") return false;
+      throw error;
+    }
+  }
+
+  /** Stops the timer and hands leadership over at once. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.pass;
+    const leases = [...this.leases.values()];
+    this.leases.clear();
+    await Promise.all(leases.map((lease) => lease[Symbol.asyncDispose]().catch(() => undefined)));
   }
 }

@@ -38,6 +38,8 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   private readonly options: ResolvedWorkerOptions;
   private readonly backend: Backend;
   private readonly running = new Map<string, Running>();
+  /** Processors running now. */
+  private executing = 0;
   private readonly locks: LockKeeper;
   private readonly finisher: FinishBatcher;
   private readonly loop: FetchLoop;
@@ -75,7 +77,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
       queues: [queue],
       workerId: this.id,
       options: this.options,
-      runningCount: () => this.running.size,
+      runningCount: () => this.slotsTaken(),
       onJobs: (records) => records.forEach((record) => this.start(record)),
       onError: (error) => this.emitError(error),
     });
@@ -158,6 +160,18 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     this.removeAllListeners();
   }
 
+  /**
+   * Slots in use, as the fetch loop sees them. At concurrency 1 a job holds its slot until its outcome is
+   * recorded, so jobs run strictly one after another. Above 1 a slot frees when the processor returns and the
+   * next fetch overlaps the previous batch's finish; jobs still being recorded are capped at `concurrency`
+   * more, and processors running at once never exceed `concurrency`.
+   */
+  private slotsTaken(): number {
+    const { concurrency } = this.options;
+    if (concurrency === 1) return this.running.size;
+    return Math.max(this.executing, this.running.size - concurrency);
+  }
+
   private start(record: JobRecord): void {
     const lock: LockRef = { queue: record.queue, id: record.id, token: record.lockToken ?? "" };
     const controller = new AbortController();
@@ -183,14 +197,21 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     controller: AbortController,
   ): Promise<void> {
     this.emit("active", job);
-    const attempt = await runAttempt({
-      record,
-      job,
-      processor: this.processor,
-      controller,
-      strategies: this.options.backoffStrategies,
-      clock: this.backend.clock,
-    });
+    this.executing += 1;
+    let attempt: Awaited<ReturnType<typeof runAttempt>>;
+    try {
+      attempt = await runAttempt({
+        record,
+        job,
+        processor: this.processor,
+        controller,
+        strategies: this.options.backoffStrategies,
+        clock: this.backend.clock,
+      });
+    } finally {
+      this.executing -= 1;
+      if (this.options.concurrency > 1) this.loop.slotFreed();
+    }
     if (attempt.kind === "abandoned") return;
     const status = await this.record(attempt.outcome);
     if (status !== "ok") return;

@@ -7,6 +7,7 @@ import { controlCases } from "./behaviour/control.js";
 import { enqueueCases } from "./behaviour/enqueue.js";
 import { eventCases } from "./behaviour/events.js";
 import { lockCases } from "./behaviour/locks.js";
+import { maintenanceCases } from "./behaviour/maintenance.js";
 import { orderingCases } from "./behaviour/ordering.js";
 import { progressCases } from "./behaviour/progress-logs.js";
 import { retryCases } from "./behaviour/retries.js";
@@ -41,6 +42,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       adminCases,
       workerCases,
       lockCases,
+      maintenanceCases,
     ]) {
       cases(ctx);
     }
