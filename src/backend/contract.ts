@@ -16,6 +16,7 @@ import type {
   Outcome,
   QueueEventRecord,
   Unsubscribe,
+  WorkerInfo,
 } from "./records.js";
 
 /** Result of asking to cancel a job. */
@@ -35,6 +36,13 @@ export interface Backend extends LockPrimitives {
    * held. Cross-process on every backend but memory. Implementations call {@link acquireLock}.
    */
   lock(key: string, options: LockOptions): Promise<Lock>;
+
+  /** Registers or refreshes a worker; it is listed until `ttlMs` after this heartbeat unless refreshed. */
+  heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void>;
+  /** Removes a worker's registration (on close). */
+  deregisterWorker(id: string): Promise<void>;
+  /** Workers whose last heartbeat is within its ttl, oldest first; stale registrations are dropped. */
+  listWorkers(): Promise<WorkerInfo[]>;
 
   /** Short name for logs (`memory`, `redis`, `postgres`, `amqp+redis`). */
   readonly kind: string;

@@ -165,6 +165,22 @@ export const QUEUE_EVENT_NAMES = [
 /** One of {@link QUEUE_EVENT_NAMES}. */
 export type QueueEventName = (typeof QUEUE_EVENT_NAMES)[number];
 
+/** A live worker, as the registry lists it (`backend.listWorkers()`). Times are ms since epoch. */
+export interface WorkerInfo {
+  id: string;
+  /** The worker's `name` option. */
+  name: string;
+  /** Queue names or topic patterns it consumes. */
+  queues: string[];
+  host: string;
+  pid: number;
+  concurrency: number;
+  /** Jobs in hand at the last heartbeat. */
+  active: number;
+  startedAt: number;
+  lastHeartbeat: number;
+}
+
 /** An event as it crosses processes. Fields beyond `event`, `queue` and `timestamp` depend on the event. */
 export interface QueueEventRecord {
   event: QueueEventName;

@@ -7,6 +7,7 @@ export class LockKeeper {
   private readonly held = new Map<string, LockRef>();
   private timer: NodeJS.Timeout | undefined;
   private renewing: Promise<void> = Promise.resolve();
+  private inFlight = false;
 
   constructor(
     private readonly backend: Backend,
@@ -19,7 +20,10 @@ export class LockKeeper {
     this.held.set(key(lock), lock);
     // Half the lease leaves one missed beat of slack before the lock expires.
     this.timer ??= setInterval(() => {
-      this.renewing = this.renewing.then(() => this.renew());
+      // A renewal slower than the beat skips beats rather than queueing them up.
+      if (this.inFlight) return;
+      this.inFlight = true;
+      this.renewing = this.renew().finally(() => (this.inFlight = false));
     }, this.lockMs / 2);
   }
 

@@ -12,6 +12,7 @@ import { JobCancelledError, LockLostAbort } from "./abort-reasons.js";
 import { FetchLoop } from "./fetch-loop.js";
 import { FinishBatcher } from "./finish-batcher.js";
 import { LockKeeper } from "./lock-keeper.js";
+import { WorkerRegistration } from "./worker-registration.js";
 import { MaintenanceTimer } from "./maintenance-timer.js";
 import { runAttempt, toError, type Processor } from "./run-attempt.js";
 import type { WorkerEventMap } from "./worker-events.js";
@@ -44,6 +45,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   private readonly finisher: FinishBatcher;
   private readonly loop: FetchLoop;
   private readonly maintenance: MaintenanceTimer;
+  private readonly registration: WorkerRegistration;
   private subscription: Promise<Unsubscribe | undefined> | undefined;
   private runPromise: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -81,6 +83,18 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
       onJobs: (records) => records.forEach((record) => this.start(record)),
       onError: (error) => this.emitError(error),
     });
+    this.registration = new WorkerRegistration(
+      this.backend,
+      {
+        id: this.id,
+        name: this.options.name,
+        queues: [queue],
+        concurrency: this.options.concurrency,
+        active: () => this.running.size,
+      },
+      this.options.maintenanceInterval,
+      (error) => this.emitError(error),
+    );
     this.maintenance = new MaintenanceTimer(this.backend, queue, this.options.maintenanceInterval, (error) =>
       this.emitError(error),
     );
@@ -102,6 +116,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
         return undefined;
       });
     await this.subscription;
+    await this.registration.start();
     this.maintenance.start();
     await this.loop.run();
   }
@@ -145,6 +160,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     await this.loop.stop();
     await this.backend.releaseWorker(this.id).catch((error: unknown) => this.emitError(error));
     await this.maintenance.stop();
+    await this.registration.stop();
     if (force) {
       for (const entry of this.running.values()) {
         entry.controller.abort(new LockLostAbort(`worker ${this.id} was closed with force`));

@@ -10,6 +10,7 @@ import { lockCases } from "./behaviour/locks.js";
 import { maintenanceCases } from "./behaviour/maintenance.js";
 import { orderingCases } from "./behaviour/ordering.js";
 import { progressCases } from "./behaviour/progress-logs.js";
+import { registryCases } from "./behaviour/registry.js";
 import { retryCases } from "./behaviour/retries.js";
 import { timeoutCases } from "./behaviour/timeouts.js";
 import { validationCases } from "./behaviour/validation.js";
@@ -43,6 +44,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       workerCases,
       lockCases,
       maintenanceCases,
+      registryCases,
     ]) {
       cases(ctx);
     }

@@ -22,6 +22,7 @@ import type {
   Outcome,
   QueueEventRecord,
   Unsubscribe,
+  WorkerInfo,
 } from "../records.js";
 import { claimDeliveries } from "./claim-deliveries.js";
 import { AmqpConnection } from "./connection.js";
@@ -196,6 +197,19 @@ export class AmqpBackend implements Backend {
         await group.close();
       }
     }
+  }
+
+  /** The worker registry lives in the store. */
+  heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void> {
+    return this.store.heartbeatWorker(info, ttlMs);
+  }
+
+  deregisterWorker(id: string): Promise<void> {
+    return this.store.deregisterWorker(id);
+  }
+
+  listWorkers(): Promise<WorkerInfo[]> {
+    return this.store.listWorkers();
   }
 
   /** Named locks live in the store: the broker has no place for them. */

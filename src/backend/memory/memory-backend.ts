@@ -17,11 +17,13 @@ import type {
   Outcome,
   QueueEventRecord,
   Unsubscribe,
+  WorkerInfo,
 } from "../records.js";
 import type { ClaimRequest, ClaimResult, JobStore, OutboxEntry } from "../job-store.js";
 import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import * as admin from "./memory-admin.js";
 import { MemoryLocks } from "./memory-locks.js";
+import { MemoryWorkers } from "./memory-workers.js";
 import { claimJobs, takeOutbox } from "./memory-outbox.js";
 import { clearLock, copyRecord, MemoryCore, type Waiter } from "./memory-core.js";
 import type { QueueState, StoredJob } from "./queue-state.js";
@@ -51,11 +53,28 @@ export class MemoryBackend implements Backend, JobStore {
   readonly clock: Clock;
   private readonly core: MemoryCore;
   private readonly locks: MemoryLocks;
+  private readonly workers: MemoryWorkers;
 
   constructor(options: MemoryBackendOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.core = new MemoryCore(this.clock, options.outbox ?? false);
     this.locks = new MemoryLocks(this.clock);
+    this.workers = new MemoryWorkers(this.clock);
+  }
+
+  heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void> {
+    this.core.assertOpen();
+    this.workers.heartbeat(info, ttlMs);
+    return Promise.resolve();
+  }
+
+  deregisterWorker(id: string): Promise<void> {
+    this.workers.deregister(id);
+    return Promise.resolve();
+  }
+
+  listWorkers(): Promise<WorkerInfo[]> {
+    return Promise.resolve(this.workers.list());
   }
 
   lock(key: string, options: LockOptions): Promise<Lock> {

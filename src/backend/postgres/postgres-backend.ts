@@ -22,6 +22,7 @@ import type {
   Outcome,
   QueueEventRecord,
   Unsubscribe,
+  WorkerInfo,
 } from "../records.js";
 import * as admin from "./postgres-admin.js";
 import { finishOutcomes } from "./finish-outcomes.js";
@@ -180,6 +181,19 @@ export class PostgresBackend implements Backend, JobStore {
 
   async releaseLock(key: string, token: string): Promise<boolean> {
     return (await this.query("release_lock", [key, token, this.clock.now()])).length === 1;
+  }
+
+  async heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void> {
+    await this.query("heartbeat_worker", [info.id, JSON.stringify(info), this.clock.now() + ttlMs]);
+  }
+
+  async deregisterWorker(id: string): Promise<void> {
+    await this.query("deregister_worker", [id]);
+  }
+
+  async listWorkers(): Promise<WorkerInfo[]> {
+    const rows = await this.query<{ info: WorkerInfo }>("list_workers", [this.clock.now()]);
+    return rows.map((row) => row.info);
   }
 
   /** Runs one query outside a transaction. */

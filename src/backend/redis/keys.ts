@@ -13,6 +13,8 @@ export interface RedisKeys {
   marker(queue: string): string;
   logs(queue: string, id: string): string;
   delayed(queue: string): string;
+  /** The worker registry: one hash, field = worker id, value = JSON with its expiry. */
+  workers: string;
   /** A named lock (`backend.lock`): its own hash tag, one slot per lock. */
   lock(key: string): string;
 }
@@ -33,6 +35,7 @@ export function redisKeys(prefix: string): RedisKeys {
     marker: (queue) => `${base(queue)}marker`,
     logs: (queue, id) => `${base(queue)}logs:${id}`,
     delayed: (queue) => `${base(queue)}delayed`,
+    workers: `${prefix}:workers`,
     lock: (key) => `{${prefix}:lock:${key}}`,
   };
 }

@@ -22,6 +22,7 @@ import type {
   Outcome,
   QueueEventRecord,
   Unsubscribe,
+  WorkerInfo,
 } from "../records.js";
 import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import { BlockingPool } from "./blocking-pool.js";
@@ -50,6 +51,9 @@ export interface RedisBackendOptions {
 }
 
 const BATCH = 1_000;
+
+/** A registry entry: the worker's info and when it goes stale. */
+type StoredWorker = WorkerInfo & { expiresAt: number };
 const PATTERN_CACHE_MS = 1_000;
 
 /**
@@ -130,6 +134,28 @@ export class RedisBackend implements Backend, JobStore {
 
   async releaseLock(key: string, token: string): Promise<boolean> {
     return (await this.runLockScript("release-lock", key, [token, this.clock.now()])) === 1;
+  }
+
+  async heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void> {
+    const entry: StoredWorker = { ...info, expiresAt: this.clock.now() + ttlMs };
+    await this.client.hset(this.keys.workers, info.id, JSON.stringify(entry));
+  }
+
+  async deregisterWorker(id: string): Promise<void> {
+    await this.client.hdel(this.keys.workers, id);
+  }
+
+  async listWorkers(): Promise<WorkerInfo[]> {
+    const now = this.clock.now();
+    const live: WorkerInfo[] = [];
+    const stale: string[] = [];
+    for (const [id, text] of Object.entries(await this.client.hgetall(this.keys.workers))) {
+      const { expiresAt, ...info } = JSON.parse(text) as StoredWorker;
+      if (expiresAt > now) live.push(info);
+      else stale.push(id);
+    }
+    if (stale.length > 0) await this.client.hdel(this.keys.workers, ...stale);
+    return live.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
   }
 
   private runLockScript(name: ScriptName, key: string, args: Array<string | number>): Promise<unknown> {

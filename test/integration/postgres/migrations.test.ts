@@ -27,13 +27,14 @@ describe.runIf(reachable)("PostgreSQL migrations (real server)", () => {
     );
     try {
       const applied = await Promise.all(backends.map((backend) => backend.migrate()));
-      expect(applied.flat().sort()).toEqual([1, 2]);
+      expect(applied.flat().sort()).toEqual([1, 2, 3]);
       const pool = new pg.Pool({ connectionString: SERVICE_URLS.postgres, max: 1 });
       const rows = await pool.query(`SELECT version, name FROM "${schema}".migrations ORDER BY version`);
       await pool.end();
       expect(rows.rows).toEqual([
         { version: 1, name: "001_jobs.sql" },
         { version: 2, name: "002_locks.sql" },
+        { version: 3, name: "003_workers.sql" },
       ]);
     } finally {
       await Promise.all(backends.map((backend) => backend.close()));

@@ -1,0 +1,75 @@
+// Keeps a worker listed in its backend's registry: registers at start, heartbeats on a timer, deregisters on
+// close. A worker that dies simply stops beating and drops out of the list once its ttl passes; its jobs come
+// back through their leases, not through the registry.
+import { hostname } from "node:os";
+import type { Backend } from "../backend/contract.js";
+import type { WorkerInfo } from "../backend/records.js";
+
+/** Registrations go stale after this many missed beats. */
+const STALE_AFTER_BEATS = 3;
+
+/** What the registration reads from its worker at each beat. */
+export interface RegisteredWorker {
+  id: string;
+  name: string;
+  queues: string[];
+  concurrency: number;
+  active(): number;
+}
+
+/** One worker's registration. */
+export class WorkerRegistration {
+  private timer: NodeJS.Timeout | undefined;
+  private beating: Promise<void> = Promise.resolve();
+  private inFlight = false;
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly worker: RegisteredWorker,
+    private readonly intervalMs: number,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.startedAt = backend.clock.now();
+  }
+
+  /** Registers now and keeps beating until stop(). */
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer ??= setInterval(() => {
+      // A slow beat skips the next tick rather than queueing beats up.
+      if (this.inFlight) return;
+      this.inFlight = true;
+      this.beating = this.beat().finally(() => (this.inFlight = false));
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  private async beat(): Promise<void> {
+    const info: WorkerInfo = {
+      id: this.worker.id,
+      name: this.worker.name,
+      queues: this.worker.queues,
+      host: hostname(),
+      pid: process.pid,
+      concurrency: this.worker.concurrency,
+      active: this.worker.active(),
+      startedAt: this.startedAt,
+      lastHeartbeat: this.backend.clock.now(),
+    };
+    try {
+      await this.backend.heartbeatWorker(info, this.intervalMs * STALE_AFTER_BEATS);
+    } catch (error) {
+      // The next beat tries again; a registration outlives missed beats.
+      this.onError(error);
+    }
+  }
+
+  /** Stops beating and removes the registration. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.beating;
+    await this.backend.deregisterWorker(this.worker.id).catch((error: unknown) => this.onError(error));
+  }
+}
