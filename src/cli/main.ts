@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { registerJobCommands } from "./commands/job.js";
 import { registerQueueCommands } from "./commands/queue.js";
+import { registerWorkerCommands } from "./commands/worker.js";
 import type { GlobalOptions } from "./commands/with-backend.js";
 import { EXIT_USAGE } from "./output.js";
 
@@ -16,6 +17,7 @@ const program = new Command("warren")
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 registerQueueCommands(program, globals);
 registerJobCommands(program, globals);
+registerWorkerCommands(program, globals);
 
 try {
   await program.parseAsync(process.argv);

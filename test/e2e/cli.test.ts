@@ -1,7 +1,11 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { RedisBackend, Worker } from "../../src/index.js";
+import { waitFor } from "../../src/testing/index.js";
+import { requireService, SERVICE_URLS } from "../helpers/services.js";
 
 const run = promisify(execFile);
 const BIN = "dist/cli/main.js";
@@ -80,5 +84,36 @@ describe.runIf(existsSync(BIN))("the warren CLI (built binary)", () => {
 
   it("an unknown command is a usage error", async () => {
     expect((await warren("queue", "bogus")).code).toBe(2);
+  });
+});
+
+const redisReachable = await requireService("redis");
+
+describe.runIf(existsSync(BIN) && redisReachable)("warren worker ls (built binary, real Redis)", () => {
+  it("lists a worker running in another process, and not after it closed", async () => {
+    const prefix = `wt-${randomBytes(4).toString("hex")}`;
+    const url = `${SERVICE_URLS.redis}?prefix=${prefix}`;
+    const backend = new RedisBackend({ url: SERVICE_URLS.redis, prefix, onError: () => {} });
+    const worker = new Worker("cli-listed", () => "done", { backend, concurrency: 4 });
+    try {
+      const listed = await waitFor(
+        async () => {
+          const result = await warren("worker", "ls", "--json", "--url", url);
+          const workers = JSON.parse(result.stdout || "[]") as Array<{
+            queues: string[];
+            concurrency: number;
+          }>;
+          return workers.length > 0 ? workers : undefined;
+        },
+        { message: "the CLI to list the worker", timeout: 20_000 },
+      );
+      expect(listed).toMatchObject([{ queues: ["cli-listed"], concurrency: 4, pid: process.pid }]);
+      await worker.close();
+      const after = await warren("worker", "ls", "--json", "--url", url);
+      expect(JSON.parse(after.stdout)).toEqual([]);
+    } finally {
+      await worker.close();
+      await backend.close();
+    }
   });
 });
