@@ -11,6 +11,13 @@ export type { WorkerOptions } from "./worker/worker-options.js";
 export type { WorkerEventMap } from "./worker/worker-events.js";
 export type { Processor, ProcessorContext } from "./worker/run-attempt.js";
 export { QueueEvents, type QueueEventsOptions } from "./events/queue-events.js";
+export {
+  EventBus,
+  type EventBusOptions,
+  type EventBusEventMap,
+  type BusMessage,
+  type Subscription,
+} from "./events/event-bus.js";
 export type { QueueEvent, QueueEventsEventMap } from "./events/event-map.js";
 export type { BackoffStrategy } from "./core/backoff.js";
 

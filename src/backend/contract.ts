@@ -19,6 +19,9 @@ import type {
   WorkerInfo,
 } from "./records.js";
 
+/** Receives one EventBus message: its topic and its JSON payload. */
+export type MessageListener = (topic: string, payload: string) => void;
+
 /** Result of asking to cancel a job. */
 export type CancelResult =
   /** The job was waiting, delayed or waiting for children and is now cancelled. */
@@ -43,6 +46,11 @@ export interface Backend extends LockPrimitives {
   deregisterWorker(id: string): Promise<void>;
   /** Workers whose last heartbeat is within its ttl, oldest first; stale registrations are dropped. */
   listWorkers(): Promise<WorkerInfo[]>;
+
+  /** Delivers an EventBus message to every live subscriber whose pattern matches `topic`. */
+  publishMessage(topic: string, payload: string): Promise<void>;
+  /** Receives EventBus messages whose topic matches `pattern`; resolves once every later message arrives. */
+  subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe>;
 
   /** Short name for logs (`memory`, `redis`, `postgres`, `amqp+redis`). */
   readonly kind: string;

@@ -5,6 +5,7 @@ import { useHarness, type Harness } from "../helpers/harness.js";
 import { adminCases } from "./behaviour/admin.js";
 import { controlCases } from "./behaviour/control.js";
 import { enqueueCases } from "./behaviour/enqueue.js";
+import { eventBusCases } from "./behaviour/event-bus.js";
 import { eventCases } from "./behaviour/events.js";
 import { lockCases } from "./behaviour/locks.js";
 import { maintenanceCases } from "./behaviour/maintenance.js";
@@ -45,6 +46,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       lockCases,
       maintenanceCases,
       registryCases,
+      eventBusCases,
     ]) {
       cases(ctx);
     }

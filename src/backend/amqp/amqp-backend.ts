@@ -8,7 +8,7 @@ import type { Clock } from "../../core/clock.js";
 import { ValidationError } from "../../errors/warren-error.js";
 import type { JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
-import type { Backend, CancelResult } from "../contract.js";
+import type { Backend, CancelResult, MessageListener } from "../contract.js";
 import type { JobStore } from "../job-store.js";
 import type {
   EnqueueResult,
@@ -197,6 +197,15 @@ export class AmqpBackend implements Backend {
         await group.close();
       }
     }
+  }
+
+  /** EventBus messages go through the store's bus (Redis pub/sub, PostgreSQL NOTIFY, or in-process). */
+  publishMessage(topic: string, payload: string): Promise<void> {
+    return this.store.publishMessage(topic, payload);
+  }
+
+  subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
+    return this.store.subscribeMessages(pattern, listener);
   }
 
   /** The worker registry lives in the store. */

@@ -4,7 +4,8 @@ import { matchesTopic } from "../../core/topic-pattern.js";
 import { ValidationError } from "../../errors/warren-error.js";
 import { isTerminalState, type JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
-import type { Backend, CancelResult } from "../contract.js";
+import type { Backend, CancelResult, MessageListener } from "../contract.js";
+import { LocalBus } from "../local-bus.js";
 import type {
   EnqueueResult,
   FetchRequest,
@@ -54,6 +55,7 @@ export class MemoryBackend implements Backend, JobStore {
   private readonly core: MemoryCore;
   private readonly locks: MemoryLocks;
   private readonly workers: MemoryWorkers;
+  private readonly bus = new LocalBus();
 
   constructor(options: MemoryBackendOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -75,6 +77,16 @@ export class MemoryBackend implements Backend, JobStore {
 
   listWorkers(): Promise<WorkerInfo[]> {
     return Promise.resolve(this.workers.list());
+  }
+
+  publishMessage(topic: string, payload: string): Promise<void> {
+    this.core.assertOpen();
+    this.bus.publish(topic, payload);
+    return Promise.resolve();
+  }
+
+  subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
+    return Promise.resolve(this.bus.subscribe(pattern, listener));
   }
 
   lock(key: string, options: LockOptions): Promise<Lock> {

@@ -1,5 +1,5 @@
-// Listens on the schema's event channel with a dedicated connection: delivers events to subscribers and wakes
-// idle fetchers. Reconnects by itself (with backoff) and LISTENs again after a dropped connection.
+// Listens on the schema's event and bus channels with one dedicated connection: delivers events to subscribers,
+// wakes idle fetchers, and delivers EventBus messages. Reconnects by itself (with backoff) and LISTENs again.
 import pg from "pg";
 import { matchesTopic } from "../../core/topic-pattern.js";
 import type { QueueEventRecord, Unsubscribe } from "../records.js";
@@ -9,6 +9,9 @@ interface Subscription {
   listener: (event: QueueEventRecord) => void;
 }
 
+/** Receives one EventBus message. */
+type BusListener = (topic: string, payload: string) => void;
+
 const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
@@ -17,6 +20,7 @@ export class NotifyListener {
   private client: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly busSubscriptions = new Set<{ pattern: string; listener: BusListener }>();
   private readonly wakeups = new Set<(queue: string) => void>();
   private closed = false;
   private failures = 0;
@@ -24,6 +28,7 @@ export class NotifyListener {
   constructor(
     private readonly config: pg.ClientConfig,
     private readonly channel: string,
+    private readonly busChannel: string,
     private readonly onError: (error: unknown) => void,
   ) {}
 
@@ -54,9 +59,13 @@ export class NotifyListener {
     const client = new pg.Client(this.config);
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client, new Error("listener connection ended")));
-    client.on("notification", (message) => this.dispatch(message.payload));
+    client.on("notification", (message) =>
+      message.channel === this.busChannel
+        ? this.dispatchBus(message.payload)
+        : this.dispatch(message.payload),
+    );
     await client.connect();
-    await client.query(`LISTEN "${this.channel}"`);
+    await client.query(`LISTEN "${this.channel}"; LISTEN "${this.busChannel}"`);
     this.client = client;
     this.failures = 0;
   }
@@ -77,6 +86,36 @@ export class NotifyListener {
         await this.ensureListening();
         // Notifications may have been missed while disconnected: let every fetcher look again.
         for (const wake of this.wakeups) wake("*");
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
+
+  /** Resolves once LISTEN is active: every bus message published after this is delivered. */
+  async subscribeBus(pattern: string, listener: BusListener): Promise<Unsubscribe> {
+    await this.ensureListening();
+    const subscription = { pattern, listener };
+    this.busSubscriptions.add(subscription);
+    return () => {
+      this.busSubscriptions.delete(subscription);
+      return Promise.resolve();
+    };
+  }
+
+  private dispatchBus(payload: string | undefined): void {
+    if (!payload) return;
+    let message: { topic: string; payload: string };
+    try {
+      message = JSON.parse(payload) as { topic: string; payload: string };
+    } catch (error) {
+      this.onError(error);
+      return;
+    }
+    for (const subscription of this.busSubscriptions) {
+      if (!matchesTopic(subscription.pattern, message.topic)) continue;
+      try {
+        subscription.listener(message.topic, message.payload);
       } catch (error) {
         this.onError(error);
       }

@@ -8,7 +8,7 @@ import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import { BackendUnavailableError, ClosedError, ValidationError } from "../../errors/warren-error.js";
 import type { JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
-import type { Backend, CancelResult } from "../contract.js";
+import type { Backend, CancelResult, MessageListener } from "../contract.js";
 import type { ClaimRequest, ClaimResult, JobStore, OutboxEntry } from "../job-store.js";
 import type {
   EnqueueResult,
@@ -56,6 +56,8 @@ export interface PostgresBackendOptions {
 
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 const SAFETY_POLL_MS = 5_000;
+/** NOTIFY payloads must stay under 8000 bytes. */
+const MAX_BUS_BYTES = 7_900;
 const RETRYABLE = new Set(["40001", "40P01", "57P01", "57P02", "57P03", "08000", "08003", "08006"]);
 const TX_ATTEMPTS = 3;
 
@@ -78,6 +80,7 @@ export class PostgresBackend implements Backend, JobStore {
   private readonly quoted: string;
   private readonly listener: NotifyListener;
   private readonly channel: string;
+  private readonly busChannel: string;
   private readonly outbox: boolean;
   private readonly onError: (error: Error) => void;
   private readyPromise: Promise<Queries> | undefined;
@@ -111,7 +114,8 @@ export class PostgresBackend implements Backend, JobStore {
     this.pool.on("connect", (client) => client.on("error", (error) => this.onError(redacted(error, url))));
     this.clock = options.clock ?? systemClock;
     this.outbox = options.outbox ?? false;
-    this.listener = new NotifyListener(config, this.channel, (error) =>
+    this.busChannel = `${schema}_bus`;
+    this.listener = new NotifyListener(config, this.channel, this.busChannel, (error) =>
       this.onError(redacted(error as Error, url)),
     );
   }
@@ -194,6 +198,25 @@ export class PostgresBackend implements Backend, JobStore {
   async listWorkers(): Promise<WorkerInfo[]> {
     const rows = await this.query<{ info: WorkerInfo }>("list_workers", [this.clock.now()]);
     return rows.map((row) => row.info);
+  }
+
+  async publishMessage(topic: string, payload: string): Promise<void> {
+    const message = JSON.stringify({ topic, payload });
+    const bytes = Buffer.byteLength(message);
+    if (bytes > MAX_BUS_BYTES) {
+      throw new ValidationError(
+        "PAYLOAD_TOO_LARGE",
+        `an EventBus message on PostgreSQL must stay under ${MAX_BUS_BYTES} bytes with its topic (got ${bytes}); ` +
+          `publish a reference to the data instead`,
+        { details: { bytes, maxBytes: MAX_BUS_BYTES } },
+      );
+    }
+    await this.ready();
+    await this.pool.query("SELECT pg_notify($1, $2)", [this.busChannel, message]);
+  }
+
+  subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
+    return this.listener.subscribeBus(pattern, listener);
   }
 
   /** Runs one query outside a transaction. */

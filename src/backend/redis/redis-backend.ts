@@ -8,7 +8,7 @@ import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import { BackendUnavailableError, ClosedError } from "../../errors/warren-error.js";
 import type { JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
-import type { Backend, CancelResult } from "../contract.js";
+import type { Backend, CancelResult, MessageListener } from "../contract.js";
 import type { ClaimRequest, ClaimResult, JobStore, OutboxEntry } from "../job-store.js";
 import type {
   EnqueueResult,
@@ -26,6 +26,7 @@ import type {
 } from "../records.js";
 import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import { BlockingPool } from "./blocking-pool.js";
+import { RedisBus } from "./redis-bus.js";
 import { EventReader } from "./event-reader.js";
 import { redisKeys, type RedisKeys } from "./keys.js";
 import * as read from "./redis-read.js";
@@ -75,6 +76,7 @@ export class RedisBackend implements Backend, JobStore {
   private readonly scripts: ScriptRunner;
   private readonly blocking: BlockingPool;
   private readonly events: EventReader;
+  private readonly bus: RedisBus;
   private readonly outbox: "1" | "0";
   private readonly onError: (error: Error) => void;
   private readonly patternCache = new Map<string, { at: number; queues: string[] }>();
@@ -102,6 +104,7 @@ export class RedisBackend implements Backend, JobStore {
       this.closed ? undefined : this.onError(redacted(error as Error, url)),
     );
     this.outbox = options.outbox ? "1" : "0";
+    this.bus = new RedisBus(this.client, options.prefix ?? "warren", (error) => this.onError(error as Error));
   }
 
   private async run(
@@ -156,6 +159,15 @@ export class RedisBackend implements Backend, JobStore {
     }
     if (stale.length > 0) await this.client.hdel(this.keys.workers, ...stale);
     return live.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+  }
+
+  publishMessage(topic: string, payload: string): Promise<void> {
+    if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
+    return this.bus.publish(topic, payload);
+  }
+
+  subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
+    return this.bus.subscribe(pattern, listener);
   }
 
   private runLockScript(name: ScriptName, key: string, args: Array<string | number>): Promise<unknown> {
@@ -506,6 +518,7 @@ export class RedisBackend implements Backend, JobStore {
     if (this.closed) return;
     this.closed = true;
     await this.events.close();
+    this.bus.close();
     this.blocking.close();
     if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
   }

@@ -1,0 +1,58 @@
+// EventBus over Redis pub/sub: one PSUBSCRIBE per backend on `<prefix>:bus:*`, opened on the first
+// subscription; topics are matched here with Warren's own wildcard rules (Redis globs would let `*` cross dots).
+// ioredis re-subscribes by itself after a reconnect.
+import type { Redis } from "ioredis";
+import type { MessageListener } from "../contract.js";
+import { LocalBus } from "../local-bus.js";
+import type { Unsubscribe } from "../records.js";
+
+/** Publishes and receives EventBus messages for one key prefix. */
+export class RedisBus {
+  private subscriber: Redis | undefined;
+  private subscribing: Promise<void> | undefined;
+  private readonly local: LocalBus;
+  private readonly channelPrefix: string;
+
+  constructor(
+    private readonly client: Redis,
+    prefix: string,
+    onError: (error: unknown) => void,
+  ) {
+    this.channelPrefix = `${prefix}:bus:`;
+    this.local = new LocalBus(onError);
+  }
+
+  async publish(topic: string, payload: string): Promise<void> {
+    await this.client.publish(this.channelPrefix + topic, payload);
+  }
+
+  async subscribe(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
+    const unsubscribe = this.local.subscribe(pattern, listener);
+    try {
+      await this.ensureSubscribed();
+    } catch (error) {
+      await unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
+  }
+
+  private ensureSubscribed(): Promise<void> {
+    this.subscribing ??= (async () => {
+      const subscriber = this.client.duplicate();
+      subscriber.on("error", () => undefined);
+      subscriber.on("pmessage", (_pattern: string, channel: string, message: string) =>
+        this.local.dispatch(channel.slice(this.channelPrefix.length), message),
+      );
+      this.subscriber = subscriber;
+      await subscriber.psubscribe(`${this.channelPrefix}*`);
+    })();
+    this.subscribing.catch(() => (this.subscribing = undefined));
+    return this.subscribing;
+  }
+
+  close(): void {
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
+  }
+}
