@@ -39,6 +39,17 @@ export {
   type JobEnvelope,
 } from "./backend/amqp/index.js";
 
+// Tasks
+export {
+  defineTask,
+  runTasks,
+  setDefaultBackend,
+  Task,
+  type TaskContext,
+  type TaskHandler,
+  type TaskWorkers,
+} from "./tasks/index.js";
+
 // Locks
 export { Lock, acquireLock, type LockOptions, type LockPrimitives } from "./locks/lock.js";
 

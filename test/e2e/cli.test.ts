@@ -1,9 +1,10 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { RedisBackend, Worker } from "../../src/index.js";
+import { Queue, RedisBackend, Worker } from "../../src/index.js";
 import { waitFor } from "../../src/testing/index.js";
 import { requireService, SERVICE_URLS } from "../helpers/services.js";
 
@@ -115,5 +116,43 @@ describe.runIf(existsSync(BIN) && redisReachable)("warren worker ls (built binar
       await worker.close();
       await backend.close();
     }
+  });
+});
+
+describe.runIf(existsSync(BIN) && redisReachable)("warren worker start (built binary, real Redis)", () => {
+  it("runs the tasks a module exports until SIGTERM, then closes gracefully", async () => {
+    const prefix = `wt-${randomBytes(4).toString("hex")}`;
+    const child = spawn(
+      "node",
+      [
+        BIN,
+        "worker",
+        "start",
+        "test/e2e/fixtures/tasks.mjs",
+        "--json",
+        "--url",
+        `${SERVICE_URLS.redis}?prefix=${prefix}`,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = once(child, "exit");
+    const backend = new RedisBackend({ url: SERVICE_URLS.redis, prefix, onError: () => {} });
+    try {
+      await waitFor(() => stdout.includes("cli-tasks/greet"), {
+        message: "the worker to start",
+        timeout: 20_000,
+      });
+      const queue = new Queue<{ who: string }, string>("cli-tasks", { backend });
+      const job = await queue.add("greet", { who: "warren" });
+      expect(await job.waitUntilFinished({ timeout: 20_000 })).toBe("hello warren");
+      await queue.obliterate({ force: true });
+    } finally {
+      child.kill("SIGTERM");
+      await backend.close();
+    }
+    const [code] = await exited;
+    expect(code).toBe(0);
   });
 });

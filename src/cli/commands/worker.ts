@@ -1,5 +1,11 @@
-// `warren worker ls`: the live workers of the backend's registry.
+// `warren worker ls`: the live workers of the backend's registry. `warren worker start <modules…>`: runs workers
+// over every task the modules export, until SIGINT/SIGTERM asks for a graceful close.
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
+import { ValidationError } from "../../errors/warren-error.js";
+import { runTasks } from "../../tasks/run-tasks.js";
+import { Task } from "../../tasks/define-task.js";
 import { print } from "../output.js";
 import { withBackend, type GlobalOptions } from "./with-backend.js";
 
@@ -26,4 +32,46 @@ export function registerWorkerCommands(program: Command, globals: () => GlobalOp
         print(json ? workers : rows, json);
       }),
     );
+
+  worker
+    .command("start <modules...>")
+    .description("run workers for every task (defineTask) the modules export, until SIGINT/SIGTERM")
+    .option("--queue <name>", "run only the tasks of this queue")
+    .option("--concurrency <n>", "jobs at once per queue", Number, 1)
+    .action((modules: string[], options: { queue?: string; concurrency: number }) =>
+      withBackend(globals(), async (backend, json) => {
+        const tasks = (await loadTasks(modules)).filter(
+          (task) => !options.queue || task.queue === options.queue,
+        );
+        if (tasks.length === 0) {
+          throw new ValidationError(
+            "INVALID_OPTION",
+            `no tasks found in ${modules.join(", ")}${options.queue ? ` for queue ${options.queue}` : ""}; ` +
+              `export the values defineTask returns`,
+          );
+        }
+        const running = runTasks(tasks, { backend, concurrency: options.concurrency });
+        for (const one of running.workers)
+          one.on("error", (error) => console.error(`[warren] ${error.message}`));
+        print(
+          { started: tasks.map((task) => `${task.queue}/${task.name}`), workers: running.workers.length },
+          json,
+        );
+        await new Promise<void>((done) => {
+          process.once("SIGINT", done);
+          process.once("SIGTERM", done);
+        });
+        await running.close();
+      }),
+    );
+}
+
+/** Every Task exported by the modules (paths relative to the working directory). */
+async function loadTasks(modules: string[]): Promise<Task[]> {
+  const tasks: Task[] = [];
+  for (const path of modules) {
+    const loaded = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+    for (const value of Object.values(loaded)) if (value instanceof Task) tasks.push(value);
+  }
+  return tasks;
 }
