@@ -9,6 +9,8 @@ export default tseslint.config(
       "bench/node_modules/**",
       // Peer benchmarks import packages that exist only after `npm run bench` installs bench/package.json.
       "bench/peers/**",
+      // Plain JS modules that import the built package, as a user's task module would.
+      "test/e2e/fixtures/*.mjs",
       "coverage/**",
       "eslint.config.js",
     ],

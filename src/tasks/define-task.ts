@@ -60,7 +60,7 @@ export class Task<Data = unknown, Result = unknown> {
   async enqueue(data: Data, opts: JobOptions = {}, backend?: Backend): Promise<Job<Data, Result>> {
     const target = await resolveBackend(backend);
     let byName = queues.get(target);
-    if (!byName) queues.set(target, (byName = new Map()));
+    if (!byName) queues.set(target, (byName = new Map<string, Queue>()));
     let queue = byName.get(this.queue);
     if (!queue) byName.set(this.queue, (queue = new Queue(this.queue, { backend: target })));
     return (queue as Queue<Data, Result>).add(this.name, data, { ...this.defaults, ...opts });
