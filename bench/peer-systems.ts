@@ -5,9 +5,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { AddMode } from "./add-modes.js";
 import type { MeasureProcessRate } from "./bench-config.js";
 
 interface PeerModule {
+  measureAddRate(mode: AddMode, jobs: number): Promise<number>;
   measureProcessRate(
     options: Parameters<MeasureProcessRate>[0],
     tuning?: { selfNotify?: boolean },
@@ -20,21 +22,36 @@ interface PeerSystem {
   tuning?: { selfNotify?: boolean };
   /** Fewer jobs for a system that cannot drain the full count in reasonable time. */
   maxJobs?: number;
-  /** Which Warren system this peer is the yardstick for, in the ratio column. */
+  /** Which Warren systems this peer is the yardstick for in process-rate tables. */
   comparedWith: string[];
+  /** Which Warren systems it is the yardstick for in add-rate tables; absent: adds are not measured. */
+  addComparedWith?: string[];
 }
 
 export const PEER_SYSTEMS: Record<string, PeerSystem> = {
-  bullmq: { module: "bullmq", comparedWith: ["redis", "amqp+redis"] },
+  bullmq: {
+    module: "bullmq",
+    comparedWith: ["redis", "amqp+redis"],
+    addComparedWith: ["redis", "amqp+redis"],
+  },
   // pg-boss 10 sleeps out its polling interval (min 0.5 s) after every batch: about 2·C jobs/s at best.
-  "pg-boss": { module: "pgboss", maxJobs: 4000, comparedWith: [] },
+  "pg-boss": {
+    module: "pgboss",
+    maxJobs: 4000,
+    comparedWith: [],
+    addComparedWith: ["postgres", "amqp+postgres"],
+  },
   // Its best tuned setting: batch fetch of C, and notifyWorker() after a full batch to skip the sleep.
   "pg-boss+notify": {
     module: "pgboss",
     tuning: { selfNotify: true },
     comparedWith: ["postgres", "amqp+postgres"],
   },
-  amqplib: { module: "amqplib", comparedWith: ["amqp+redis", "amqp+postgres"] },
+  amqplib: {
+    module: "amqplib",
+    comparedWith: ["amqp+redis", "amqp+postgres"],
+    addComparedWith: ["amqp+redis", "amqp+postgres"],
+  },
 };
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
@@ -54,11 +71,16 @@ export function ensurePeersInstalled(): void {
     throw new Error(`npm ci in ${BENCH_DIR} failed (${npm.error?.message ?? `exit ${npm.status}`})`);
 }
 
-/** The peer's measure function. */
-export async function loadPeer(system: PeerSystem): Promise<MeasureProcessRate> {
+/** The peer's measure functions. */
+export async function loadPeer(
+  system: PeerSystem,
+): Promise<{ process: MeasureProcessRate; add: (mode: AddMode, jobs: number) => Promise<number> }> {
   const path = `./peers/${system.module}.ts`;
   const loaded = (await import(path)) as PeerModule;
-  return (options) => loaded.measureProcessRate(options, system.tuning);
+  return {
+    process: (options) => loaded.measureProcessRate(options, system.tuning),
+    add: (mode, jobs) => loaded.measureAddRate(mode, jobs),
+  };
 }
 
 /** Installed versions of the peers, for the results header. */

@@ -1,14 +1,17 @@
 // `npm run bench`: Warren on each backend beside BullMQ, pg-boss and raw amqplib, in one run on one machine.
-//   npm run bench -- [--jobs 20000] [--concurrency 100 | 1,10,100] [--runs 3] [--systems memory,redis,…]
-// Process rate: add N jobs first (bulk), then drain them with one worker at concurrency C and a no-op
-// processor; jobs / time from worker start to the last completion. Runs are interleaved (run 1 of every
-// system, then run 2, …) so machine drift hits all alike. Prints a table and writes bench/RESULTS.md.
+//   npm run bench -- [--jobs 20000] [--concurrency 100 | 1,10,100] [--runs 3] [--metrics add,process]
+//                    [--systems memory,redis,…]
+// Add rate: jobs added one at a time, 100 in flight, or in bulk calls of 1,000. Process rate: add N jobs first
+// (bulk), then drain them with one worker at concurrency C and a no-op processor; jobs / time from worker start
+// to the last completion. Runs are interleaved (run 1 of every system, then run 2, …) so machine drift hits all
+// alike. Prints a table and writes bench/RESULTS.md.
 import { cpus, totalmem, type as osType, release } from "node:os";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { ADD_MODES, addCount, type AddMode } from "./add-modes.js";
 import type { MeasureProcessRate } from "./bench-config.js";
 import { ensurePeersInstalled, loadPeer, PEER_SYSTEMS, peerVersions } from "./peer-systems.js";
-import { measureWarrenProcessRate, WARREN_SYSTEMS } from "./warren-systems.js";
+import { measureWarrenAddRate, measureWarrenProcessRate, WARREN_SYSTEMS } from "./warren-systems.js";
 
 const ALL = [...Object.keys(WARREN_SYSTEMS), ...Object.keys(PEER_SYSTEMS)];
 const { values } = parseArgs({
@@ -18,12 +21,23 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     systems: { type: "string", default: ALL.join(",") },
     out: { type: "string", default: "bench/RESULTS.md" },
+    metrics: { type: "string", default: "add,process" },
   },
 });
 const JOBS = positive("jobs", values.jobs);
 const RUNS = positive("runs", values.runs);
 const CONCURRENCIES = values.concurrency.split(",").map((c) => positive("concurrency", c));
 const chosen = values.systems.split(",").map((name) => name.trim());
+const METRICS = values.metrics.split(",").map((metric) => metric.trim());
+for (const metric of METRICS) {
+  if (metric !== "add" && metric !== "process")
+    throw new Error(`unknown metric ${metric}; choose add, process`);
+}
+const ADD_TITLES: Record<AddMode, string> = {
+  sequential: "one at a time, each awaited",
+  inflight100: "100 adds in flight",
+  bulk1000: "bulk calls of 1,000",
+};
 for (const name of chosen) {
   if (!ALL.includes(name)) throw new Error(`unknown system ${name}; choose from ${ALL.join(", ")}`);
 }
@@ -42,25 +56,52 @@ function jobsFor(name: string, concurrency: number): number {
 }
 
 if (chosen.some((name) => name in PEER_SYSTEMS)) ensurePeersInstalled();
-const measures = new Map<string, MeasureProcessRate>();
+interface Measures {
+  process: MeasureProcessRate;
+  /** Absent for a peer variant whose adds are its base system's. */
+  add?: (mode: AddMode, jobs: number) => Promise<number>;
+}
+const measures = new Map<string, Measures>();
 for (const name of chosen) {
   const warren = WARREN_SYSTEMS[name];
-  measures.set(
-    name,
-    warren ? (options) => measureWarrenProcessRate(warren, options) : await loadPeer(PEER_SYSTEMS[name]!),
-  );
+  if (warren) {
+    measures.set(name, {
+      process: (options) => measureWarrenProcessRate(warren, options),
+      add: (mode, jobs) => measureWarrenAddRate(warren, mode, jobs),
+    });
+  } else {
+    const peer = PEER_SYSTEMS[name]!;
+    const loaded = await loadPeer(peer);
+    measures.set(name, peer.addComparedWith ? loaded : { process: loaded.process });
+  }
 }
 
 const rates = new Map<string, number[]>();
+const record = (key: string, rate: number): void => {
+  const list = rates.get(key) ?? [];
+  list.push(rate);
+  rates.set(key, list);
+};
 const key = (name: string, concurrency: number): string => `${name}@${concurrency}`;
+const addKey = (name: string, mode: AddMode): string => `${name}+${mode}`;
 const started = Date.now();
 for (let run = 1; run <= RUNS; run++) {
+  if (METRICS.includes("add")) {
+    for (const mode of ADD_MODES) {
+      for (const name of chosen) {
+        const add = measures.get(name)!.add;
+        if (!add) continue;
+        const rate = await add(mode, JOBS);
+        record(addKey(name, mode), rate);
+        console.error(`run ${run}/${RUNS} add ${mode} ${name}: ${Math.round(rate)} jobs/s`);
+      }
+    }
+  }
+  if (!METRICS.includes("process")) continue;
   for (const concurrency of CONCURRENCIES) {
     for (const name of chosen) {
-      const rate = await measures.get(name)!({ jobs: jobsFor(name, concurrency), concurrency });
-      const list = rates.get(key(name, concurrency)) ?? [];
-      list.push(rate);
-      rates.set(key(name, concurrency), list);
+      const rate = await measures.get(name)!.process({ jobs: jobsFor(name, concurrency), concurrency });
+      record(key(name, concurrency), rate);
       console.error(`run ${run}/${RUNS} c=${concurrency} ${name}: ${Math.round(rate)} jobs/s`);
     }
   }
@@ -71,24 +112,53 @@ interface Summary {
   min: number;
   max: number;
 }
-function summary(name: string, concurrency: number): Summary | undefined {
-  const list = [...(rates.get(key(name, concurrency)) ?? [])].sort((a, b) => a - b);
+function summary(statKey: string): Summary | undefined {
+  const list = [...(rates.get(statKey) ?? [])].sort((a, b) => a - b);
   if (list.length === 0) return undefined;
   return { median: list[Math.floor(list.length / 2)]!, min: list[0]!, max: list.at(-1)! };
 }
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 
 const lines: string[] = [];
-for (const concurrency of CONCURRENCIES) {
-  lines.push(`\n### Process rate, no-op processor, concurrency ${concurrency} (median of ${RUNS}, jobs/s)\n`);
+function addTable(
+  title: string,
+  rowKey: (name: string) => string,
+  jobs: (name: string) => number,
+  add: boolean,
+): void {
+  lines.push(`\n### ${title} (median of ${RUNS}, jobs/s)\n`);
   lines.push("| system | jobs | median | min–max | vs peer |", "| --- | ---: | ---: | ---: | --- |");
   for (const name of chosen) {
-    const s = summary(name, concurrency)!;
+    const s = summary(rowKey(name));
+    if (!s) continue;
     const ratios = Object.entries(PEER_SYSTEMS)
-      .filter(([peer, system]) => system.comparedWith.includes(name) && summary(peer, concurrency))
-      .map(([peer]) => `${(s.median / summary(peer, concurrency)!.median).toFixed(2)}× ${peer}`);
+      .filter(
+        ([peer, system]) =>
+          (add ? system.addComparedWith : system.comparedWith)?.includes(name) && summary(rowKey(peer)),
+      )
+      .map(([peer]) => `${(s.median / summary(rowKey(peer))!.median).toFixed(2)}× ${peer}`);
     lines.push(
-      `| ${name} | ${jobsFor(name, concurrency)} | ${fmt(s.median)} | ${fmt(s.min)}–${fmt(s.max)} | ${ratios.join(", ")} |`,
+      `| ${name} | ${jobs(name)} | ${fmt(s.median)} | ${fmt(s.min)}–${fmt(s.max)} | ${ratios.join(", ")} |`,
+    );
+  }
+}
+if (METRICS.includes("add")) {
+  for (const mode of ADD_MODES) {
+    addTable(
+      `Add rate, ${ADD_TITLES[mode]}`,
+      (name) => addKey(name, mode),
+      () => addCount(mode, JOBS),
+      true,
+    );
+  }
+}
+if (METRICS.includes("process")) {
+  for (const concurrency of CONCURRENCIES) {
+    addTable(
+      `Process rate, no-op processor, concurrency ${concurrency}`,
+      (name) => key(name, concurrency),
+      (name) => jobsFor(name, concurrency),
+      false,
     );
   }
 }
@@ -98,7 +168,9 @@ console.log(table);
 const versions = Object.entries(peerVersions())
   .map(([name, version]) => `${name} ${version}`)
   .join(", ");
-const command = `npm run bench -- --jobs ${JOBS} --concurrency ${CONCURRENCIES.join(",")} --runs ${RUNS} --systems ${chosen.join(",")}`;
+const command =
+  `npm run bench -- --jobs ${JOBS} --concurrency ${CONCURRENCIES.join(",")} --runs ${RUNS} ` +
+  `--metrics ${METRICS.join(",")} --systems ${chosen.join(",")}`;
 writeFileSync(
   values.out,
   `# Benchmark results
@@ -111,8 +183,10 @@ within one run, not figures across machines.
 - Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${osType()} ${release()}, Node ${process.version}
 - Peers: ${versions || "none measured"}
 - Duration: ${Math.round((Date.now() - started) / 1000)} s
-- Method: every system adds its jobs first (bulk), then one worker drains them with a no-op processor;
-  completed jobs are not kept (removeOnComplete). Runs are interleaved across systems.
+- Method: add rate — jobs added to a fresh queue one at a time (at most ${addCount("sequential", JOBS)}),
+  100 in flight, or in bulk calls of 1,000 (raw amqplib: persistent publishes with confirms). Process rate —
+  every system adds its jobs first (bulk), then one worker drains them with a no-op processor; completed jobs
+  are not kept (removeOnComplete). Runs are interleaved across systems.
 ${table}
 `,
 );

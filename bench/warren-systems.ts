@@ -13,6 +13,7 @@ import {
   Worker,
   type Backend,
 } from "../src/index.js";
+import { addCount, timeAdds, type AddMode } from "./add-modes.js";
 import { BENCH_URLS, type ProcessRateOptions } from "./bench-config.js";
 
 interface WarrenSystem {
@@ -92,6 +93,32 @@ export async function measureWarrenProcessRate(
     await queue.obliterate({ force: true });
     await queue.close();
     return jobs / seconds;
+  } finally {
+    await backend.close();
+    await system.dispose?.();
+  }
+}
+
+/** Adds jobs in `mode` to a fresh queue; jobs per second. */
+export async function measureWarrenAddRate(
+  system: WarrenSystem,
+  mode: AddMode,
+  jobs: number,
+): Promise<number> {
+  const backend = system.create();
+  try {
+    const queue = new Queue(`bench-${tag()}`, { backend });
+    // One warm-up add: connections, schema and scripts are ready before the clock starts.
+    await queue.add("warm", {});
+    const rate = await timeAdds(
+      mode,
+      addCount(mode, jobs),
+      () => queue.add("noop", {}),
+      (n) => queue.addBulk(Array.from({ length: n }, () => ({ name: "noop", data: {} }))),
+    );
+    await queue.obliterate({ force: true });
+    await queue.close();
+    return rate;
   } finally {
     await backend.close();
     await system.dispose?.();

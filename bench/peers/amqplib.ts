@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { connect } from "amqplib";
+import { addCount, timeAdds, type AddMode } from "../add-modes.js";
 
 export interface ProcessRateOptions {
   jobs: number;
@@ -50,4 +51,28 @@ export async function measureProcessRate({ jobs, concurrency }: ProcessRateOptio
   await consumer.close();
   await connection.close();
   return jobs / seconds;
+}
+
+/**
+ * Publishes persistent messages on a confirm channel in `mode` (see bench/add-modes.ts): each publish awaits
+ * its own confirm, and a bulk is one batch of publishes followed by waitForConfirms; jobs per second.
+ */
+export async function measureAddRate(mode: AddMode, jobs: number): Promise<number> {
+  const connection = await connect(AMQP);
+  const queue = `bench-${randomBytes(3).toString("hex")}`;
+  const channel = await connection.createConfirmChannel();
+  await channel.assertQueue(queue, { durable: true });
+  const body = Buffer.from(JSON.stringify({ name: "noop", data: {} }));
+  const publishOne = (): Promise<void> =>
+    new Promise((resolve, reject) =>
+      channel.sendToQueue(queue, body, { persistent: true }, (error) => (error ? reject(error) : resolve())),
+    );
+  const rate = await timeAdds(mode, addCount(mode, jobs), publishOne, async (n) => {
+    for (let i = 0; i < n; i++) channel.sendToQueue(queue, body, { persistent: true });
+    await channel.waitForConfirms();
+  });
+  await channel.deleteQueue(queue);
+  await channel.close();
+  await connection.close();
+  return rate;
 }

@@ -4,6 +4,7 @@
 // Warren's benchmark queues, keeps no completed-job records around (its fastest, and the fair, setting).
 import { randomBytes } from "node:crypto";
 import { Queue, Worker } from "bullmq";
+import { addCount, timeAdds, type AddMode } from "../add-modes.js";
 
 export interface ProcessRateOptions {
   jobs: number;
@@ -40,4 +41,25 @@ export async function measureProcessRate({ jobs, concurrency }: ProcessRateOptio
   await queue.obliterate({ force: true });
   await queue.close();
   return jobs / seconds;
+}
+
+/** Adds jobs in `mode` (see bench/add-modes.ts); jobs per second. */
+export async function measureAddRate(mode: AddMode, jobs: number): Promise<number> {
+  const connection = {
+    host: REDIS.hostname,
+    port: Number(REDIS.port || 6379),
+    db: Number(REDIS.pathname.slice(1) || 0),
+    maxRetriesPerRequest: null,
+  };
+  const queue = new Queue(`bench-${randomBytes(3).toString("hex")}`, { connection });
+  await queue.add("warm", {});
+  const rate = await timeAdds(
+    mode,
+    addCount(mode, jobs),
+    () => queue.add("noop", {}),
+    (n) => queue.addBulk(Array.from({ length: n }, () => ({ name: "noop", data: {} }))),
+  );
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return rate;
 }

@@ -19,6 +19,7 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import PgBoss from "pg-boss";
+import { addCount, timeAdds, type AddMode } from "../add-modes.js";
 
 export interface ProcessRateOptions {
   jobs: number;
@@ -91,4 +92,30 @@ export async function measureProcessRate(
   await dropSchema();
   if (errors.length > 0) throw new Error(`pg-boss reported ${errors.length} error(s): ${errors[0]!.message}`);
   return jobs / seconds;
+}
+
+/** Adds jobs in `mode` (see bench/add-modes.ts): send() one at a time, insert() in bulk; jobs per second. */
+export async function measureAddRate(mode: AddMode, jobs: number): Promise<number> {
+  await dropSchema();
+  const boss = new PgBoss({
+    connectionString: DATABASE,
+    schema: SCHEMA,
+    max: 10,
+    supervise: false,
+    schedule: false,
+  });
+  boss.on("error", () => undefined);
+  await boss.start();
+  const name = `bench-${randomBytes(3).toString("hex")}`;
+  await boss.createQueue(name);
+  await boss.send(name, {});
+  const rate = await timeAdds(
+    mode,
+    addCount(mode, jobs),
+    () => boss.send(name, {}),
+    (n) => boss.insert(Array.from({ length: n }, () => ({ name, data: {} }))),
+  );
+  await boss.stop({ graceful: false });
+  await dropSchema();
+  return rate;
 }
