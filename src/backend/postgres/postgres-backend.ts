@@ -60,6 +60,7 @@ const SAFETY_POLL_MS = 5_000;
 const MAX_BUS_BYTES = 7_900;
 const RETRYABLE = new Set(["40001", "40P01", "57P01", "57P02", "57P03", "08000", "08003", "08006"]);
 const TX_ATTEMPTS = 3;
+const UNIQUE_VIOLATION = "23505";
 
 /**
  * Jobs in PostgreSQL, shared by every process that uses the same database and schema.
@@ -225,8 +226,14 @@ export class PostgresBackend implements Backend, JobStore {
     return runQuery<R>(this.pool, queries, name, params);
   }
 
-  enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
-    return this.tx((tx) => enqueueJobs(tx, records));
+  async enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
+    try {
+      return await this.tx((tx) => enqueueJobs(tx, records));
+    } catch (error) {
+      // Two adds of one custom id raced past the existence check: redo under the queue lock, which finds it.
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      return this.tx((tx) => enqueueJobs(tx, records, true));
+    }
   }
 
   async fetch(request: FetchRequest): Promise<JobRecord[]> {

@@ -10,13 +10,23 @@ import { applyRetention, dependenciesMet, expireJob, failJob, toWaiting } from "
 
 const BATCH = 1_000;
 
-/** Stores a batch all or none; existing ids and held dedupe keys return the existing job. */
-export async function enqueueJobs(tx: PgTx, records: NewJobRecord[]): Promise<EnqueueResult[]> {
+/**
+ * Stores a batch all or none; existing ids and held dedupe keys return the existing job. Only batches with a
+ * dedupe key take the queue's advisory lock (its check-then-insert must not race); other adds run in
+ * parallel, and the rare race on a custom id surfaces as a unique violation that the caller retries with
+ * `serialise` set.
+ */
+export async function enqueueJobs(
+  tx: PgTx,
+  records: NewJobRecord[],
+  serialise = false,
+): Promise<EnqueueResult[]> {
   const byQueue = new Map<string, NewJobRecord[]>();
   for (const record of records) byQueue.set(record.queue, [...(byQueue.get(record.queue) ?? []), record]);
   const results = new Map<NewJobRecord, EnqueueResult>();
   for (const [queue, list] of byQueue) {
-    await tx.query("lock_queue", [queue]);
+    const lock = serialise || list.some((record) => record.opts.dedupe !== undefined);
+    await tx.query(lock ? "lock_queue" : "register_queue", [queue]);
     const existing = await tx.query<{
       id: string;
       state: string;

@@ -18,6 +18,17 @@ export function enqueueCases({ harness }: ContractContext): void {
     expect(stored?.opts).toMatchObject({ priority: 5, attempts: 1 });
   });
 
+  it("concurrent adds of one custom jobId store one job and all return it", async () => {
+    const queue = harness.queue<{ v: number }>(await harness.backend());
+    const jobs = await Promise.all(
+      Array.from({ length: 20 }, (_, v) => queue.add("a", { v }, { jobId: "order-race" })),
+    );
+    expect(new Set(jobs.map((job) => job.id))).toEqual(new Set(["order-race"]));
+    expect(new Set(jobs.map((job) => JSON.stringify(job.data))).size).toBe(1);
+    const counts = await queue.getJobCounts();
+    expect(Object.values(counts).reduce((sum, n) => sum + n, 0)).toBe(1);
+  });
+
   it("adding an existing custom jobId returns the existing job and adds nothing", async () => {
     const queue = harness.queue<{ v: number }>(await harness.backend());
     const first = await queue.add("a", { v: 1 }, { jobId: "order-42" });
