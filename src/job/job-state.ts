@@ -27,3 +27,11 @@ export function isTerminalState(state: JobState): boolean {
 export function isJobState(value: unknown): value is JobState {
   return typeof value === "string" && (JOB_STATES as readonly string[]).includes(value);
 }
+
+/** The failed reason of a job that stalled more often than its `maxStalledCount` allows. */
+export function stalledTooOftenReason(maxStalledCount: number): string {
+  return (
+    `job stalled more than ${maxStalledCount} time(s): its worker stopped renewing the lock ` +
+    `(crashed, or blocked the event loop)`
+  );
+}

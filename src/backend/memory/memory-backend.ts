@@ -2,7 +2,7 @@
 import { systemClock, type Clock } from "../../core/clock.js";
 import { matchesTopic } from "../../core/topic-pattern.js";
 import { ValidationError } from "../../errors/warren-error.js";
-import { isTerminalState, type JobState } from "../../job/job-state.js";
+import { isTerminalState, stalledTooOftenReason, type JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "../contract.js";
 import { LocalBus } from "../local-bus.js";
@@ -385,13 +385,7 @@ export class MemoryBackend implements Backend, JobStore {
       this.core.emit(queue.name, "stalled", job, { attemptsMade: job.attemptsMade });
       if (job.stalledCount > job.maxStalledCount) {
         report.failedStalled += 1;
-        this.core.failJob(
-          queue,
-          job,
-          `job stalled more than ${job.maxStalledCount} time(s): its worker stopped renewing the lock ` +
-            `(crashed, or blocked the event loop)`,
-          now,
-        );
+        this.core.failJob(queue, job, stalledTooOftenReason(job.maxStalledCount), now);
       } else {
         clearLock(job);
         this.core.toWaiting(queue, job, now, "active");

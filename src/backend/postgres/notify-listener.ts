@@ -2,15 +2,14 @@
 // wakes idle fetchers, and delivers EventBus messages. Reconnects by itself (with backoff) and LISTENs again.
 import pg from "pg";
 import { matchesTopic } from "../../core/topic-pattern.js";
+import type { MessageListener } from "../contract.js";
+import { LocalBus } from "../local-bus.js";
 import type { QueueEventRecord, Unsubscribe } from "../records.js";
 
 interface Subscription {
   pattern: string;
   listener: (event: QueueEventRecord) => void;
 }
-
-/** Receives one EventBus message. */
-type BusListener = (topic: string, payload: string) => void;
 
 const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 5_000;
@@ -20,7 +19,7 @@ export class NotifyListener {
   private client: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
   private readonly subscriptions = new Set<Subscription>();
-  private readonly busSubscriptions = new Set<{ pattern: string; listener: BusListener }>();
+  private readonly bus: LocalBus;
   private readonly wakeups = new Set<(queue: string) => void>();
   private closed = false;
   private failures = 0;
@@ -30,7 +29,9 @@ export class NotifyListener {
     private readonly channel: string,
     private readonly busChannel: string,
     private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    this.bus = new LocalBus(onError);
+  }
 
   /** Resolves once LISTEN is active: every event committed after this is delivered. */
   async subscribe(pattern: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
@@ -93,14 +94,9 @@ export class NotifyListener {
   }
 
   /** Resolves once LISTEN is active: every bus message published after this is delivered. */
-  async subscribeBus(pattern: string, listener: BusListener): Promise<Unsubscribe> {
+  async subscribeBus(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
     await this.ensureListening();
-    const subscription = { pattern, listener };
-    this.busSubscriptions.add(subscription);
-    return () => {
-      this.busSubscriptions.delete(subscription);
-      return Promise.resolve();
-    };
+    return this.bus.subscribe(pattern, listener);
   }
 
   private dispatchBus(payload: string | undefined): void {
@@ -112,14 +108,7 @@ export class NotifyListener {
       this.onError(error);
       return;
     }
-    for (const subscription of this.busSubscriptions) {
-      if (!matchesTopic(subscription.pattern, message.topic)) continue;
-      try {
-        subscription.listener(message.topic, message.payload);
-      } catch (error) {
-        this.onError(error);
-      }
-    }
+    this.bus.dispatch(message.topic, message.payload);
   }
 
   private dispatch(payload: string | undefined): void {

@@ -1,6 +1,6 @@
 // Admin operations of the PostgreSQL backend, each inside one transaction.
 import { ConflictError, NotFoundError } from "../../errors/warren-error.js";
-import { isTerminalState, type JobState } from "../../job/job-state.js";
+import { isTerminalState, JOB_STATES, type JobState } from "../../job/job-state.js";
 import type { CancelResult } from "../contract.js";
 import type { FinishStatus, JobRecord } from "../records.js";
 import type { PgTx } from "./pg-tx.js";
@@ -140,16 +140,7 @@ export async function obliterate(tx: PgTx, queue: string, force: boolean): Promi
       `queue "${queue}" has ${active} active job(s); wait for them or pass { force: true }`,
     );
   }
-  const all = [
-    "waiting",
-    "delayed",
-    "waiting-children",
-    "active",
-    "completed",
-    "failed",
-    "cancelled",
-    "expired",
-  ];
+  const all = [...JOB_STATES];
   for (;;) {
     const ids = (await tx.query<{ id: string }>("state_ids", [queue, all, BATCH])).map((row) => row.id);
     if (ids.length === 0) break;

@@ -1,7 +1,7 @@
 // The hot-path operations of the PostgreSQL backend, each inside one transaction: enqueue, claim, finish,
 // and the maintenance pass.
 import { ValidationError } from "../../errors/warren-error.js";
-import { isTerminalState } from "../../job/job-state.js";
+import { isTerminalState, stalledTooOftenReason } from "../../job/job-state.js";
 import type { ClaimRequest, ClaimResult } from "../job-store.js";
 import type { EnqueueResult, FetchRequest, JobRecord, MaintenanceReport, NewJobRecord } from "../records.js";
 import { tokenPrefix, type PgTx } from "./pg-tx.js";
@@ -266,13 +266,7 @@ export async function maintainQueue(tx: PgTx, queue: string, now: number): Promi
     tx.emit(queue, "stalled", row, { attemptsMade: row.attempts_made });
     if ((count?.stalled_count ?? 0) > row.max_stalled) {
       failedStalled += 1;
-      await failJob(
-        tx,
-        row,
-        `job stalled more than ${row.max_stalled} time(s): its worker stopped renewing the lock ` +
-          `(crashed, or blocked the event loop)`,
-        now,
-      );
+      await failJob(tx, row, stalledTooOftenReason(row.max_stalled), now);
     } else {
       await toWaiting(tx, queue, [row.id], "active");
     }
