@@ -15,6 +15,8 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  ScheduleFire,
+  ScheduleRecord,
   Unsubscribe,
   WorkerInfo,
 } from "./records.js";
@@ -93,6 +95,30 @@ export interface Backend extends LockPrimitives {
    * expired (back to waiting, or failed past their stall budget), expires ttl jobs, applies age retention.
    */
   maintain(queue: string, now: number): Promise<MaintenanceReport>;
+
+  // ---- schedules (materialised by the maintenance leader; see src/schedules) ----
+  /**
+   * Creates or updates the schedule `(queue, key)`, atomically. An existing schedule keeps its count,
+   * paused flag and creation time; it also keeps its next run when the signature is unchanged.
+   */
+  upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord>;
+  /** The queue's schedules, ordered by key. */
+  listSchedules(queue: string): Promise<ScheduleRecord[]>;
+  /** Deletes a schedule; jobs it already added stay. Returns false when it did not exist. */
+  removeSchedule(queue: string, key: string): Promise<boolean>;
+  /** Pauses or resumes a schedule, setting its next run. Returns undefined when it does not exist. */
+  setSchedulePaused(
+    queue: string,
+    key: string,
+    paused: boolean,
+    nextRunAt: number | undefined,
+  ): Promise<ScheduleRecord | undefined>;
+  /**
+   * Fires one slot: when the schedule exists, is not paused and its next run equals `slot`, adds the job
+   * (an existing id adds nothing), counts the slot and sets the next run — all or nothing. Returns whether
+   * it fired; false means another process fired or changed it first.
+   */
+  fireSchedule(fire: ScheduleFire): Promise<boolean>;
 
   // ---- admin and read ----
   getJob(queue: string, id: string): Promise<JobRecord | undefined>;

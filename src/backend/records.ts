@@ -207,3 +207,46 @@ export interface QueueEventRecord {
 
 /** Stops a subscription. */
 export type Unsubscribe = () => Promise<void>;
+
+/** A recurring job as a backend stores it; the public layer computes every time in it. */
+export interface ScheduleRecord {
+  queue: string;
+  /** Unique per queue: `queue.schedule(key, …)` with a known key updates this schedule. */
+  key: string;
+  /** Fixed interval in ms, when not cron. */
+  every: number | undefined;
+  cron: string | undefined;
+  /** IANA time zone for cron. */
+  tz: string | undefined;
+  /**
+   * The timing as one string (pattern, time zone, start, end): an upsert with an equal signature keeps the
+   * schedule's next run, so every process may call `schedule()` at boot without moving or repeating a slot.
+   */
+  signature: string;
+  /** The job each slot adds: name, data as JSON text, resolved options. */
+  name: string;
+  data: string;
+  opts: StoredJobOptions;
+  /** Most slots to fire in all; unset for no limit. */
+  limit: number | undefined;
+  startDate: number | undefined;
+  endDate: number | undefined;
+  /** The next slot (ms since epoch); unset once the schedule has ended (limit or endDate reached). */
+  nextRunAt: number | undefined;
+  /** Slots fired so far. */
+  count: number;
+  paused: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One slot of a schedule to fire, atomically: add `job` and move the schedule on to `nextRunAt`. */
+export interface ScheduleFire {
+  queue: string;
+  key: string;
+  /** The slot being fired: applied only while the schedule's `nextRunAt` still equals it (compare-and-set). */
+  slot: number;
+  /** The slot after it; unset when the schedule ends with this one. */
+  nextRunAt: number | undefined;
+  job: NewJobRecord;
+}

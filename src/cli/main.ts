@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { registerJobCommands } from "./commands/job.js";
 import { registerQueueCommands } from "./commands/queue.js";
+import { registerScheduleCommands } from "./commands/schedule.js";
 import { registerWorkerCommands } from "./commands/worker.js";
 import type { GlobalOptions } from "./commands/with-backend.js";
 import { EXIT_USAGE } from "./output.js";
@@ -17,6 +18,7 @@ const program = new Command("warren")
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 registerQueueCommands(program, globals);
 registerJobCommands(program, globals);
+registerScheduleCommands(program, globals);
 registerWorkerCommands(program, globals);
 
 try {

@@ -30,7 +30,13 @@ export class WarrenError extends Error {
 /** Bad input: fix the option, data or name and call again. */
 export class ValidationError extends WarrenError {
   constructor(
-    code: "INVALID_OPTION" | "INVALID_DATA" | "PAYLOAD_TOO_LARGE" | "INVALID_QUEUE_NAME" | "INVALID_URL",
+    code:
+      | "INVALID_OPTION"
+      | "INVALID_DATA"
+      | "PAYLOAD_TOO_LARGE"
+      | "INVALID_QUEUE_NAME"
+      | "INVALID_URL"
+      | "INVALID_CRON",
     message: string,
     options: WarrenErrorOptions = {},
   ) {

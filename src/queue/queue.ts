@@ -1,14 +1,22 @@
 // The Queue handle: validates and serialises jobs, then makes one backend call per operation.
 import type { Backend, CancelResult } from "../backend/contract.js";
-import type { JobRecord, NewJobRecord } from "../backend/records.js";
+import type { JobRecord, NewJobRecord, ScheduleRecord } from "../backend/records.js";
 import { uuidv7 } from "../core/ids.js";
 import { serializeData } from "../core/serializer.js";
 import { assertQueueName } from "../core/topic-pattern.js";
-import { ClosedError, ValidationError } from "../errors/warren-error.js";
+import { ClosedError, NotFoundError, ValidationError } from "../errors/warren-error.js";
 import { Job } from "../job/job.js";
 import { isJobState, JOB_STATES, type JobState } from "../job/job-state.js";
 import { waitUntilFinished } from "../job/wait-until-finished.js";
 import { resolveJobOptions, validateJobOptions, type JobOptions } from "./job-options.js";
+import {
+  buildSchedule,
+  checkScheduleKey,
+  type SchedulePattern,
+  type ScheduleOptions,
+} from "../schedules/schedule-options.js";
+import { toScheduleInfo, type ScheduleInfo } from "../schedules/schedule-info.js";
+import { SlotCalculator } from "../schedules/schedule-timing.js";
 import { resolveQueueOptions, type QueueOptions, type ResolvedQueueOptions } from "./queue-options.js";
 
 /** One job of an `addBulk` call. */
@@ -84,6 +92,74 @@ export class Queue<Data = unknown, Result = unknown> {
     const { waitTimeout, ...jobOptions } = opts;
     const job = await this.add(name, data, jobOptions);
     return (await waitUntilFinished(this.backend, this.name, job.id, waitTimeout)) as Result;
+  }
+
+  /**
+   * Creates or updates the recurring job `key`: every slot of `pattern` adds one job (id `repeat:<key>:<slot>`),
+   * at most once per slot across every process. Calling it again with the same key updates the schedule; with
+   * the same timing it keeps the next run, so every process may call it at boot. Slots fire while a worker
+   * of the queue runs; slots missed while none ran fire once on recovery.
+   * @example await queue.schedule("nightly", { cron: "0 3 * * *", tz: "Europe/Oslo" }, { name: "report" });
+   */
+  async schedule(
+    key: string,
+    pattern: SchedulePattern,
+    options: ScheduleOptions<Data>,
+  ): Promise<ScheduleInfo<Data>> {
+    const record = buildSchedule({
+      key,
+      queue: this.name,
+      pattern,
+      options,
+      defaults: this.options.defaultJobOptions,
+      maxPayloadBytes: this.options.maxPayloadBytes,
+      now: this.backend.clock.now(),
+    });
+    return toScheduleInfo<Data>(await this.backend.upsertSchedule(record));
+  }
+
+  /** This queue's schedules, ordered by key. */
+  async getSchedules(): Promise<ScheduleInfo<Data>[]> {
+    return (await this.backend.listSchedules(this.name)).map((record) => toScheduleInfo<Data>(record));
+  }
+
+  /** Deletes a schedule (jobs it already added stay). Resolves false when there was none. */
+  removeSchedule(key: string): Promise<boolean> {
+    return this.backend.removeSchedule(this.name, checkScheduleKey(key));
+  }
+
+  /** Stops a schedule from firing until resumed. Throws NotFoundError for an unknown key. */
+  async pauseSchedule(key: string): Promise<ScheduleInfo<Data>> {
+    const current = await this.findSchedule(key);
+    return this.setSchedulePaused(key, true, current.nextRunAt);
+  }
+
+  /** Lets a paused schedule fire again, from its next slot after now (slots missed while paused are skipped). */
+  async resumeSchedule(key: string): Promise<ScheduleInfo<Data>> {
+    const current = await this.findSchedule(key);
+    const now = this.backend.clock.now();
+    const next =
+      current.nextRunAt === undefined || current.nextRunAt > now
+        ? current.nextRunAt
+        : new SlotCalculator(current).after(now, current.nextRunAt);
+    return this.setSchedulePaused(key, false, next);
+  }
+
+  private async findSchedule(key: string): Promise<ScheduleRecord> {
+    checkScheduleKey(key);
+    const found = (await this.backend.listSchedules(this.name)).find((record) => record.key === key);
+    if (!found) throw new NotFoundError(`queue "${this.name}" has no schedule "${key}"; see getSchedules()`);
+    return found;
+  }
+
+  private async setSchedulePaused(
+    key: string,
+    paused: boolean,
+    nextRunAt: number | undefined,
+  ): Promise<ScheduleInfo<Data>> {
+    const record = await this.backend.setSchedulePaused(this.name, key, paused, nextRunAt);
+    if (!record) throw new NotFoundError(`queue "${this.name}" has no schedule "${key}"; see getSchedules()`);
+    return toScheduleInfo<Data>(record);
   }
 
   /** Stops workers from starting this queue's jobs (running ones finish). Takes effect at once. */

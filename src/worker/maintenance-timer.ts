@@ -1,10 +1,12 @@
-// Runs `backend.maintain` for a worker's queues on a timer: delayed promotion, stalled recovery, ttl, retention.
+// Runs `backend.maintain` for a worker's queues on a timer: delayed promotion, stalled recovery, ttl, retention,
+// and due schedule slots (woken early when a slot falls before the next tick).
 // Every worker hosts the timer; per queue, only the holder of the queue's maintenance lock runs the pass, so N
 // workers do one pass per interval instead of N. Leadership saves load, not correctness: every maintenance
 // transition locks its rows, so two overlapping leaders (a paused one past its ttl) cannot double-apply it.
 import type { Backend } from "../backend/contract.js";
 import { isTopicPattern, matchesTopic } from "../core/topic-pattern.js";
 import type { Lock } from "../locks/lock.js";
+import { runDueSchedules } from "../schedules/schedule-runner.js";
 
 /** A leader that stops renewing is replaced after this many intervals. */
 const LEASE_INTERVALS = 3;
@@ -19,6 +21,8 @@ export function maintenanceLockKey(queue: string): string {
 /** Calls maintain for every queue matching `pattern` every `intervalMs`, when leader; one pass at a time. */
 export class MaintenanceTimer {
   private timer: NodeJS.Timeout | undefined;
+  /** A one-shot pass for a schedule slot due before the next tick. */
+  private early: NodeJS.Timeout | undefined;
   private pass: Promise<void> = Promise.resolve();
   private running = false;
   private readonly leases = new Map<string, Lock>();
@@ -35,14 +39,16 @@ export class MaintenanceTimer {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
-      // A pass slower than the interval skips ticks rather than queueing them up.
-      if (this.running) return;
-      this.running = true;
-      this.pass = this.runOnce().finally(() => (this.running = false));
-    }, this.intervalMs);
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
     // Maintenance must never keep a process alive on its own.
     this.timer.unref();
+  }
+
+  private tick(): void {
+    // A pass slower than the interval skips ticks rather than queueing them up.
+    if (this.running || !this.timer) return;
+    this.running = true;
+    this.pass = this.runOnce().finally(() => (this.running = false));
   }
 
   /** The queues this worker currently leads. */
@@ -56,12 +62,26 @@ export class MaintenanceTimer {
       const queues = isTopicPattern(this.pattern)
         ? (await this.backend.listQueues()).filter((queue) => matchesTopic(this.pattern, queue))
         : [this.pattern];
+      let nextDueAt = Infinity;
       for (const queue of queues) {
-        if (await this.lead(queue)) await this.backend.maintain(queue, this.backend.clock.now());
+        if (!(await this.lead(queue))) continue;
+        await this.backend.maintain(queue, this.backend.clock.now());
+        const report = await runDueSchedules(this.backend, queue, this.backend.clock.now());
+        nextDueAt = Math.min(nextDueAt, report.nextDueAt ?? Infinity);
       }
+      this.wakeEarly(nextDueAt);
     } catch (error) {
       this.onError(error);
     }
+  }
+
+  /** Runs a pass when the next schedule slot is due, if that comes before the next tick. */
+  private wakeEarly(dueAt: number): void {
+    const delay = dueAt - this.backend.clock.now();
+    if (!this.timer || delay >= this.intervalMs) return;
+    clearTimeout(this.early);
+    this.early = setTimeout(() => this.tick(), Math.max(1, delay));
+    this.early.unref();
   }
 
   /** Renews this worker's leadership of `queue`, or takes it if nobody holds it. */
@@ -88,6 +108,7 @@ export class MaintenanceTimer {
   /** Stops the timer and hands leadership over at once. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    clearTimeout(this.early);
     this.timer = undefined;
     await this.pass;
     const leases = [...this.leases.values()];

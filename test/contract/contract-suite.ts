@@ -13,6 +13,7 @@ import { orderingCases } from "./behaviour/ordering.js";
 import { progressCases } from "./behaviour/progress-logs.js";
 import { registryCases } from "./behaviour/registry.js";
 import { retryCases } from "./behaviour/retries.js";
+import { scheduleCases } from "./behaviour/schedules.js";
 import { timeoutCases } from "./behaviour/timeouts.js";
 import { validationCases } from "./behaviour/validation.js";
 import { workerCases } from "./behaviour/worker.js";
@@ -47,6 +48,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       maintenanceCases,
       registryCases,
       eventBusCases,
+      scheduleCases,
     ]) {
       cases(ctx);
     }

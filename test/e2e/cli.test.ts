@@ -119,6 +119,37 @@ describe.runIf(existsSync(BIN) && redisReachable)("warren worker ls (built binar
   });
 });
 
+describe.runIf(existsSync(BIN) && redisReachable)("warren schedule (built binary, real Redis)", () => {
+  it("lists, pauses and removes a schedule created by another process", async () => {
+    const prefix = `ws-${randomBytes(4).toString("hex")}`;
+    const url = `${SERVICE_URLS.redis}?prefix=${prefix}`;
+    const backend = new RedisBackend({ url: SERVICE_URLS.redis, prefix, onError: () => {} });
+    const queue = new Queue("reports", { backend });
+    try {
+      await queue.schedule("nightly", { cron: "0 3 * * *", tz: "Europe/Oslo" }, { name: "build", limit: 5 });
+      const listed = await warren("schedule", "ls", "reports", "--json", "--url", url);
+      expect(listed.code).toBe(0);
+      expect(JSON.parse(listed.stdout)).toMatchObject([
+        { key: "nightly", cron: "0 3 * * *", tz: "Europe/Oslo", name: "build", count: 0, paused: false },
+      ]);
+      const table = await warren("schedule", "ls", "reports", "--url", url);
+      expect(table.stdout).toContain("cron 0 3 * * * (Europe/Oslo)");
+      expect(table.stdout).toContain("0/5");
+
+      expect((await warren("schedule", "pause", "reports", "nightly", "--url", url)).code).toBe(0);
+      expect((await queue.getSchedules())[0]!.paused).toBe(true);
+      expect((await warren("schedule", "rm", "reports", "nightly", "--url", url)).code).toBe(0);
+      expect(await queue.getSchedules()).toEqual([]);
+      const missing = await warren("schedule", "rm", "reports", "nightly", "--url", url);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('no schedule "nightly"');
+    } finally {
+      await queue.obliterate({ force: true });
+      await backend.close();
+    }
+  });
+});
+
 describe.runIf(existsSync(BIN) && redisReachable)("warren worker start (built binary, real Redis)", () => {
   it("runs the tasks a module exports until SIGTERM, then closes gracefully", async () => {
     const prefix = `wt-${randomBytes(4).toString("hex")}`;

@@ -21,6 +21,8 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  ScheduleFire,
+  ScheduleRecord,
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
@@ -219,6 +221,34 @@ export class AmqpBackend implements Backend {
 
   listWorkers(): Promise<WorkerInfo[]> {
     return this.store.listWorkers();
+  }
+
+  upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {
+    return this.store.upsertSchedule(schedule);
+  }
+
+  listSchedules(queue: string): Promise<ScheduleRecord[]> {
+    return this.store.listSchedules(queue);
+  }
+
+  removeSchedule(queue: string, key: string): Promise<boolean> {
+    return this.store.removeSchedule(queue, key);
+  }
+
+  setSchedulePaused(
+    queue: string,
+    key: string,
+    paused: boolean,
+    nextRunAt: number | undefined,
+  ): Promise<ScheduleRecord | undefined> {
+    return this.store.setSchedulePaused(queue, key, paused, nextRunAt);
+  }
+
+  /** The slot's job goes to the store's outbox with the schedule's update, then is published like any add. */
+  async fireSchedule(fire: ScheduleFire): Promise<boolean> {
+    const fired = await this.store.fireSchedule(fire);
+    if (fired) await this.publishReady(new Set([fire.queue]));
+    return fired;
   }
 
   /** Named locks live in the store: the broker has no place for them. */

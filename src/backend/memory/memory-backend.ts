@@ -1,7 +1,6 @@
 // The embedded in-process backend: the default for newcomers and the reference semantics for every backend.
 import { systemClock, type Clock } from "../../core/clock.js";
 import { matchesTopic } from "../../core/topic-pattern.js";
-import { ValidationError } from "../../errors/warren-error.js";
 import { isTerminalState, stalledTooOftenReason, type JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "../contract.js";
@@ -17,6 +16,8 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  ScheduleFire,
+  ScheduleRecord,
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
@@ -25,9 +26,10 @@ import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import * as admin from "./memory-admin.js";
 import { MemoryLocks } from "./memory-locks.js";
 import { MemoryWorkers } from "./memory-workers.js";
+import { MemorySchedules } from "./memory-schedules.js";
 import { claimJobs, takeOutbox } from "./memory-outbox.js";
 import { clearLock, copyRecord, MemoryCore, type Waiter } from "./memory-core.js";
-import type { QueueState, StoredJob } from "./queue-state.js";
+import { newStoredJob, type QueueState, type StoredJob } from "./queue-state.js";
 
 /** Options for {@link MemoryBackend}. */
 export interface MemoryBackendOptions {
@@ -56,6 +58,7 @@ export class MemoryBackend implements Backend, JobStore {
   private readonly locks: MemoryLocks;
   private readonly workers: MemoryWorkers;
   private readonly bus = new LocalBus();
+  private readonly schedules = new MemorySchedules();
 
   constructor(options: MemoryBackendOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -106,7 +109,50 @@ export class MemoryBackend implements Backend, JobStore {
     return this.locks.releaseLock(key, token);
   }
 
+  upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {
+    this.core.assertOpen();
+    return Promise.resolve(this.schedules.upsert(schedule));
+  }
+
+  listSchedules(queue: string): Promise<ScheduleRecord[]> {
+    return admin.settle(() => {
+      this.core.assertOpen();
+      return this.schedules.list(queue);
+    });
+  }
+
+  removeSchedule(queue: string, key: string): Promise<boolean> {
+    return admin.settle(() => {
+      this.core.assertOpen();
+      return this.schedules.remove(queue, key);
+    });
+  }
+
+  setSchedulePaused(
+    queue: string,
+    key: string,
+    paused: boolean,
+    nextRunAt: number | undefined,
+  ): Promise<ScheduleRecord | undefined> {
+    return admin.settle(() => {
+      this.core.assertOpen();
+      return this.schedules.setPaused(queue, key, paused, nextRunAt, this.clock.now());
+    });
+  }
+
+  fireSchedule(fire: ScheduleFire): Promise<boolean> {
+    return admin.settle(() => {
+      this.core.assertOpen();
+      return this.schedules.fire(fire, () => this.enqueueNow([fire.job]));
+    });
+  }
+
   enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
+    return admin.settle(() => this.enqueueNow(records));
+  }
+
+  /** Stores a batch synchronously, all or none (throws before writing anything). */
+  private enqueueNow(records: NewJobRecord[]): EnqueueResult[] {
     this.core.assertOpen();
     const now = this.clock.now();
     const batch = new Map<string, StoredJob>();
@@ -124,7 +170,7 @@ export class MemoryBackend implements Backend, JobStore {
       plan.push({ created: job });
     }
     for (const entry of plan) {
-      if ("created" in entry) this.checkDependencies(entry.created, batch);
+      if ("created" in entry) this.core.checkDependencies(entry.created, batch);
     }
     const results: EnqueueResult[] = [];
     for (const entry of plan) {
@@ -136,7 +182,7 @@ export class MemoryBackend implements Backend, JobStore {
       this.insertNew(job, now);
       results.push({ record: copyRecord(job), created: true });
     }
-    return Promise.resolve(results);
+    return results;
   }
 
   private findDuplicate(
@@ -158,17 +204,6 @@ export class MemoryBackend implements Backend, JobStore {
     if (!holder) return undefined;
     const withinTtl = dedupe.ttl !== undefined && now - holder.createdAt < dedupe.ttl;
     return !isTerminalState(holder.state) || withinTtl ? holder : undefined;
-  }
-
-  private checkDependencies(job: StoredJob, batch: Map<string, StoredJob>): void {
-    for (const ref of job.opts.dependsOn) {
-      if (batch.has(ref) || this.core.findJob(ref)) continue;
-      throw new ValidationError(
-        "INVALID_OPTION",
-        `dependsOn names job ${ref}, which does not exist; add it first or in the same addBulk`,
-        { details: { dependency: ref } },
-      );
-    }
   }
 
   private insertNew(job: StoredJob, now: number): void {
@@ -494,7 +529,10 @@ export class MemoryBackend implements Backend, JobStore {
   }
 
   obliterate(queue: string, force: boolean): Promise<void> {
-    return admin.settle(() => admin.obliterate(this.core, queue, force));
+    return admin.settle(() => {
+      admin.obliterate(this.core, queue, force);
+      this.schedules.dropQueue(queue);
+    });
   }
 
   pause(queue: string): Promise<void> {
@@ -528,27 +566,4 @@ export class MemoryBackend implements Backend, JobStore {
     this.core.hub.clear();
     return Promise.resolve();
   }
-}
-
-function newStoredJob(record: NewJobRecord, seq: number): StoredJob {
-  return {
-    ...record,
-    state: "waiting",
-    attemptsMade: 0,
-    stalledCount: 0,
-    progress: undefined,
-    returnValue: undefined,
-    failedReason: undefined,
-    stacktrace: [],
-    readyAt: undefined,
-    processedAt: undefined,
-    finishedAt: undefined,
-    workerId: undefined,
-    lockToken: undefined,
-    lockExpiresAt: undefined,
-    cancelRequested: false,
-    seq,
-    stamp: 0,
-    maxStalledCount: 1,
-  };
 }

@@ -1,7 +1,7 @@
 // Shared state and transition helpers of the memory backend: events, wake-ups, dependencies, retention.
 import type { Clock } from "../../core/clock.js";
 import { matchesTopic } from "../../core/topic-pattern.js";
-import { ClosedError } from "../../errors/warren-error.js";
+import { ClosedError, ValidationError } from "../../errors/warren-error.js";
 import type { JobState } from "../../job/job-state.js";
 import { randomToken } from "../../core/ids.js";
 import type { JobRecord, QueueEventName, QueueEventRecord, RetentionPolicy } from "../records.js";
@@ -118,6 +118,18 @@ export class MemoryCore {
     this.recordReady(queue, job);
     this.emit(queue.name, "waiting", job, { prev });
     this.notify(queue.name);
+  }
+
+  /** Throws unless every dependency exists, in the store or in the batch being added. */
+  checkDependencies(job: StoredJob, batch: Map<string, StoredJob>): void {
+    for (const ref of job.opts.dependsOn) {
+      if (batch.has(ref) || this.findJob(ref)) continue;
+      throw new ValidationError(
+        "INVALID_OPTION",
+        `dependsOn names job ${ref}, which does not exist; add it first or in the same addBulk`,
+        { details: { dependency: ref } },
+      );
+    }
   }
 
   /** Whether every dependency of `job` is met (completed, or failed with failParentOnFailure off). */

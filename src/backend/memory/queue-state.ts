@@ -1,5 +1,5 @@
 // Everything the memory backend keeps for one queue, and the single place a job changes state.
-import type { JobRecord } from "../records.js";
+import type { JobRecord, NewJobRecord } from "../records.js";
 import { JOB_STATES, type JobState } from "../../job/job-state.js";
 import { DelayHeap } from "./delay-heap.js";
 import { ReadyIndex } from "./ready-index.js";
@@ -74,4 +74,28 @@ export class QueueState {
       this.delayed.push({ id: job.id, seq: job.seq, stamp: job.stamp, runAt: job.runAt });
     }
   }
+}
+
+/** A new job's stored form, before the backend routes it to its first state. */
+export function newStoredJob(record: NewJobRecord, seq: number): StoredJob {
+  return {
+    ...record,
+    state: "waiting",
+    attemptsMade: 0,
+    stalledCount: 0,
+    progress: undefined,
+    returnValue: undefined,
+    failedReason: undefined,
+    stacktrace: [],
+    readyAt: undefined,
+    processedAt: undefined,
+    finishedAt: undefined,
+    workerId: undefined,
+    lockToken: undefined,
+    lockExpiresAt: undefined,
+    cancelRequested: false,
+    seq,
+    stamp: 0,
+    maxStalledCount: 1,
+  };
 }

@@ -146,6 +146,7 @@ export async function obliterate(tx: PgTx, queue: string, force: boolean): Promi
     if (ids.length === 0) break;
     await tx.query("delete_jobs", [queue, ids]);
   }
+  await tx.query("delete_schedules", [queue]);
   await tx.query("delete_queue", [queue]);
 }
 

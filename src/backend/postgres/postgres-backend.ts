@@ -21,10 +21,13 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  ScheduleFire,
+  ScheduleRecord,
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
 import * as admin from "./postgres-admin.js";
+import * as schedules from "./postgres-schedules.js";
 import { finishOutcomes } from "./finish-outcomes.js";
 import { claimIds, claimReady, enqueueJobs, maintainQueue } from "./postgres-operations.js";
 import { migrate } from "./migrator.js";
@@ -224,6 +227,31 @@ export class PostgresBackend implements Backend, JobStore {
   async query<R extends pg.QueryResultRow>(name: string, params: unknown[]): Promise<R[]> {
     const queries = await this.ready();
     return runQuery<R>(this.pool, queries, name, params);
+  }
+
+  upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {
+    return this.tx((tx) => schedules.upsertSchedule(tx, schedule));
+  }
+
+  async listSchedules(queue: string): Promise<ScheduleRecord[]> {
+    return (await this.query<{ body: ScheduleRecord }>("list_schedules", [queue])).map((row) => row.body);
+  }
+
+  async removeSchedule(queue: string, key: string): Promise<boolean> {
+    return (await this.query("remove_schedule", [queue, key])).length === 1;
+  }
+
+  setSchedulePaused(
+    queue: string,
+    key: string,
+    paused: boolean,
+    nextRunAt: number | undefined,
+  ): Promise<ScheduleRecord | undefined> {
+    return this.tx((tx) => schedules.setSchedulePaused(tx, queue, key, paused, nextRunAt));
+  }
+
+  fireSchedule(fire: ScheduleFire): Promise<boolean> {
+    return this.tx((tx) => schedules.fireSchedule(tx, fire));
   }
 
   async enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {

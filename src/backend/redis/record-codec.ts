@@ -1,7 +1,7 @@
-// A job hash (HGETALL as a flat array) to a JobRecord, and Lua error replies to Warren errors.
+// Records to and from their Redis forms: job hashes, enqueue payloads, schedule JSON; Lua errors to Warren errors.
 import { ConflictError, NotFoundError, ValidationError } from "../../errors/warren-error.js";
 import type { JobState } from "../../job/job-state.js";
-import type { JobRecord, StoredJobOptions } from "../records.js";
+import type { JobRecord, NewJobRecord, ScheduleRecord, StoredJobOptions } from "../records.js";
 
 /** Parses a flat [field, value, …] array from HGETALL into a record. */
 export function decodeRecord(flat: unknown): JobRecord {
@@ -65,4 +65,27 @@ function conflictMessage(detail: string, queue: string, id: string | undefined):
     return `queue "${queue}" has ${detail} job(s); wait for them or pass { force: true }`;
   }
   return `job ${id ?? ""} is ${detail}; that operation does not apply in this state`;
+}
+
+/** A record as the enqueue scripts read it: opts as JSON text (see enqueueRecords in lib.lua). */
+export function toEnqueuePayload(record: NewJobRecord): Record<string, unknown> {
+  return {
+    queue: record.queue,
+    id: record.id,
+    name: record.name,
+    data: record.data,
+    opts: JSON.stringify(record.opts),
+    createdAt: record.createdAt,
+    runAt: record.runAt,
+  };
+}
+
+/** A schedule as the Redis scripts store it: opts as JSON text, so Lua's cjson never rewrites them. */
+export function encodeSchedule(schedule: ScheduleRecord): string {
+  return JSON.stringify({ ...schedule, opts: JSON.stringify(schedule.opts) });
+}
+
+export function decodeSchedule(stored: string): ScheduleRecord {
+  const raw = JSON.parse(stored) as Omit<ScheduleRecord, "opts"> & { opts: string };
+  return { ...raw, opts: JSON.parse(raw.opts) as ScheduleRecord["opts"] };
 }

@@ -21,6 +21,8 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  ScheduleFire,
+  ScheduleRecord,
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
@@ -30,7 +32,14 @@ import { RedisBus } from "./redis-bus.js";
 import { EventReader } from "./event-reader.js";
 import { redisKeys, type RedisKeys } from "./keys.js";
 import * as read from "./redis-read.js";
-import { decodeRecord, translateScriptError } from "./record-codec.js";
+import {
+  decodeRecord,
+  decodeSchedule,
+  encodeSchedule,
+  toEnqueuePayload,
+  translateScriptError,
+} from "./record-codec.js";
+import { groupBy, sleepUnlessAborted } from "./redis-util.js";
 import { ScriptRunner, type ScriptName } from "./script-runner.js";
 
 /** Options for {@link RedisBackend}. */
@@ -176,35 +185,63 @@ export class RedisBackend implements Backend, JobStore {
   }
 
   async enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
-    const byQueue = groupBy(records, (record) => record.queue);
-    if (byQueue.size > 1) {
-      // One script per queue keeps each queue in its own slot; a batch spanning queues is applied per queue.
-      const results = new Map<NewJobRecord, EnqueueResult>();
-      for (const [, list] of byQueue) {
-        const partial = await this.enqueue(list);
-        list.forEach((record, i) => results.set(record, partial[i]!));
-      }
-      return records.map((record) => results.get(record)!);
-    }
-    const queue = records[0]!.queue;
-    const payload = records.map((r) => ({
-      id: r.id,
-      name: r.name,
-      data: r.data,
-      opts: JSON.stringify(r.opts),
-      createdAt: r.createdAt,
-      runAt: r.runAt,
-    }));
-    // The registry (for topic patterns and listQueues) lives outside the queue's slot, so it is written
+    const queues = [...new Set(records.map((record) => record.queue))];
+    // The registry (for topic patterns and listQueues) lives outside the queues' slots, so it is written
     // beside the script rather than inside it; pipelined on the same connection, it costs no round-trip.
-    const registered = this.register(queue);
-    const reply = (await this.run("enqueue-jobs", queue, [
+    const registered = Promise.all(queues.map((queue) => this.register(queue)));
+    const reply = (await this.run("enqueue-jobs", queues[0]!, [
       this.clock.now(),
       this.outbox,
-      JSON.stringify(payload),
+      JSON.stringify(records.map(toEnqueuePayload)),
     ])) as Array<[number, string[]]>;
     await registered;
     return reply.map(([created, flat]) => ({ record: decodeRecord(flat), created: created === 1 }));
+  }
+
+  async upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {
+    const [, stored] = await Promise.all([
+      this.register(schedule.queue),
+      this.run("upsert-schedule", schedule.queue, [schedule.key, encodeSchedule(schedule)]),
+    ]);
+    return decodeSchedule(stored as string);
+  }
+
+  async listSchedules(queue: string): Promise<ScheduleRecord[]> {
+    if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
+    const stored = await this.client.hvals(`${this.keys.base(queue)}schedules`);
+    return stored.map(decodeSchedule).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async removeSchedule(queue: string, key: string): Promise<boolean> {
+    if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
+    return (await this.client.hdel(`${this.keys.base(queue)}schedules`, key)) === 1;
+  }
+
+  async setSchedulePaused(
+    queue: string,
+    key: string,
+    paused: boolean,
+    nextRunAt: number | undefined,
+  ): Promise<ScheduleRecord | undefined> {
+    const stored = await this.run("set-schedule-paused", queue, [
+      key,
+      paused ? "1" : "0",
+      nextRunAt ?? "",
+      this.clock.now(),
+    ]);
+    return typeof stored === "string" ? decodeSchedule(stored) : undefined;
+  }
+
+  async fireSchedule(fire: ScheduleFire): Promise<boolean> {
+    const fired = await this.run("fire-schedule", fire.queue, [
+      this.clock.now(),
+      this.outbox,
+      fire.key,
+      fire.slot,
+      fire.nextRunAt ?? "",
+      JSON.stringify(toEnqueuePayload(fire.job)),
+    ]);
+    return fired === 1;
   }
 
   async fetch(request: FetchRequest): Promise<JobRecord[]> {
@@ -522,29 +559,6 @@ export class RedisBackend implements Backend, JobStore {
     this.blocking.close();
     if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
   }
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
-
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 function redacted(error: Error, url: string): Error {

@@ -17,15 +17,18 @@ export const SCRIPT_NAMES = [
   "extend-lock",
   "extend-locks",
   "finish-jobs",
+  "fire-schedule",
   "maintain-queue",
   "obliterate-queue",
   "promote-job",
   "release-lock",
   "remove-job",
   "retry-job",
+  "set-schedule-paused",
   "set-paused",
   "take-outbox",
   "update-progress",
+  "upsert-schedule",
 ] as const;
 
 /** One of {@link SCRIPT_NAMES}. */

@@ -14,6 +14,7 @@
     {prefix:queue}:marker      list   wake-ups for blocked fetchers
     {prefix:queue}:outbox      zset   ready jobs to publish (transport mode), score = leased until
     {prefix:queue}:events      stream one entry per transition
+    {prefix:queue}:schedules   hash   schedule key -> schedule JSON (opts as JSON text)
   Every function takes `base` = "{prefix:queue}:".
 ]]
 
@@ -143,6 +144,7 @@ local function applyRetention(base, state, policy, now)
 end
 
 local settleDependants
+local enqueueRecords
 
 -- Ends a job failed for good (no retry).
 local function failJob(base, id, reason, now, from, outbox)
@@ -169,13 +171,17 @@ local function expireJob(base, id, now, from, outbox)
   return reason
 end
 
-local function depsMet(prefix, opts)
+-- Whether every dependency is completed, or failed with failParentOnFailure off. A missing one counts as met
+-- only when `missingMet` (it was removed after the dependant was added); at enqueue it is a later record.
+local function depsMet(prefix, opts, missingMet)
   for _, ref in ipairs(opts["dependsOn"]) do
     local colon = string.find(ref, ":", 1, true)
     local depBase = baseFor(prefix, string.sub(ref, 1, colon - 1))
     local fields = redis.call("HMGET", jobKey(depBase, string.sub(ref, colon + 1)), "state", "opts")
     local state = fields[1]
-    if state ~= "completed" then
+    if not state then
+      if not missingMet then return false end
+    elseif state ~= "completed" then
       local failedEnd = state == "failed" or state == "cancelled" or state == "expired"
       if not failedEnd then return false end
       if cjson.decode(fields[2])["failParentOnFailure"] then return false end
@@ -203,7 +209,7 @@ settleDependants = function(base, id, now, outbox)
       if failParent then
         local reason = "dependency " .. queueOf(base) .. ":" .. id .. " " .. fields[1] .. ": " .. (fields[3] or fields[1])
         failJob(depBase, depId, reason, now, "waiting-children", outbox)
-      elseif depsMet(prefix, cjson.decode(depFields[2])) then
+      elseif depsMet(prefix, cjson.decode(depFields[2]), true) then
         toWaiting(depBase, depId, "waiting-children", now, outbox)
       end
     end
@@ -253,4 +259,101 @@ local function nextDueAt(base)
   local head = redis.call("ZRANGE", base .. "delayed", 0, 0, "WITHSCORES")
   if head[2] then return tonumber(head[2]) end
   return 0
+end
+
+local TERMINAL = {completed = true, failed = true, cancelled = true, expired = true}
+
+-- Stores records (each names its queue), all or none. Returns the results, or nil and the first dependency
+-- that does not exist (checked before anything is written). A record whose id exists in its queue, or whose
+-- dedupe key is held by a pending job (or within its ttl), returns that job and adds nothing.
+enqueueRecords = function(prefix, now, outbox, records)
+  -- opts arrive as JSON text: stored verbatim, because cjson would turn an empty array into an object.
+  for _, record in ipairs(records) do
+    record.optsJson = record.opts
+    record.opts = cjson.decode(record.opts)
+    record.base = baseFor(prefix, record.queue)
+  end
+
+  -- Phase 1: decide, write nothing. Batch keys are "queue:id" and "queue\0dedupe".
+  local existing, batchIds, batchDedupe = {}, {}, {}
+  for i, record in ipairs(records) do
+    local base = record.base
+    local ref = record.queue .. ":" .. record.id
+    local found = batchIds[ref]
+    if not found and redis.call("EXISTS", jobKey(base, record.id)) == 1 then found = record.id end
+    local dedupe = record.opts.dedupe
+    if not found and dedupe then
+      found = batchDedupe[record.queue .. "\0" .. dedupe.key]
+      if not found then
+        local holder = redis.call("HGET", base .. "dedupe", dedupe.key)
+        if holder then
+          local f = redis.call("HMGET", jobKey(base, holder), "state", "createdAt")
+          if f[1] and (not TERMINAL[f[1]] or (dedupe.ttl and now - tonumber(f[2]) < dedupe.ttl)) then
+            found = holder
+          end
+        end
+      end
+    end
+    if found then
+      existing[i] = found
+    else
+      batchIds[ref] = record.id
+      if dedupe then batchDedupe[record.queue .. "\0" .. dedupe.key] = record.id end
+    end
+  end
+  for i, record in ipairs(records) do
+    if not existing[i] then
+      for _, ref in ipairs(record.opts.dependsOn) do
+        local colon = string.find(ref, ":", 1, true)
+        local depBase = baseFor(prefix, string.sub(ref, 1, colon - 1))
+        if not batchIds[ref] and redis.call("EXISTS", jobKey(depBase, string.sub(ref, colon + 1))) == 0 then
+          return nil, ref
+        end
+      end
+    end
+  end
+
+  -- Phase 2: write.
+  local results = {}
+  for i, record in ipairs(records) do
+    local base = record.base
+    if existing[i] then
+      results[i] = {0, redis.call("HGETALL", jobKey(base, existing[i]))}
+    else
+      local id, opts = record.id, record.opts
+      local key = jobKey(base, id)
+      local seq = redis.call("INCR", base .. "seq")
+      redis.call("HSET", key, "id", id, "queue", record.queue, "name", record.name, "data", record.data,
+        "opts", record.optsJson, "createdAt", record.createdAt, "runAt", record.runAt, "attemptsMade", 0,
+        "stalledCount", 0, "stacktrace", "[]", "cancelRequested", "0", "seq", seq, "priority", opts.priority,
+        "maxStalled", 1)
+      if opts.dedupe then
+        redis.call("HSET", key, "dedupeKey", opts.dedupe.key)
+        redis.call("HSET", base .. "dedupe", opts.dedupe.key, id)
+      end
+      for _, ref in ipairs(opts.dependsOn) do
+        local colon = string.find(ref, ":", 1, true)
+        local depBase = baseFor(prefix, string.sub(ref, 1, colon - 1))
+        redis.call("SADD", depBase .. "deps:" .. string.sub(ref, colon + 1), record.queue .. ":" .. id)
+      end
+      emit(base, now, "added", id, record.name, nil)
+      if record.runAt > now then
+        setState(base, id, nil, "delayed", record.runAt)
+        emit(base, now, "delayed", id, record.name, {t = record.runAt})
+      elseif #opts.dependsOn > 0 and not depsMet(prefix, opts, false) then
+        setState(base, id, nil, "waiting-children", seq)
+        emit(base, now, "waiting-children", id, record.name, nil)
+      else
+        local score = opts.priority * PRIORITY_FACTOR + seq
+        setState(base, id, nil, "waiting", score)
+        redis.call("HSET", key, "readyAt", now)
+        if opts.ttl then redis.call("ZADD", base .. "ttl", now + opts.ttl, id) end
+        if outbox == "1" then redis.call("ZADD", base .. "outbox", 0, id) end
+        wake(base)
+        emit(base, now, "waiting", id, record.name, nil)
+      end
+      results[i] = {1, redis.call("HGETALL", key)}
+    end
+  end
+  return results
 end

@@ -21,6 +21,6 @@ local remaining = 0
 for _, set in ipairs(sets) do remaining = remaining + redis.call("ZCARD", base .. set) end
 if remaining == 0 then
   redis.call("DEL", base .. "meta", base .. "dedupe", base .. "limiter", base .. "marker", base .. "outbox",
-    base .. "ttl", base .. "seq", base .. "events")
+    base .. "ttl", base .. "seq", base .. "events", base .. "schedules")
 end
 return remaining
