@@ -2,6 +2,9 @@
 
 // Handles
 export { Queue, type AddAndWaitOptions, type BulkJob } from "./queue/queue.js";
+export { FlowProducer, type FlowJob, type FlowProducerOptions, type JobNode } from "./flows/flow-producer.js";
+export type { ScheduleOptions, SchedulePattern } from "./schedules/schedule-options.js";
+export type { ScheduleInfo } from "./schedules/schedule-info.js";
 export type { QueueOptions } from "./queue/queue-options.js";
 export type { JobOptions, BackoffOptions } from "./queue/job-options.js";
 export { Job, type JobProgress } from "./job/job.js";

@@ -148,15 +148,39 @@ export class Job<Data = unknown, Result = unknown> {
     return this.context.backend.cancelJob(this.queueName, this.id, reason);
   }
 
-  /** Results of the jobs this one depended on, keyed by `queue:id`. */
+  /** Results of the jobs this one depended on (a flow parent: its children), keyed by `queue:id`. */
   async getChildrenValues(): Promise<Record<string, unknown>> {
     const values: Record<string, unknown> = {};
-    for (const ref of this.opts.dependsOn) {
-      const colon = ref.indexOf(":");
-      const record = await this.context.backend.getJob(ref.slice(0, colon), ref.slice(colon + 1));
+    for (const [ref, record] of await this.dependencies()) {
       if (record?.state === "completed") values[ref] = parseJson(record.returnValue);
     }
     return values;
+  }
+
+  /**
+   * Why dependencies that ended without completing did so, keyed by `queue:id`: the children whose failure
+   * this job ran past (`ignoreDependencyOnFailure`).
+   */
+  async getChildrenFailures(): Promise<Record<string, string>> {
+    const failures: Record<string, string> = {};
+    for (const [ref, record] of await this.dependencies()) {
+      if (
+        record &&
+        (record.state === "failed" || record.state === "cancelled" || record.state === "expired")
+      ) {
+        failures[ref] = record.failedReason ?? record.state;
+      }
+    }
+    return failures;
+  }
+
+  private dependencies(): Promise<Array<[string, JobRecord | undefined]>> {
+    return Promise.all(
+      this.opts.dependsOn.map(async (ref): Promise<[string, JobRecord | undefined]> => {
+        const colon = ref.indexOf(":");
+        return [ref, await this.context.backend.getJob(ref.slice(0, colon), ref.slice(colon + 1))];
+      }),
+    );
   }
 
   /** A plain JSON view for logs and the CLI. */

@@ -47,6 +47,11 @@ export interface JobOptions {
   removeOnFail?: RetentionPolicy;
   /** When this job fails for good, its dependants fail too; false lets them run anyway. @defaultValue true */
   failParentOnFailure?: boolean;
+  /**
+   * When this job fails for good, its dependants run anyway and can read the failure with
+   * `job.getChildrenFailures()`. The same as `failParentOnFailure: false`. @defaultValue false
+   */
+  ignoreDependencyOnFailure?: boolean;
 }
 
 /** Defaults, in one place. */
@@ -138,6 +143,7 @@ export const jobOptionsSchema = z.strictObject({
   removeOnComplete: retention("removeOnComplete").optional(),
   removeOnFail: retention("removeOnFail").optional(),
   failParentOnFailure: z.boolean({ error: "failParentOnFailure must be a boolean" }).optional(),
+  ignoreDependencyOnFailure: z.boolean({ error: "ignoreDependencyOnFailure must be a boolean" }).optional(),
 });
 
 /** Checks job options; throws ValidationError (INVALID_OPTION) naming the key and what is allowed. */
@@ -151,6 +157,12 @@ export function validateJobOptions(opts: unknown, where = "job options"): JobOpt
     throw new ValidationError("INVALID_OPTION", `invalid ${where}: ${zodIssueMessage(result.error, opts)}`, {
       details: { issues: result.error.issues.map((issue) => issue.message) },
     });
+  }
+  if (result.data.ignoreDependencyOnFailure && result.data.failParentOnFailure) {
+    throw new ValidationError(
+      "INVALID_OPTION",
+      `invalid ${where}: failParentOnFailure and ignoreDependencyOnFailure contradict each other; set one`,
+    );
   }
   return result.data;
 }
@@ -188,7 +200,7 @@ export function resolveJobOptions(
       removeOnFail: merged.removeOnFail ?? false,
       dedupe: merged.dedupe ? { key: merged.dedupe.key, ttl: merged.dedupe.ttl } : undefined,
       dependsOn: resolveDependencies(opts.dependsOn, queueName),
-      failParentOnFailure: merged.failParentOnFailure ?? true,
+      failParentOnFailure: merged.ignoreDependencyOnFailure ? false : (merged.failParentOnFailure ?? true),
       delay: Math.max(0, runAt - now),
     },
   };

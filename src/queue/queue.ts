@@ -1,14 +1,14 @@
 // The Queue handle: validates and serialises jobs, then makes one backend call per operation.
 import type { Backend, CancelResult } from "../backend/contract.js";
 import type { JobRecord, NewJobRecord, ScheduleRecord } from "../backend/records.js";
-import { uuidv7 } from "../core/ids.js";
-import { serializeData } from "../core/serializer.js";
 import { assertQueueName } from "../core/topic-pattern.js";
 import { ClosedError, NotFoundError, ValidationError } from "../errors/warren-error.js";
 import { Job } from "../job/job.js";
 import { isJobState, JOB_STATES, type JobState } from "../job/job-state.js";
 import { waitUntilFinished } from "../job/wait-until-finished.js";
-import { resolveJobOptions, validateJobOptions, type JobOptions } from "./job-options.js";
+import type { JobOptions } from "./job-options.js";
+import { buildJobRecord } from "./build-record.js";
+import { assertNoDependencyCycle } from "./dependency-cycles.js";
 import {
   buildSchedule,
   checkScheduleKey,
@@ -32,7 +32,6 @@ export type AddAndWaitOptions = JobOptions & {
   waitTimeout?: number;
 };
 
-const MAX_JOB_NAME_LENGTH = 256;
 const DEFAULT_PAGE_SIZE = 100;
 
 /**
@@ -60,6 +59,7 @@ export class Queue<Data = unknown, Result = unknown> {
   /** Adds one job. Resolves once it is stored; an existing id or held dedupe key returns the existing job. */
   async add(name: string, data: Data, opts?: JobOptions): Promise<Job<Data, Result>> {
     const record = this.buildRecord(name, data, opts, this.backend.clock.now());
+    assertNoDependencyCycle([record]);
     const [result] = await this.backend.enqueue([record]);
     return this.handle(result!.record);
   }
@@ -83,6 +83,7 @@ export class Queue<Data = unknown, Result = unknown> {
         throw error;
       }
     });
+    assertNoDependencyCycle(records);
     const results = await this.backend.enqueue(records);
     return results.map((result) => this.handle(result.record));
   }
@@ -251,23 +252,17 @@ export class Queue<Data = unknown, Result = unknown> {
   }
 
   private buildRecord(name: string, data: Data, opts: JobOptions | undefined, now: number): NewJobRecord {
-    if (typeof name !== "string" || name.length === 0 || name.length > MAX_JOB_NAME_LENGTH) {
-      throw new ValidationError(
-        "INVALID_OPTION",
-        `job name must be a non-empty string of at most ${MAX_JOB_NAME_LENGTH} characters (got ${JSON.stringify(name)})`,
-      );
-    }
-    const checked = validateJobOptions(opts);
-    const resolved = resolveJobOptions(checked, this.options.defaultJobOptions, this.name, now);
-    return {
-      id: resolved.id ?? uuidv7(now),
-      queue: this.name,
+    return buildJobRecord(
+      {
+        queueName: this.name,
+        defaults: this.options.defaultJobOptions,
+        maxPayloadBytes: this.options.maxPayloadBytes,
+        now,
+      },
       name,
-      data: serializeData(data, this.options.maxPayloadBytes),
-      opts: resolved.stored,
-      createdAt: now,
-      runAt: resolved.runAt,
-    };
+      data,
+      opts,
+    );
   }
 }
 

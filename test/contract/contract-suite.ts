@@ -7,6 +7,7 @@ import { controlCases } from "./behaviour/control.js";
 import { enqueueCases } from "./behaviour/enqueue.js";
 import { eventBusCases } from "./behaviour/event-bus.js";
 import { eventCases } from "./behaviour/events.js";
+import { flowCases } from "./behaviour/flows.js";
 import { lockCases } from "./behaviour/locks.js";
 import { maintenanceCases } from "./behaviour/maintenance.js";
 import { orderingCases } from "./behaviour/ordering.js";
@@ -49,6 +50,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       registryCases,
       eventBusCases,
       scheduleCases,
+      flowCases,
     ]) {
       cases(ctx);
     }

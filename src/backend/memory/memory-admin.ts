@@ -57,6 +57,7 @@ export function removeJob(core: MemoryCore, queueName: string, id: string): bool
   }
   queue.delete(job);
   core.emit(queueName, "removed", job, { prev: job.state });
+  core.releaseDependants(queue, job);
   return true;
 }
 
@@ -162,6 +163,7 @@ export function clean(
     const time = isTerminalState(state) ? (job.finishedAt ?? 0) : job.createdAt;
     if (time >= before) continue;
     queue.delete(job);
+    core.releaseDependants(queue, job);
     removed.push(id);
   }
   if (removed.length > 0) core.emit(queueName, "cleaned", undefined, { count: removed.length });
@@ -176,7 +178,9 @@ export function drain(core: MemoryCore, queueName: string, includeDelayed: boole
   let count = 0;
   for (const state of states) {
     for (const id of [...queue.byState[state]]) {
-      queue.delete(queue.jobs.get(id)!);
+      const job = queue.jobs.get(id)!;
+      queue.delete(job);
+      core.releaseDependants(queue, job);
       count += 1;
     }
   }

@@ -2,7 +2,7 @@
 import type { Clock } from "../../core/clock.js";
 import { matchesTopic } from "../../core/topic-pattern.js";
 import { ClosedError, ValidationError } from "../../errors/warren-error.js";
-import type { JobState } from "../../job/job-state.js";
+import { isTerminalState, type JobState } from "../../job/job-state.js";
 import { randomToken } from "../../core/ids.js";
 import type { JobRecord, QueueEventName, QueueEventRecord, RetentionPolicy } from "../records.js";
 import { EventHub } from "./event-hub.js";
@@ -132,11 +132,15 @@ export class MemoryCore {
     }
   }
 
-  /** Whether every dependency of `job` is met (completed, or failed with failParentOnFailure off). */
-  dependenciesMet(job: StoredJob): boolean {
+  /**
+   * Whether every dependency of `job` is met (completed, or failed with failParentOnFailure off). A missing
+   * dependency counts as met only when `missingMet`: it was removed after `job` was added. At add time a
+   * missing one is a later record of the same batch.
+   */
+  dependenciesMet(job: StoredJob, missingMet = false): boolean {
     return job.opts.dependsOn.every((ref) => {
       const found = this.findJob(ref);
-      if (!found) return false;
+      if (!found) return missingMet;
       if (found.job.state === "completed") return true;
       return isFailedEnd(found.job.state) && !found.job.opts.failParentOnFailure;
     });
@@ -158,10 +162,19 @@ export class MemoryCore {
           `dependency ${ref} ${job.state}: ${job.failedReason ?? job.state}`,
           now,
         );
-      } else if (this.dependenciesMet(found.job)) {
+      } else if (this.dependenciesMet(found.job, true)) {
         this.toWaiting(found.queue, found.job, now, "waiting-children");
       }
     }
+  }
+
+  /**
+   * A job that jobs were waiting on was removed: nobody waits forever for it. Its dependants no longer count
+   * it, and run once their other dependencies are met.
+   */
+  releaseDependants(queue: QueueState, removed: StoredJob): void {
+    if (isTerminalState(removed.state)) return;
+    this.settleDependants(queue, removed, this.clock.now());
   }
 
   /** Ends a job failed (no retry) and settles its dependants. */

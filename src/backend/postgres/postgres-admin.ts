@@ -5,7 +5,7 @@ import type { CancelResult } from "../contract.js";
 import type { FinishStatus, JobRecord } from "../records.js";
 import type { PgTx } from "./pg-tx.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
-import { settleDependants, toWaiting } from "./transitions.js";
+import { releaseDependants, settleDependants, toWaiting } from "./transitions.js";
 
 const BATCH = 1_000;
 
@@ -32,6 +32,7 @@ export async function removeJob(tx: PgTx, queue: string, id: string): Promise<bo
   }
   await tx.query("delete_jobs", [queue, [id]]);
   tx.emit(queue, "removed", row, { prev: row.state });
+  if (!isTerminalState(row.state)) await releaseDependants(tx, queue, [id]);
   return true;
 }
 
@@ -114,6 +115,7 @@ export async function clean(
   ).map((row) => row.id);
   if (ids.length === 0) return [];
   await tx.query("delete_jobs", [queue, ids]);
+  if (!isTerminalState(state)) await releaseDependants(tx, queue, ids);
   tx.emit(queue, "cleaned", undefined, { count: ids.length });
   return ids;
 }
@@ -125,6 +127,7 @@ export async function drain(tx: PgTx, queue: string, includeDelayed: boolean): P
     const ids = (await tx.query<{ id: string }>("state_ids", [queue, states, BATCH])).map((row) => row.id);
     if (ids.length === 0) break;
     await tx.query("delete_jobs", [queue, ids]);
+    await releaseDependants(tx, queue, ids);
     total += ids.length;
   }
   if (total > 0) tx.emit(queue, "cleaned", undefined, { count: total });

@@ -49,17 +49,31 @@ export async function settleDependants(tx: PgTx, ended: JobRow[]): Promise<void>
         `dependency ${failedDependency.queue}:${failedDependency.id} ${failedDependency.state}: ` +
         `${failedDependency.failed_reason ?? failedDependency.state}`;
       await failJob(tx, dependant, reason, tx.now);
-    } else if (await dependenciesMet(tx, dependant.depends_on)) {
+    } else if (await dependenciesMet(tx, dependant.depends_on, true)) {
       await toWaiting(tx, dependant.queue, [dependant.id], "waiting-children");
     }
   }
 }
 
-/** Whether every reference is completed, or failed with failParentOnFailure off. */
-export async function dependenciesMet(tx: PgTx, refs: string[]): Promise<boolean> {
+/** Pending jobs were removed: the jobs waiting on them stop waiting for them, and run if nothing else is due. */
+export async function releaseDependants(tx: PgTx, queue: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const dependants = await tx.query<JobRow>("find_dependants", [ids.map((id) => `${queue}:${id}`)]);
+  for (const dependant of dependants) {
+    if (await dependenciesMet(tx, dependant.depends_on, true)) {
+      await toWaiting(tx, dependant.queue, [dependant.id], "waiting-children");
+    }
+  }
+}
+
+/**
+ * Whether every reference is completed, or failed with failParentOnFailure off. A missing one counts as met
+ * only when `missingMet` (it was removed after the dependant was added; at add time it is a later record).
+ */
+export async function dependenciesMet(tx: PgTx, refs: string[], missingMet = false): Promise<boolean> {
   if (refs.length === 0) return true;
   const rows = await tx.query<{ ref: string; state: JobState; fail_parent: boolean }>("find_refs", [refs]);
-  if (rows.length < new Set(refs).size) return false;
+  if (!missingMet && rows.length < new Set(refs).size) return false;
   return rows.every(
     (row) =>
       row.state === "completed" ||

@@ -427,7 +427,7 @@ export class RedisBackend implements Backend, JobStore {
   }
 
   async removeJob(queue: string, id: string): Promise<boolean> {
-    return (await this.run("remove-job", queue, [id, this.clock.now()], id)) === 1;
+    return (await this.run("remove-job", queue, [id, this.clock.now(), this.outbox], id)) === 1;
   }
 
   async cancelJob(queue: string, id: string, reason: string): Promise<CancelResult> {
@@ -492,6 +492,7 @@ export class RedisBackend implements Backend, JobStore {
       before,
       Math.min(limit, 1_000_000),
       this.clock.now(),
+      this.outbox,
     ])) as string[];
   }
 
@@ -502,6 +503,7 @@ export class RedisBackend implements Backend, JobStore {
         includeDelayed ? "1" : "0",
         BATCH,
         this.clock.now(),
+        this.outbox,
       ])) as number;
       total += removed;
       if (removed < BATCH) return total;
