@@ -10,4 +10,9 @@ export interface BackendCapabilities {
   nativeDeadLetter: boolean;
   /** `fetch` waits on the server for work instead of polling. */
   blockingFetch: boolean;
+  /**
+   * The backend chooses the next job, so fairness groups are served round-robin. False where a transport
+   * delivers in its own order (RabbitMQ): there, group limits hold but order is the broker's FIFO.
+   */
+  roundRobinGroups: boolean;
 }

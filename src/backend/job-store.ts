@@ -1,7 +1,7 @@
 // The state half of a backend, for backends that bring their own delivery (RabbitMQ): a store keeps jobs,
 // leases and the outbox of ready jobs whose delivery message is not yet confirmed; the transport delivers.
 import type { Backend } from "./contract.js";
-import type { JobRecord, RateLimit } from "./records.js";
+import type { GroupLimits, JobRecord, RateLimit } from "./records.js";
 
 /** Claim specific jobs, named by delivery messages, for one worker. */
 export interface ClaimRequest {
@@ -11,6 +11,7 @@ export interface ClaimRequest {
   lockMs: number;
   maxStalledCount: number;
   limiter: RateLimit | undefined;
+  groupLimits?: GroupLimits | undefined;
 }
 
 /** What became of one id in a claim. */

@@ -23,6 +23,8 @@ export interface StoredJobOptions {
   /** Dependencies as fully qualified `queue:id` references. */
   dependsOn: string[];
   failParentOnFailure: boolean;
+  /** The fairness group (tenant) the job belongs to: ready jobs are served round-robin across groups. */
+  group?: string | undefined;
   /** What the caller passed for `delay`/`runAt`, kept for display. */
   delay: number;
 }
@@ -78,6 +80,14 @@ export interface RateLimit {
   duration: number;
 }
 
+/** Limits applied to each fairness group of a queue, across all workers. */
+export interface GroupLimits {
+  /** Most jobs of one group active at once. */
+  concurrency: number | undefined;
+  /** Most jobs of one group started per window. */
+  limiter: RateLimit | undefined;
+}
+
 /** What a worker asks of `fetch`. */
 export interface FetchRequest {
   /** Queue names or topic patterns (`email.*`, `reports.#`). */
@@ -91,6 +101,8 @@ export interface FetchRequest {
   maxStalledCount: number;
   /** Queue-wide rate limit to honour, if the worker has one. */
   limiter: RateLimit | undefined;
+  /** Per-group limits to honour, if the worker has them. */
+  groupLimits?: GroupLimits | undefined;
   /** Stops a waiting fetch; fetch then resolves with what it has (possibly nothing). */
   signal: AbortSignal;
   /** Longest time to wait for work before resolving with nothing. */

@@ -52,6 +52,11 @@ export interface JobOptions {
    * `job.getChildrenFailures()`. The same as `failParentOnFailure: false`. @defaultValue false
    */
   ignoreDependencyOnFailure?: boolean;
+  /**
+   * The fairness group (a tenant, a customer): ready jobs are served round-robin across groups, and a
+   * worker's `groupLimits` cap each group, so one group's burst cannot starve the others. @defaultValue none
+   */
+  group?: { id: string };
 }
 
 /** Defaults, in one place. */
@@ -144,6 +149,17 @@ export const jobOptionsSchema = z.strictObject({
   removeOnFail: retention("removeOnFail").optional(),
   failParentOnFailure: z.boolean({ error: "failParentOnFailure must be a boolean" }).optional(),
   ignoreDependencyOnFailure: z.boolean({ error: "ignoreDependencyOnFailure must be a boolean" }).optional(),
+  group: z
+    .strictObject(
+      {
+        id: z
+          .string({ error: "group.id must be a string" })
+          .min(1, { error: "group.id must not be empty" })
+          .max(MAX_ID_LENGTH, { error: `group.id must be at most ${MAX_ID_LENGTH} characters` }),
+      },
+      { error: "group must be { id: string }" },
+    )
+    .optional(),
 });
 
 /** Checks job options; throws ValidationError (INVALID_OPTION) naming the key and what is allowed. */
@@ -201,6 +217,7 @@ export function resolveJobOptions(
       dedupe: merged.dedupe ? { key: merged.dedupe.key, ttl: merged.dedupe.ttl } : undefined,
       dependsOn: resolveDependencies(opts.dependsOn, queueName),
       failParentOnFailure: merged.ignoreDependencyOnFailure ? false : (merged.failParentOnFailure ?? true),
+      ...(merged.group ? { group: merged.group.id } : {}),
       delay: Math.max(0, runAt - now),
     },
   };

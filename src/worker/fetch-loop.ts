@@ -95,6 +95,7 @@ export class FetchLoop {
           lockMs: options.lockDuration,
           maxStalledCount: options.maxStalledCount,
           limiter: options.limiter,
+          groupLimits: options.groupLimits,
           signal: controller.signal,
           blockMs: options.blockMs,
         });

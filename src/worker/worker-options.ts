@@ -1,7 +1,7 @@
 // Worker options: public shape, defaults in one place, validated once into a frozen resolved form.
 import { z } from "zod";
 import type { Backend } from "../backend/contract.js";
-import type { RateLimit } from "../backend/records.js";
+import type { GroupLimits, RateLimit } from "../backend/records.js";
 import type { BackoffStrategy } from "../core/backoff.js";
 import { zodIssueMessage } from "../core/zod-message.js";
 import { ValidationError } from "../errors/warren-error.js";
@@ -15,6 +15,12 @@ export interface WorkerOptions {
   concurrency?: number;
   /** At most `max` job starts per `duration` ms, across every worker of the queue. @defaultValue none */
   limiter?: RateLimit;
+  /**
+   * Caps for each fairness group (jobs added with `opts.group`), across every worker of the queue: at most
+   * `concurrency` of one group's jobs active at once, at most `limiter.max` started per `limiter.duration`.
+   * Give every worker of a queue the same value. @defaultValue none (groups are still served round-robin)
+   */
+  groupLimits?: { concurrency?: number; limiter?: RateLimit };
   /** Lease on a running job, renewed every lockDuration/2 while it runs. @defaultValue 30000 */
   lockDuration?: number;
   /** Times a job may stall (its worker died) before it fails. @defaultValue 1 */
@@ -36,6 +42,7 @@ export interface ResolvedWorkerOptions {
   readonly backend: Backend;
   readonly concurrency: number;
   readonly limiter: RateLimit | undefined;
+  readonly groupLimits: GroupLimits | undefined;
   readonly lockDuration: number;
   readonly maxStalledCount: number;
   readonly autorun: boolean;
@@ -65,6 +72,27 @@ const workerOptionsSchema = z.strictObject({
         duration: z.number().int().min(1, { error: "limiter.duration must be >= 1 ms" }),
       },
       { error: "limiter must be { max, duration }" },
+    )
+    .optional(),
+  groupLimits: z
+    .strictObject(
+      {
+        concurrency: z
+          .number()
+          .int()
+          .min(1, { error: "groupLimits.concurrency must be an integer >= 1" })
+          .optional(),
+        limiter: z
+          .strictObject(
+            {
+              max: z.number().int().min(1, { error: "groupLimits.limiter.max must be an integer >= 1" }),
+              duration: z.number().int().min(1, { error: "groupLimits.limiter.duration must be >= 1 ms" }),
+            },
+            { error: "groupLimits.limiter must be { max, duration }" },
+          )
+          .optional(),
+      },
+      { error: "groupLimits must be { concurrency?, limiter? }" },
     )
     .optional(),
   lockDuration: z
@@ -101,6 +129,12 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     backend: options.backend,
     concurrency: options.concurrency ?? 1,
     limiter: options.limiter ? { ...options.limiter } : undefined,
+    groupLimits: options.groupLimits
+      ? {
+          concurrency: options.groupLimits.concurrency,
+          limiter: options.groupLimits.limiter ? { ...options.groupLimits.limiter } : undefined,
+        }
+      : undefined,
     lockDuration: options.lockDuration ?? DEFAULT_LOCK_MS,
     maxStalledCount: options.maxStalledCount ?? 1,
     autorun: options.autorun ?? true,

@@ -8,6 +8,7 @@ import { enqueueCases } from "./behaviour/enqueue.js";
 import { eventBusCases } from "./behaviour/event-bus.js";
 import { eventCases } from "./behaviour/events.js";
 import { flowCases } from "./behaviour/flows.js";
+import { groupCases } from "./behaviour/groups.js";
 import { lockCases } from "./behaviour/locks.js";
 import { maintenanceCases } from "./behaviour/maintenance.js";
 import { orderingCases } from "./behaviour/ordering.js";
@@ -51,6 +52,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       eventBusCases,
       scheduleCases,
       flowCases,
+      groupCases,
     ]) {
       cases(ctx);
     }

@@ -95,6 +95,7 @@ export class AmqpBackend implements Backend {
       topicWildcards: true,
       nativeDeadLetter: true,
       blockingFetch: true,
+      roundRobinGroups: false,
     });
     this.names = topologyNames(options.exchange ?? "warren");
     this.prefetch = options.prefetch;

@@ -52,6 +52,7 @@ export async function claimDeliveries(
         lockMs: request.lockMs,
         maxStalledCount: request.maxStalledCount,
         limiter: request.limiter,
+        groupLimits: request.groupLimits,
       });
       // Acked together once the store holds the claims: one `multiple` ack where the tags allow.
       const acks: Delivery[] = [];

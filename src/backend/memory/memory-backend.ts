@@ -30,6 +30,7 @@ import { MemorySchedules } from "./memory-schedules.js";
 import { claimJobs, takeOutbox } from "./memory-outbox.js";
 import { clearLock, copyRecord, MemoryCore, type Waiter } from "./memory-core.js";
 import { newStoredJob, type QueueState, type StoredJob } from "./queue-state.js";
+import type { FairPick } from "./group-state.js";
 
 /** Options for {@link MemoryBackend}. */
 export interface MemoryBackendOptions {
@@ -52,6 +53,7 @@ export class MemoryBackend implements Backend, JobStore {
     topicWildcards: true,
     nativeDeadLetter: false,
     blockingFetch: true,
+    roundRobinGroups: true,
   });
   readonly clock: Clock;
   private readonly core: MemoryCore;
@@ -251,43 +253,42 @@ export class MemoryBackend implements Backend, JobStore {
     while (claimed.length < request.max) {
       const next = this.pickNext(queues, request, now);
       if (!next) break;
-      const { queue, priority, job } = next;
-      queue.ready.shift(priority);
+      const { queue, pick, job } = next;
+      pick.index.shift(pick.priority);
       if (job.opts.ttl !== undefined && (job.readyAt ?? now) + job.opts.ttl < now) {
         this.core.expireJob(queue, job, now);
         continue;
       }
+      queue.served(pick, request.groupLimits, now);
       claimed.push(this.core.activate(queue, job, request, now));
     }
     return claimed;
   }
 
-  /** The most urgent ready job over `queues` by (priority, sequence), honouring each queue's limiter. */
+  /**
+   * The next job over `queues`: each queue offers its fair pick (round-robin over groups), and across
+   * queues the most urgent by (priority, sequence) goes first. Honours each queue's limiter.
+   */
   private pickNext(
     queues: QueueState[],
     request: FetchRequest,
     now: number,
-  ): { queue: QueueState; priority: number; job: StoredJob } | undefined {
-    let best: { queue: QueueState; priority: number; job: StoredJob } | undefined;
+  ): { queue: QueueState; pick: FairPick; job: StoredJob } | undefined {
+    let best: { queue: QueueState; pick: FairPick; job: StoredJob } | undefined;
     for (const queue of queues) {
-      if (request.limiter && !this.limiterAllows(queue, request.limiter, now)) continue;
-      const head = queue.ready.peek((entry) => queue.isLive(entry, "waiting"));
-      if (!head) continue;
-      const job = queue.jobs.get(head.entry.id)!;
+      if (request.limiter && !this.core.limiterAllows(queue, request.limiter, now)) continue;
+      const pick = queue.fairPick(request.groupLimits, now);
+      if (!pick) continue;
+      const job = queue.jobs.get(pick.entry.id)!;
       if (
         !best ||
-        head.priority < best.priority ||
-        (head.priority === best.priority && job.seq < best.job.seq)
+        pick.priority < best.pick.priority ||
+        (pick.priority === best.pick.priority && job.seq < best.job.seq)
       ) {
-        best = { queue, priority: head.priority, job };
+        best = { queue, pick, job };
       }
     }
     return best;
-  }
-
-  /** Sliding window: at most `max` claims in any `duration` ms. */
-  private limiterAllows(queue: QueueState, limiter: { max: number; duration: number }, now: number): boolean {
-    return this.core.limiterAllows(queue, limiter, now);
   }
 
   private promoteDue(queue: QueueState, now: number): number {
@@ -311,6 +312,8 @@ export class MemoryBackend implements Backend, JobStore {
       if (request.limiter && oldest !== undefined && queue.limiterStarts.length >= request.limiter.max) {
         wakeIn = Math.min(wakeIn, oldest + request.limiter.duration - now);
       }
+      const groupReset = queue.groupLimiterResetAt(request.groupLimits);
+      if (groupReset !== undefined) wakeIn = Math.min(wakeIn, groupReset - now);
     }
     return new Promise<void>((resolve) => {
       const stop = new AbortController();
@@ -350,7 +353,11 @@ export class MemoryBackend implements Backend, JobStore {
   finish(outcomes: Outcome[]): Promise<FinishStatus[]> {
     this.core.assertOpen();
     const now = this.clock.now();
-    return Promise.resolve(outcomes.map((outcome) => this.finishOne(outcome, now)));
+    const statuses = outcomes.map((outcome) => this.finishOne(outcome, now));
+    // A grouped job leaving active may free its group's concurrency: parked fetches look again.
+    const freed = new Set(outcomes.filter((o, i) => statuses[i] === "ok").map((o) => o.lock.queue));
+    for (const queue of freed) if (this.core.queues.get(queue)?.groups.size) this.core.notify(queue);
+    return Promise.resolve(statuses);
   }
 
   private finishOne(outcome: Outcome, now: number): FinishStatus {

@@ -20,6 +20,8 @@ export function claimJobs(core: MemoryCore, request: ClaimRequest): ClaimResult[
       core.expireJob(queue, job, now);
       return { id, status: "expired", record: copyRecord(job) };
     }
+    const retryAt = queue.claimInGroup(job, request.groupLimits, now);
+    if (retryAt !== undefined) return { id, status: "limited", retryAt };
     return { id, status: "claimed", record: core.activate(queue, job, request, now) };
   });
 }

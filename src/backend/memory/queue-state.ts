@@ -1,8 +1,12 @@
 // Everything the memory backend keeps for one queue, and the single place a job changes state.
-import type { JobRecord, NewJobRecord } from "../records.js";
+import type { GroupLimits, JobRecord, NewJobRecord } from "../records.js";
+import { GroupState, type FairPick } from "./group-state.js";
 import { JOB_STATES, type JobState } from "../../job/job-state.js";
 import { DelayHeap } from "./delay-heap.js";
 import { ReadyIndex } from "./ready-index.js";
+
+/** How soon a transport retries a delivery whose group is at its concurrency limit. */
+export const GROUP_BUSY_RETRY_MS = 200;
 
 /** A stored job: the record plus ordering and stall bookkeeping. */
 export interface StoredJob extends JobRecord {
@@ -29,6 +33,10 @@ export class QueueState {
   paused = false;
   /** Claim times within the limiter's last `duration` ms, oldest first. */
   limiterStarts: number[] = [];
+  /** Fairness groups by id; ungrouped jobs stay in `ready` and take turns as one more group. */
+  readonly groups = new Map<string, GroupState>();
+  private ungroupedTurn = 0;
+  private turns = 0;
 
   constructor(readonly name: string) {}
 
@@ -43,6 +51,7 @@ export class QueueState {
   /** Moves a job to `state`, keeping the state sets and indexes in step. */
   move(job: StoredJob, state: JobState): void {
     this.byState[job.state].delete(job.id);
+    this.countActive(job, state);
     job.state = state;
     this.byState[state].add(job.id);
     this.index(job);
@@ -51,6 +60,7 @@ export class QueueState {
   /** Deletes a job and everything that points at it. */
   delete(job: StoredJob): void {
     this.byState[job.state].delete(job.id);
+    this.countActive(job, "removed");
     this.jobs.delete(job.id);
     this.logs.delete(job.id);
     this.outbox.delete(job.id);
@@ -65,10 +75,82 @@ export class QueueState {
     return job !== undefined && job.stamp === entry.stamp && job.state === state;
   }
 
+  /**
+   * The job to serve next: of the ungrouped head and each group's head whose limits allow, the one whose
+   * group was served longest ago (round-robin); inside a group, priority then FIFO.
+   */
+  fairPick(limits: GroupLimits | undefined, now: number): FairPick | undefined {
+    const isLive = (entry: { id: string; stamp: number }): boolean => this.isLive(entry, "waiting");
+    let best: FairPick | undefined;
+    let bestTurn = Infinity;
+    const head = this.ready.peek(isLive);
+    if (head) {
+      best = { ...head, index: this.ready, group: undefined };
+      bestTurn = this.ungroupedTurn;
+    }
+    for (const [id, group] of this.groups) {
+      if (group.turn >= bestTurn || !group.allows(limits, now)) continue;
+      const groupHead = group.ready.peek(isLive);
+      if (groupHead) {
+        best = { ...groupHead, index: group.ready, group };
+        bestTurn = group.turn;
+      } else if (group.idle(isLive)) {
+        this.groups.delete(id);
+      }
+    }
+    return best;
+  }
+
+  /** A pick was claimed: its group goes to the back of the round and counts the start. */
+  served(pick: FairPick, limits: GroupLimits | undefined, now: number): void {
+    this.turns += 1;
+    if (!pick.group) {
+      this.ungroupedTurn = this.turns;
+      return;
+    }
+    pick.group.turn = this.turns;
+    if (limits?.limiter) pick.group.limiterStarts.push(now);
+  }
+
+  /**
+   * For a transport's claim of one job: undefined when its group's limits let it start (and the start is
+   * counted), else when to try again.
+   */
+  claimInGroup(job: StoredJob, limits: GroupLimits | undefined, now: number): number | undefined {
+    if (job.opts.group === undefined || !limits) return undefined;
+    const group = this.group(job.opts.group);
+    if (!group.allows(limits, now)) return group.limiterResetAt(limits) ?? now + GROUP_BUSY_RETRY_MS;
+    if (limits.limiter) group.limiterStarts.push(now);
+    return undefined;
+  }
+
+  /** Earliest time a group limiter frees a slot for a group with ready jobs. */
+  groupLimiterResetAt(limits: GroupLimits | undefined): number | undefined {
+    let earliest: number | undefined;
+    for (const group of this.groups.values()) {
+      const at = group.limiterResetAt(limits);
+      if (at !== undefined) earliest = Math.min(earliest ?? Infinity, at);
+    }
+    return earliest;
+  }
+
+  private group(id: string): GroupState {
+    let group = this.groups.get(id);
+    if (!group) this.groups.set(id, (group = new GroupState()));
+    return group;
+  }
+
+  private countActive(job: StoredJob, next: JobState | "removed"): void {
+    const id = job.opts.group;
+    if (id === undefined || (job.state === "active") === (next === "active")) return;
+    this.group(id).active += next === "active" ? 1 : -1;
+  }
+
   private index(job: StoredJob): void {
     if (job.state === "waiting") {
       job.stamp += 1;
-      this.ready.push(job.opts.priority, { id: job.id, seq: job.seq, stamp: job.stamp });
+      const ready = job.opts.group === undefined ? this.ready : this.group(job.opts.group).ready;
+      ready.push(job.opts.priority, { id: job.id, seq: job.seq, stamp: job.stamp });
     } else if (job.state === "delayed") {
       job.stamp += 1;
       this.delayed.push({ id: job.id, seq: job.seq, stamp: job.stamp, runAt: job.runAt });

@@ -150,6 +150,7 @@ export async function obliterate(tx: PgTx, queue: string, force: boolean): Promi
     await tx.query("delete_jobs", [queue, ids]);
   }
   await tx.query("delete_schedules", [queue]);
+  await tx.query("delete_groups", [queue]);
   await tx.query("delete_queue", [queue]);
 }
 

@@ -76,6 +76,7 @@ export class PostgresBackend implements Backend, JobStore {
     topicWildcards: true,
     nativeDeadLetter: false,
     blockingFetch: true,
+    roundRobinGroups: true,
   });
   readonly clock: Clock;
   readonly schema: string;

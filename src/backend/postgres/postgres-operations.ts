@@ -7,6 +7,7 @@ import type { EnqueueResult, FetchRequest, JobRecord, MaintenanceReport, NewJobR
 import { tokenPrefix, type PgTx } from "./pg-tx.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
 import { applyRetention, dependenciesMet, expireJob, failJob, toWaiting } from "./transitions.js";
+import { claimFair, claimGroupVerdicts, type QueueFlags } from "./postgres-groups.js";
 
 const BATCH = 1_000;
 
@@ -125,6 +126,8 @@ async function insert(tx: PgTx, fresh: NewJobRecord[]): Promise<JobRow[]> {
       outbox_at: state === "waiting" && tx.outbox ? 0 : null,
     });
   }
+  const groups = [...new Set(fresh.flatMap((record) => (record.opts.group ? [record.opts.group] : [])))];
+  if (groups.length > 0) await tx.query("register_groups", [fresh[0]!.queue, groups]);
   return tx.query<JobRow>("insert_jobs", [JSON.stringify(rows)]);
 }
 
@@ -151,7 +154,7 @@ export async function claimReady(
   max: number,
 ): Promise<{ claimed: JobRecord[]; wakeAt: number | undefined }> {
   await promoteAndExpire(tx, queue, tx.now);
-  const [flags] = await tx.query<{ paused: boolean; limiter_starts: string[] }>("queue_row", [queue]);
+  const [flags] = await tx.query<QueueFlags>("queue_row", [queue]);
   let wakeAt = await nextDue(tx, queue);
   if (!flags || flags.paused) return { claimed: [], wakeAt };
   let allowed = max;
@@ -162,15 +165,22 @@ export async function claimReady(
     if (allowed <= 0)
       return { claimed: [], wakeAt: Math.min(wakeAt ?? Infinity, starts[0]! + request.limiter.duration) };
   }
-  const rows = await tx.query<JobRow>("claim_ready", [
-    queue,
-    allowed,
-    tx.now,
-    request.workerId,
-    request.lockMs,
-    request.maxStalledCount,
-    tokenPrefix(),
-  ]);
+  let rows: JobRow[];
+  if (flags.grouped) {
+    const fair = await claimFair(tx, queue, request, allowed, flags);
+    rows = fair.rows;
+    if (fair.wakeAt !== undefined) wakeAt = Math.min(wakeAt ?? Infinity, fair.wakeAt);
+  } else {
+    rows = await tx.query<JobRow>("claim_ready", [
+      queue,
+      allowed,
+      tx.now,
+      request.workerId,
+      request.lockMs,
+      request.maxStalledCount,
+      tokenPrefix(),
+    ]);
+  }
   rows.sort((a, b) => a.priority - b.priority || Number(a.seq) - Number(b.seq));
   for (const row of rows) tx.emit(queue, "active", row, { prev: "waiting", workerId: request.workerId });
   if (request.limiter && rows.length > 0) {
@@ -191,10 +201,12 @@ async function nextDue(tx: PgTx, queue: string): Promise<number | undefined> {
 
 /** Claims jobs named by transport deliveries, one verdict per id. */
 export async function claimIds(tx: PgTx, request: ClaimRequest): Promise<ClaimResult[]> {
-  const [flags] = await tx.query<{ paused: boolean; limiter_starts: string[] }>("queue_row", [request.queue]);
+  const [flags] = await tx.query<QueueFlags>("queue_row", [request.queue]);
   const rows = new Map(
     (await tx.query<JobRow>("lock_jobs", [request.queue, request.ids])).map((r) => [r.id, r]),
   );
+  const groupGate = flags?.grouped ? await claimGroupVerdicts(tx, request, [...rows.values()]) : undefined;
+  let groupRetryAt: number | undefined;
   let starts = request.limiter
     ? (flags?.limiter_starts ?? []).map(Number).filter((t) => t > tx.now - request.limiter!.duration)
     : [];
@@ -220,6 +232,8 @@ export async function claimIds(tx: PgTx, request: ClaimRequest): Promise<ClaimRe
         record: { ...decodeRow(row), state: "expired", failedReason: reason },
       });
       row.state = "expired";
+    } else if ((groupRetryAt = groupGate?.admit(row)) !== undefined) {
+      results.push({ id, status: "limited", retryAt: groupRetryAt });
     } else {
       // Claimed below, all in one statement; the slot keeps the order of the deliveries.
       row.state = "active";
@@ -252,6 +266,7 @@ export async function claimIds(tx: PgTx, request: ClaimRequest): Promise<ClaimRe
     }
   }
   if (request.limiter) await tx.query("set_limiter", [request.queue, starts]);
+  await groupGate?.save();
   return results;
 }
 

@@ -29,6 +29,7 @@ export interface JobRow {
   lock_expires_at: string | null;
   cancel_requested: boolean;
   depends_on: string[];
+  group_id: string | null;
 }
 
 const num = (value: string | null): number | undefined => (value === null ? undefined : Number(value));

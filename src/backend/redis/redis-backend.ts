@@ -39,7 +39,7 @@ import {
   toEnqueuePayload,
   translateScriptError,
 } from "./record-codec.js";
-import { groupBy, sleepUnlessAborted } from "./redis-util.js";
+import { groupBy, groupLimitArgs, sleepUnlessAborted } from "./redis-util.js";
 import { ScriptRunner, type ScriptName } from "./script-runner.js";
 
 /** Options for {@link RedisBackend}. */
@@ -77,6 +77,7 @@ export class RedisBackend implements Backend, JobStore {
     topicWildcards: true,
     nativeDeadLetter: false,
     blockingFetch: true,
+    roundRobinGroups: true,
   });
   readonly clock: Clock;
   private readonly client: Redis;
@@ -262,6 +263,7 @@ export class RedisBackend implements Backend, JobStore {
           request.limiter?.duration ?? 0,
           randomToken(9),
           this.outbox,
+          ...groupLimitArgs(request.groupLimits),
         ])) as [number, number, string[][]];
         for (const flat of jobs) claimed.push(decodeRecord(flat));
         if (nextDue > 0) wakeAt = Math.min(wakeAt, nextDue);
@@ -373,6 +375,7 @@ export class RedisBackend implements Backend, JobStore {
       request.limiter?.duration ?? 0,
       randomToken(9),
       this.outbox,
+      ...groupLimitArgs(request.groupLimits),
       ...request.ids,
     ])) as Array<[string, unknown?]>;
     return reply.map(([status, payload], i): ClaimResult => {

@@ -1,4 +1,5 @@
 // Small helpers of the Redis backend's loops.
+import type { GroupLimits } from "../records.js";
 
 /** Items grouped by key, in first-seen order. */
 export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -23,4 +24,9 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<voi
     }
     signal.addEventListener("abort", done, { once: true });
   });
+}
+
+/** Group limits as the claim scripts read them: concurrency, limiter max, limiter duration (0 = none). */
+export function groupLimitArgs(limits: GroupLimits | undefined): [number, number, number] {
+  return [limits?.concurrency ?? 0, limits?.limiter?.max ?? 0, limits?.limiter?.duration ?? 0];
 }

@@ -2,9 +2,9 @@
 -- $1 jsonb array of rows (queue, id, name, data, opts, state, priority, created_at, run_at, ready_at, ttl_at,
 -- dedupe_key, depends_on, outbox_at). Returns every column of the inserted jobs, in input order (by seq).
 INSERT INTO {{schema}}.jobs (queue, id, name, data, opts, state, priority, created_at, run_at, ready_at, ttl_at,
-  dedupe_key, depends_on, outbox_at)
+  dedupe_key, depends_on, outbox_at, group_id)
 SELECT queue, id, name, data, opts, state, priority, created_at, run_at, ready_at, ttl_at, dedupe_key,
-  depends_on, outbox_at
+  depends_on, outbox_at, opts ->> 'group'
 FROM jsonb_to_recordset($1::jsonb) AS x(queue text, id text, name text, data text, opts jsonb, state text,
   priority smallint, created_at bigint, run_at bigint, ready_at bigint, ttl_at bigint, dedupe_key text,
   depends_on text[], outbox_at bigint)

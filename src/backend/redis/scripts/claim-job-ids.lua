@@ -1,7 +1,9 @@
 --[[
   claim-job-ids: claims jobs named by transport deliveries (RabbitMQ), one verdict per id.
   KEYS[1] base
-  ARGV: now, workerId, lockMs, maxStalled, limiterMax (0 = none), limiterDuration, tokenPrefix, outbox, ids...
+  ARGV: now, workerId, lockMs, maxStalled, limiterMax (0 = none), limiterDuration, tokenPrefix, outbox,
+    groupConcurrency (0 = none), groupLimiterMax (0 = none), groupLimiterDuration, ids...
+  A job whose group is at its limits is "limited" until its group limiter resets (or shortly, for concurrency).
   Returns per id: { "claimed", HGETALL } | { "expired", HGETALL } | { "gone" } | { "not-ready" } | { "paused" }
   | { "limited", retryAt }.
   Invariant: a job already active under a lease is never claimed again (duplicate deliveries are dropped).
@@ -9,12 +11,18 @@
 local base = KEYS[1]
 local now, workerId, lockMs, maxStalled = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local limMax, limDur, tokenPrefix, outbox = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7], ARGV[8]
+local gConc, gLimMax, gLimDur = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local GROUP_BUSY_RETRY_MS = 200
 local paused = redis.call("HGET", base .. "meta", "paused") == "1"
 local results = {}
-for i = 9, #ARGV do
+for i = 12, #ARGV do
   local id = ARGV[i]
   local key = jobKey(base, id)
-  local f = redis.call("HMGET", key, "state", "opts", "readyAt")
+  local f = redis.call("HMGET", key, "state", "opts", "readyAt", "group")
+  local groupOk, groupReset = true, 0
+  if f[1] == "waiting" and f[4] and not paused then
+    groupOk, groupReset = groupAllows(base, f[4], now, gConc, gLimMax, gLimDur)
+  end
   local state = f[1]
   if not state then
     results[#results + 1] = {"gone"}
@@ -26,6 +34,8 @@ for i = 9, #ARGV do
     results[#results + 1] = {"paused"}
   elseif not limiterAllows(base, now, limMax, limDur) then
     results[#results + 1] = {"limited", limiterResetAt(base, limDur)}
+  elseif not groupOk then
+    results[#results + 1] = {"limited", groupReset > 0 and groupReset or now + GROUP_BUSY_RETRY_MS}
   else
     local ttl = cjson.decode(f[2])["ttl"]
     if ttl and tonumber(f[3]) + ttl < now then
@@ -33,6 +43,7 @@ for i = 9, #ARGV do
       results[#results + 1] = {"expired", redis.call("HGETALL", key)}
     else
       results[#results + 1] = {"claimed", activate(base, id, now, workerId, lockMs, maxStalled, tokenPrefix .. i, limMax)}
+      if f[4] then served(base, f[4], now, gLimMax) end
     end
   end
 end

@@ -3,13 +3,17 @@
   (priority, seq) order under fresh leases, expiring those whose ttl ran out. Honours the queue's pause
   flag and a sliding-window limiter shared by every worker.
   KEYS[1] base
-  ARGV: now, max, workerId, lockMs, maxStalled, limiterMax (0 = none), limiterDuration, tokenPrefix, outbox
+  ARGV: now, max, workerId, lockMs, maxStalled, limiterMax (0 = none), limiterDuration, tokenPrefix, outbox,
+    groupConcurrency (0 = none), groupLimiterMax (0 = none), groupLimiterDuration
+  Fairness groups are served round-robin (pickNext); the limiter reset returned also covers group limiters.
   Returns { nextDueAt (0 = none), limiterResetAt (0 = free), { HGETALL of each claimed job } }.
 ]]
 local base = KEYS[1]
 local now, max = tonumber(ARGV[1]), tonumber(ARGV[2])
 local workerId, lockMs, maxStalled = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local limMax, limDur, tokenPrefix, outbox = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9]
+local gConc, gLimMax, gLimDur = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
+local groupReset = 0
 
 promoteDue(base, now, 1000, outbox)
 if redis.call("HGET", base .. "meta", "paused") == "1" then
@@ -22,8 +26,8 @@ while #claimed < max do
     limited = true
     break
   end
-  local head = redis.call("ZRANGE", base .. "wait", 0, 0)
-  local id = head[1]
+  local id, group, reset = pickNext(base, now, gConc, gLimMax, gLimDur)
+  groupReset = reset
   if not id then break end
   local f = redis.call("HMGET", jobKey(base, id), "opts", "readyAt")
   local ttl = cjson.decode(f[1])["ttl"]
@@ -31,10 +35,13 @@ while #claimed < max do
     expireJob(base, id, now, "waiting", outbox)
   else
     claimed[#claimed + 1] = activate(base, id, now, workerId, lockMs, maxStalled, tokenPrefix .. #claimed, limMax)
+    served(base, group, now, gLimMax)
   end
 end
 if #claimed > 0 and redis.call("ZCARD", base .. "wait") == 0 then
   redis.call("DEL", base .. "marker")
   emit(base, now, "drained", nil, nil, nil)
 end
-return {nextDueAt(base), limited and limiterResetAt(base, limDur) or 0, claimed}
+local resetAt = limited and limiterResetAt(base, limDur) or 0
+if groupReset > 0 and (resetAt == 0 or groupReset < resetAt) then resetAt = groupReset end
+return {nextDueAt(base), resetAt, claimed}

@@ -12,13 +12,14 @@ local outcomes = cjson.decode(ARGV[3])
 local statuses = {}
 for i, o in ipairs(outcomes) do
   local key = jobKey(base, o.id)
-  local f = redis.call("HMGET", key, "state", "lockToken", "name", "attemptsMade", "opts", "stacktrace")
+  local f = redis.call("HMGET", key, "state", "lockToken", "name", "attemptsMade", "opts", "stacktrace", "group")
   if f[1] ~= "active" or f[2] ~= o.token then
     statuses[i] = "lock-lost"
   else
     statuses[i] = "ok"
     local name, attempts, opts = f[3], f[4], cjson.decode(f[5])
     redis.call("ZREM", base .. "active", o.id)
+    if f[7] then groupLeave(base, o.id, f[7], "active") end
     clearLock(key)
     if o.kind == "completed" then
       setState(base, o.id, nil, "completed", o.finishedAt)

@@ -15,10 +15,21 @@
     {prefix:queue}:outbox      zset   ready jobs to publish (transport mode), score = leased until
     {prefix:queue}:events      stream one entry per transition
     {prefix:queue}:schedules   hash   schedule key -> schedule JSON (opts as JSON text)
+  Fairness groups (jobs with opts.group; the job hash holds "group"):
+    {prefix:queue}:gw:<g>      zset   group g's ready jobs (same score as in wait)
+    {prefix:queue}:ga:<g>      zset   group g's active jobs
+    {prefix:queue}:glim:<g>    zset   group g's limiter window
+    {prefix:queue}:gready      zset   groups with ready jobs, score = turn when last served (round-robin)
+    {prefix:queue}:gturn       string turn counter; meta "uturn" is the ungrouped jobs' turn
+    {prefix:queue}:groups      set    every group seen (for obliterate)
+  Grouped jobs sit in wait after every ungrouped one (score + GROUP_OFFSET), so wait's head is the
+  ungrouped head whenever there is one.
   Every function takes `base` = "{prefix:queue}:".
 ]]
 
 local PRIORITY_FACTOR = 4398046511104 -- 2^42: seq stays below it for any realistic queue
+local GROUP_OFFSET = 11 * PRIORITY_FACTOR -- past every priority: grouped jobs after ungrouped ones in wait
+local GROUP_SCAN = 1000 -- most groups one pick looks at
 local MAX_STACKTRACES = 10
 local EVENTS_MAXLEN = 10000
 local MARKER_CAP = 64
@@ -61,6 +72,33 @@ local function setKey(base, state)
   return base .. state
 end
 
+local function wake(base)
+  if redis.call("LLEN", base .. "marker") < MARKER_CAP then
+    redis.call("RPUSH", base .. "marker", "1")
+  end
+end
+
+-- A grouped job leaves `state`: its group's ready or active set forgets it. Freeing an active slot wakes
+-- fetchers when the group still has ready jobs (they may have been held back by the group's concurrency).
+local function groupLeave(base, id, g, state)
+  if state == "waiting" then
+    redis.call("ZREM", base .. "gw:" .. g, id)
+    if redis.call("ZCARD", base .. "gw:" .. g) == 0 then redis.call("ZREM", base .. "gready", g) end
+  elseif state == "active" then
+    redis.call("ZREM", base .. "ga:" .. g, id)
+    if redis.call("ZCARD", base .. "gw:" .. g) > 0 then wake(base) end
+  end
+end
+
+local function groupEnter(base, id, g, state, score)
+  if state == "waiting" then
+    redis.call("ZADD", base .. "gw:" .. g, score, id)
+    redis.call("ZADD", base .. "gready", "NX", tonumber(redis.call("GET", base .. "gturn") or 0), g)
+  elseif state == "active" then
+    redis.call("ZADD", base .. "ga:" .. g, score, id)
+  end
+end
+
 -- Moves a job between state sets; `score` orders it in the new set.
 local function setState(base, id, from, to, score)
   if from and from ~= "" then
@@ -68,19 +106,27 @@ local function setState(base, id, from, to, score)
   end
   redis.call("ZADD", setKey(base, to), score, id)
   redis.call("HSET", jobKey(base, id), "state", to)
+  if from == "waiting" or from == "active" or to == "waiting" or to == "active" then
+    local g = redis.call("HGET", jobKey(base, id), "group")
+    if g then
+      if from and from ~= "" and from ~= to then groupLeave(base, id, g, from) end
+      groupEnter(base, id, g, to, score)
+    end
+  end
 end
 
-local function wake(base)
-  if redis.call("LLEN", base .. "marker") < MARKER_CAP then
-    redis.call("RPUSH", base .. "marker", "1")
-  end
+-- The wait-set score of a ready job: priority, then FIFO; grouped jobs after all ungrouped ones.
+local function waitScore(priority, seq, grouped)
+  local score = tonumber(priority) * PRIORITY_FACTOR + tonumber(seq)
+  if grouped then score = score + GROUP_OFFSET end
+  return score
 end
 
 -- Makes a job ready: wait set (priority, seq), outbox when a transport delivers, wake fetchers, event.
 local function toWaiting(base, id, from, now, outbox)
   local key = jobKey(base, id)
-  local fields = redis.call("HMGET", key, "priority", "seq", "name", "opts")
-  local score = tonumber(fields[1]) * PRIORITY_FACTOR + tonumber(fields[2])
+  local fields = redis.call("HMGET", key, "priority", "seq", "name", "opts", "group")
+  local score = waitScore(fields[1], fields[2], fields[5])
   setState(base, id, from, "waiting", score)
   redis.call("HSET", key, "readyAt", now)
   local ttl = cjson.decode(fields[4])["ttl"]
@@ -99,9 +145,10 @@ end
 -- Deletes a job and everything pointing at it.
 local function deleteJob(base, id)
   local key = jobKey(base, id)
-  local fields = redis.call("HMGET", key, "state", "dedupeKey")
+  local fields = redis.call("HMGET", key, "state", "dedupeKey", "group")
   if fields[1] then
     redis.call("ZREM", setKey(base, fields[1]), id)
+    if fields[3] then groupLeave(base, id, fields[3], fields[1]) end
   end
   if fields[2] and redis.call("HGET", base .. "dedupe", fields[2]) == id then
     redis.call("HDEL", base .. "dedupe", fields[2])
@@ -234,6 +281,11 @@ local function activate(base, id, now, workerId, lockMs, maxStalled, token, limM
   local key = jobKey(base, id)
   redis.call("ZREM", base .. "wait", id)
   redis.call("ZADD", base .. "active", now + lockMs, id)
+  local g = redis.call("HGET", key, "group")
+  if g then
+    groupLeave(base, id, g, "waiting")
+    groupEnter(base, id, g, "active", now)
+  end
   redis.call("ZREM", base .. "outbox", id)
   redis.call("ZREM", base .. "ttl", id)
   redis.call("HINCRBY", key, "attemptsMade", 1)
@@ -253,6 +305,54 @@ local function promoteDue(base, now, limit, outbox)
     toWaiting(base, id, "delayed", now, outbox)
   end
   return #due
+end
+
+-- Whether group g may start another job under the worker's group limits; else (false, limiter reset or 0).
+local function groupAllows(base, g, now, conc, limMax, limDur)
+  if conc > 0 and redis.call("ZCARD", base .. "ga:" .. g) >= conc then return false, 0 end
+  if limMax > 0 then
+    local window = base .. "glim:" .. g
+    redis.call("ZREMRANGEBYSCORE", window, "-inf", now - limDur)
+    if redis.call("ZCARD", window) >= limMax then
+      return false, tonumber(redis.call("ZRANGE", window, 0, 0, "WITHSCORES")[2]) + limDur
+    end
+  end
+  return true, 0
+end
+
+-- The next job to serve: of the ungrouped head and each ready group under its limits, the one served
+-- longest ago (round-robin); inside a group, priority then FIFO. Returns id (nil when none may start), its
+-- group (false when ungrouped), and the earliest time a group limiter frees a slot (0 = none seen).
+local function pickNext(base, now, conc, limMax, limDur)
+  local head = redis.call("ZRANGE", base .. "wait", 0, 0, "WITHSCORES")
+  if redis.call("EXISTS", base .. "gready") == 0 then return head[1], false, 0 end
+  local best, bestTurn, bestGroup, resetAt = nil, math.huge, false, 0
+  if head[1] and tonumber(head[2]) < GROUP_OFFSET then
+    best, bestTurn = head[1], tonumber(redis.call("HGET", base .. "meta", "uturn") or 0)
+  end
+  local groups = redis.call("ZRANGE", base .. "gready", 0, GROUP_SCAN - 1, "WITHSCORES")
+  for i = 1, #groups, 2 do
+    local g, turn = groups[i], tonumber(groups[i + 1])
+    if turn >= bestTurn then break end
+    local ok, reset = groupAllows(base, g, now, conc, limMax, limDur)
+    if ok then
+      best, bestGroup = redis.call("ZRANGE", base .. "gw:" .. g, 0, 0)[1], g
+      break
+    end
+    if reset > 0 and (resetAt == 0 or reset < resetAt) then resetAt = reset end
+  end
+  return best, bestGroup, resetAt
+end
+
+-- A picked job started: its group goes to the back of the round and counts the start in its limiter.
+local function served(base, group, now, limMax)
+  local turn = redis.call("INCR", base .. "gturn")
+  if group then
+    redis.call("ZADD", base .. "gready", "XX", turn, group)
+    if limMax > 0 then redis.call("ZADD", base .. "glim:" .. group, now, now .. ":" .. turn) end
+  else
+    redis.call("HSET", base .. "meta", "uturn", turn)
+  end
 end
 
 local function nextDueAt(base)
@@ -331,6 +431,10 @@ enqueueRecords = function(prefix, now, outbox, records)
         redis.call("HSET", key, "dedupeKey", opts.dedupe.key)
         redis.call("HSET", base .. "dedupe", opts.dedupe.key, id)
       end
+      if opts.group then
+        redis.call("HSET", key, "group", opts.group)
+        redis.call("SADD", base .. "groups", opts.group)
+      end
       for _, ref in ipairs(opts.dependsOn) do
         local colon = string.find(ref, ":", 1, true)
         local depBase = baseFor(prefix, string.sub(ref, 1, colon - 1))
@@ -344,8 +448,7 @@ enqueueRecords = function(prefix, now, outbox, records)
         setState(base, id, nil, "waiting-children", seq)
         emit(base, now, "waiting-children", id, record.name, nil)
       else
-        local score = opts.priority * PRIORITY_FACTOR + seq
-        setState(base, id, nil, "waiting", score)
+        setState(base, id, nil, "waiting", waitScore(opts.priority, seq, opts.group))
         redis.call("HSET", key, "readyAt", now)
         if opts.ttl then redis.call("ZADD", base .. "ttl", now + opts.ttl, id) end
         if outbox == "1" then redis.call("ZADD", base .. "outbox", 0, id) end

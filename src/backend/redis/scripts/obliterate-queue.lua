@@ -20,6 +20,10 @@ end
 local remaining = 0
 for _, set in ipairs(sets) do remaining = remaining + redis.call("ZCARD", base .. set) end
 if remaining == 0 then
+  for _, g in ipairs(redis.call("SMEMBERS", base .. "groups")) do
+    redis.call("DEL", base .. "gw:" .. g, base .. "ga:" .. g, base .. "glim:" .. g)
+  end
+  redis.call("DEL", base .. "groups", base .. "gready", base .. "gturn")
   redis.call("DEL", base .. "meta", base .. "dedupe", base .. "limiter", base .. "marker", base .. "outbox",
     base .. "ttl", base .. "seq", base .. "events", base .. "schedules")
 end
