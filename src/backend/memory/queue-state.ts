@@ -160,8 +160,16 @@ export class QueueState {
 
 /** A new job's stored form, before the backend routes it to its first state. */
 export function newStoredJob(record: NewJobRecord, seq: number): StoredJob {
+  // Every field written out, in one shape: a spread here cost a sixth of the memory backend's CPU time.
   return {
-    ...record,
+    id: record.id,
+    queue: record.queue,
+    name: record.name,
+    data: record.data,
+    opts: record.opts,
+    createdAt: record.createdAt,
+    runAt: record.runAt,
+    parent: record.parent,
     state: "waiting",
     attemptsMade: 0,
     stalledCount: 0,
