@@ -14,6 +14,13 @@ interface PeerModule {
     options: Parameters<MeasureProcessRate>[0],
     tuning?: { selfNotify?: boolean },
   ): Promise<number>;
+  measureLatency?(rate: number, seconds: number): Promise<Latency>;
+}
+
+/** Add→start delay percentiles, in ms. */
+export interface Latency {
+  p50: number;
+  p99: number;
 }
 
 /** A peer system: the module under bench/peers/ and any tuning it takes. */
@@ -26,6 +33,8 @@ interface PeerSystem {
   comparedWith: string[];
   /** Which Warren systems it is the yardstick for in add-rate tables; absent: adds are not measured. */
   addComparedWith?: string[];
+  /** Which Warren systems it is the yardstick for in latency tables; absent: latency is not measured. */
+  latencyComparedWith?: string[];
 }
 
 export const PEER_SYSTEMS: Record<string, PeerSystem> = {
@@ -33,6 +42,7 @@ export const PEER_SYSTEMS: Record<string, PeerSystem> = {
     module: "bullmq",
     comparedWith: ["redis", "amqp+redis"],
     addComparedWith: ["redis", "amqp+redis"],
+    latencyComparedWith: ["redis", "amqp+redis"],
   },
   // pg-boss 10 sleeps out its polling interval (min 0.5 s) after every batch: about 2·C jobs/s at best.
   "pg-boss": {
@@ -51,6 +61,7 @@ export const PEER_SYSTEMS: Record<string, PeerSystem> = {
     module: "amqplib",
     comparedWith: ["amqp+redis", "amqp+postgres"],
     addComparedWith: ["amqp+redis", "amqp+postgres"],
+    latencyComparedWith: ["amqp+redis", "amqp+postgres"],
   },
 };
 
@@ -72,14 +83,20 @@ export function ensurePeersInstalled(): void {
 }
 
 /** The peer's measure functions. */
-export async function loadPeer(
-  system: PeerSystem,
-): Promise<{ process: MeasureProcessRate; add: (mode: AddMode, jobs: number) => Promise<number> }> {
+export async function loadPeer(system: PeerSystem): Promise<{
+  process: MeasureProcessRate;
+  add: (mode: AddMode, jobs: number) => Promise<number>;
+  latency?: (rate: number, seconds: number) => Promise<Latency>;
+}> {
   const path = `./peers/${system.module}.ts`;
   const loaded = (await import(path)) as PeerModule;
+  const measureLatency = loaded.measureLatency;
   return {
     process: (options) => loaded.measureProcessRate(options, system.tuning),
     add: (mode, jobs) => loaded.measureAddRate(mode, jobs),
+    ...(system.latencyComparedWith && measureLatency
+      ? { latency: (rate: number, seconds: number) => measureLatency(rate, seconds) }
+      : {}),
   };
 }
 

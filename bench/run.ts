@@ -1,17 +1,24 @@
 // `npm run bench`: Warren on each backend beside BullMQ, pg-boss and raw amqplib, in one run on one machine.
-//   npm run bench -- [--jobs 20000] [--concurrency 100 | 1,10,100] [--runs 3] [--metrics add,process]
-//                    [--systems memory,redis,…]
+//   npm run bench -- [--jobs 20000] [--concurrency 100 | 1,10,100] [--runs 3]
+//                    [--metrics add,process,latency,rss] [--systems memory,redis,…]
 // Add rate: jobs added one at a time, 100 in flight, or in bulk calls of 1,000. Process rate: add N jobs first
 // (bulk), then drain them with one worker at concurrency C and a no-op processor; jobs / time from worker start
-// to the last completion. Runs are interleaved (run 1 of every system, then run 2, …) so machine drift hits all
+// to the last completion. Latency: add→start p50/p99 at 1,000 jobs/s for 10 s with a worker running (see
+// latency.ts). RSS: peak RSS of a worker process draining the jobs (see worker-rss.ts). Runs are interleaved (run 1 of every system, then run 2, …) so machine drift hits all
 // alike. Prints a table and writes bench/RESULTS.md.
 import { cpus, totalmem, type as osType, release } from "node:os";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ADD_MODES, addCount, type AddMode } from "./add-modes.js";
 import type { MeasureProcessRate } from "./bench-config.js";
-import { ensurePeersInstalled, loadPeer, PEER_SYSTEMS, peerVersions } from "./peer-systems.js";
-import { measureWarrenAddRate, measureWarrenProcessRate, WARREN_SYSTEMS } from "./warren-systems.js";
+import { LATENCY_RATE, LATENCY_SECONDS } from "./latency.js";
+import { ensurePeersInstalled, loadPeer, PEER_SYSTEMS, peerVersions, type Latency } from "./peer-systems.js";
+import {
+  measureWarrenAddRate,
+  measureWarrenLatency,
+  measureWarrenProcessRate,
+  WARREN_SYSTEMS,
+} from "./warren-systems.js";
 
 const ALL = [...Object.keys(WARREN_SYSTEMS), ...Object.keys(PEER_SYSTEMS)];
 const { values } = parseArgs({
@@ -21,7 +28,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     systems: { type: "string", default: ALL.join(",") },
     out: { type: "string", default: "bench/RESULTS.md" },
-    metrics: { type: "string", default: "add,process" },
+    metrics: { type: "string", default: "add,process,latency" },
   },
 });
 const JOBS = positive("jobs", values.jobs);
@@ -30,8 +37,8 @@ const CONCURRENCIES = values.concurrency.split(",").map((c) => positive("concurr
 const chosen = values.systems.split(",").map((name) => name.trim());
 const METRICS = values.metrics.split(",").map((metric) => metric.trim());
 for (const metric of METRICS) {
-  if (metric !== "add" && metric !== "process")
-    throw new Error(`unknown metric ${metric}; choose add, process`);
+  if (!["add", "process", "latency"].includes(metric))
+    throw new Error(`unknown metric ${metric}; choose add, process, latency`);
 }
 const ADD_TITLES: Record<AddMode, string> = {
   sequential: "one at a time, each awaited",
@@ -60,6 +67,8 @@ interface Measures {
   process: MeasureProcessRate;
   /** Absent for a peer variant whose adds are its base system's. */
   add?: (mode: AddMode, jobs: number) => Promise<number>;
+  /** Absent for a peer whose latency is not measured. */
+  latency?: (rate: number, seconds: number) => Promise<Latency>;
 }
 const measures = new Map<string, Measures>();
 for (const name of chosen) {
@@ -68,11 +77,16 @@ for (const name of chosen) {
     measures.set(name, {
       process: (options) => measureWarrenProcessRate(warren, options),
       add: (mode, jobs) => measureWarrenAddRate(warren, mode, jobs),
+      latency: (rate, seconds) => measureWarrenLatency(warren, rate, seconds),
     });
   } else {
     const peer = PEER_SYSTEMS[name]!;
     const loaded = await loadPeer(peer);
-    measures.set(name, peer.addComparedWith ? loaded : { process: loaded.process });
+    measures.set(name, {
+      process: loaded.process,
+      ...(peer.addComparedWith ? { add: loaded.add } : {}),
+      ...(loaded.latency ? { latency: loaded.latency } : {}),
+    });
   }
 }
 
@@ -95,6 +109,16 @@ for (let run = 1; run <= RUNS; run++) {
         record(addKey(name, mode), rate);
         console.error(`run ${run}/${RUNS} add ${mode} ${name}: ${Math.round(rate)} jobs/s`);
       }
+    }
+  }
+  if (METRICS.includes("latency")) {
+    for (const name of chosen) {
+      const latency = measures.get(name)!.latency;
+      if (!latency) continue;
+      const { p50, p99 } = await latency(LATENCY_RATE, LATENCY_SECONDS);
+      record(`${name}~p50`, p50);
+      record(`${name}~p99`, p99);
+      console.error(`run ${run}/${RUNS} latency ${name}: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`);
     }
   }
   if (!METRICS.includes("process")) continue;
@@ -159,6 +183,27 @@ if (METRICS.includes("process")) {
       (name) => key(name, concurrency),
       (name) => jobsFor(name, concurrency),
       false,
+    );
+  }
+}
+if (METRICS.includes("latency")) {
+  const ms = (n: number): string => n.toFixed(2);
+  lines.push(
+    `\n### Add→start latency at ${LATENCY_RATE.toLocaleString("en-US")} jobs/s for ${LATENCY_SECONDS} s (median of ${RUNS}, ms)\n`,
+  );
+  lines.push(
+    "| system | p50 | p50 min–max | p99 | p99 min–max | p99 vs peer |",
+    "| --- | ---: | ---: | ---: | ---: | --- |",
+  );
+  for (const name of chosen) {
+    const p50 = summary(`${name}~p50`);
+    const p99 = summary(`${name}~p99`);
+    if (!p50 || !p99) continue;
+    const ratios = Object.entries(PEER_SYSTEMS)
+      .filter(([peer, system]) => system.latencyComparedWith?.includes(name) && summary(`${peer}~p99`))
+      .map(([peer]) => `${(p99.median / summary(`${peer}~p99`)!.median).toFixed(2)}× ${peer}`);
+    lines.push(
+      `| ${name} | ${ms(p50.median)} | ${ms(p50.min)}–${ms(p50.max)} | ${ms(p99.median)} | ${ms(p99.min)}–${ms(p99.max)} | ${ratios.join(", ")} |`,
     );
   }
 }

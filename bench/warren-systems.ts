@@ -15,6 +15,7 @@ import {
 } from "../src/index.js";
 import { addCount, timeAdds, type AddMode } from "./add-modes.js";
 import { BENCH_URLS, type ProcessRateOptions } from "./bench-config.js";
+import { LatencyRecorder, paceAdds } from "./latency.js";
 
 interface WarrenSystem {
   create(): Backend;
@@ -119,6 +120,42 @@ export async function measureWarrenAddRate(
     await queue.obliterate({ force: true });
     await queue.close();
     return rate;
+  } finally {
+    await backend.close();
+    await system.dispose?.();
+  }
+}
+
+/**
+ * Add→start latency: a worker at concurrency 100 is running; jobs are added one by one at `rate` per second
+ * for `seconds`. Returns p50 and p99 of start − send, in ms.
+ */
+export async function measureWarrenLatency(
+  system: WarrenSystem,
+  rate: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number }> {
+  const backend = system.create();
+  try {
+    const queue = new Queue<{ t: number }>(`bench-${tag()}`, {
+      backend,
+      defaultJobOptions: { removeOnComplete: true },
+    });
+    await queue.add("warm", { t: 0 });
+    const recorder = new LatencyRecorder(rate * seconds);
+    const worker = new Worker<{ t: number }>(
+      queue.name,
+      (job) => {
+        if (job.data.t > 0) recorder.started(job.data.t);
+      },
+      { backend, concurrency: 100 },
+    );
+    await paceAdds(rate, seconds, (t) => queue.add("timed", { t }));
+    await recorder.allStarted;
+    await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    return recorder.percentiles();
   } finally {
     await backend.close();
     await system.dispose?.();

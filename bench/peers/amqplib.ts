@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { connect } from "amqplib";
 import { addCount, timeAdds, type AddMode } from "../add-modes.js";
+import { LatencyRecorder, paceAdds } from "../latency.js";
 
 export interface ProcessRateOptions {
   jobs: number;
@@ -75,4 +76,47 @@ export async function measureAddRate(mode: AddMode, jobs: number): Promise<numbe
   await channel.close();
   await connection.close();
   return rate;
+}
+
+/**
+ * Add→start latency at a fixed rate (bench/latency.ts): each message is published persistent on a confirm
+ * channel and awaited; a consumer with prefetch 100 acks it. p50 and p99 of delivery − send, in ms.
+ */
+export async function measureLatency(rate: number, seconds: number): Promise<{ p50: number; p99: number }> {
+  const connection = await connect(AMQP);
+  const queue = `bench-${randomBytes(3).toString("hex")}`;
+  const channel = await connection.createConfirmChannel();
+  await channel.assertQueue(queue, { durable: true });
+  const recorder = new LatencyRecorder(rate * seconds);
+  const consumer = await connection.createChannel();
+  await consumer.prefetch(100);
+  const { consumerTag } = await consumer.consume(
+    queue,
+    (message) => {
+      if (!message) return;
+      recorder.started((JSON.parse(message.content.toString()) as { t: number }).t);
+      consumer.ack(message);
+    },
+    { noAck: false },
+  );
+  await paceAdds(
+    rate,
+    seconds,
+    (t) =>
+      new Promise<void>((resolve, reject) =>
+        channel.sendToQueue(
+          queue,
+          Buffer.from(JSON.stringify({ name: "timed", data: {}, t })),
+          { persistent: true },
+          (error) => (error ? reject(error) : resolve()),
+        ),
+      ),
+  );
+  await recorder.allStarted;
+  await consumer.cancel(consumerTag);
+  await channel.deleteQueue(queue);
+  await channel.close();
+  await consumer.close();
+  await connection.close();
+  return recorder.percentiles();
 }

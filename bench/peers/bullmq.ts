@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { Queue, Worker } from "bullmq";
 import { addCount, timeAdds, type AddMode } from "../add-modes.js";
+import { LatencyRecorder, paceAdds } from "../latency.js";
 
 export interface ProcessRateOptions {
   jobs: number;
@@ -62,4 +63,34 @@ export async function measureAddRate(mode: AddMode, jobs: number): Promise<numbe
   await queue.obliterate({ force: true });
   await queue.close();
   return rate;
+}
+
+/** Add→start latency at a fixed rate, measured as bench/latency.ts describes; p50 and p99 in ms. */
+export async function measureLatency(rate: number, seconds: number): Promise<{ p50: number; p99: number }> {
+  const connection = {
+    host: REDIS.hostname,
+    port: Number(REDIS.port || 6379),
+    db: Number(REDIS.pathname.slice(1) || 0),
+    maxRetriesPerRequest: null,
+  };
+  const name = `bench-${randomBytes(3).toString("hex")}`;
+  const queue = new Queue(name, { connection, defaultJobOptions: { removeOnComplete: true } });
+  await queue.add("warm", { t: 0 });
+  const recorder = new LatencyRecorder(rate * seconds);
+  const worker = new Worker(
+    name,
+    (job) => {
+      const t = (job.data as { t: number }).t;
+      if (t > 0) recorder.started(t);
+      return Promise.resolve();
+    },
+    { connection, concurrency: 100 },
+  );
+  await worker.waitUntilReady();
+  await paceAdds(rate, seconds, (t) => queue.add("timed", { t }));
+  await recorder.allStarted;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return recorder.percentiles();
 }

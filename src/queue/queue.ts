@@ -7,6 +7,7 @@ import { Job } from "../job/job.js";
 import { isJobState, JOB_STATES, type JobState } from "../job/job-state.js";
 import { waitUntilFinished } from "../job/wait-until-finished.js";
 import type { JobOptions } from "./job-options.js";
+import { AddBatcher } from "./add-batcher.js";
 import { buildJobRecord } from "./build-record.js";
 import { assertNoDependencyCycle } from "./dependency-cycles.js";
 import {
@@ -43,6 +44,7 @@ const DEFAULT_PAGE_SIZE = 100;
 export class Queue<Data = unknown, Result = unknown> {
   readonly name: string;
   private readonly options: ResolvedQueueOptions;
+  private readonly adds = new AddBatcher(() => this.backend);
   private closed = false;
 
   constructor(name: string, options: QueueOptions) {
@@ -60,8 +62,7 @@ export class Queue<Data = unknown, Result = unknown> {
   async add(name: string, data: Data, opts?: JobOptions): Promise<Job<Data, Result>> {
     const record = this.buildRecord(name, data, opts, this.backend.clock.now());
     assertNoDependencyCycle([record]);
-    const [result] = await this.backend.enqueue([record]);
-    return this.handle(result!.record);
+    return this.handle((await this.adds.submit(record)).record);
   }
 
   /** Adds many jobs atomically: every job is stored, or none (and the call throws). */

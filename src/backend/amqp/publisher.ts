@@ -29,16 +29,17 @@ export class Publisher {
     const channel = await this.ready();
     try {
       await this.topology.declareQueue(channel, queue);
-      for (const entry of entries) {
-        channel.publish(this.names.jobsExchange, queue, encodeEnvelope(entry), {
-          persistent: true,
-          priority: amqpPriority(entry.priority),
-          contentType: "application/json",
-          messageId: entry.id,
-          headers: { [WARREN_HEADER]: 1 },
-        });
-      }
-      await channel.waitForConfirms();
+      await Promise.all(
+        entries.map((entry) =>
+          confirmed(channel, this.names.jobsExchange, queue, encodeEnvelope(entry), {
+            persistent: true,
+            priority: amqpPriority(entry.priority),
+            contentType: "application/json",
+            messageId: entry.id,
+            headers: { [WARREN_HEADER]: 1 },
+          }),
+        ),
+      );
     } catch (error) {
       this.drop();
       throw new BackendUnavailableError(`publishing to RabbitMQ failed: ${(error as Error).message}`, {
@@ -57,12 +58,11 @@ export class Publisher {
     const channel = await this.ready();
     try {
       await this.topology.declareQueue(channel, queue);
-      channel.publish(this.names.deadLetterExchange, queue, body, {
+      await confirmed(channel, this.names.deadLetterExchange, queue, body, {
         persistent: true,
         contentType: "application/json",
         headers: { ...headers, [REASON_HEADER]: reason },
       });
-      await channel.waitForConfirms();
     } catch (error) {
       this.drop();
       throw new BackendUnavailableError(`dead-lettering to RabbitMQ failed: ${(error as Error).message}`, {
@@ -106,4 +106,23 @@ export class Publisher {
   private drop(): void {
     this.channel = undefined;
   }
+}
+
+/**
+ * Publishes one message and resolves on its own confirm. waitForConfirms() would wait for every message in
+ * flight on the channel, so under steady traffic each publisher waited on all the others: p50 add→start
+ * latency on amqp+redis was 30 ms at 1,000 jobs/s. A nack or a closed channel rejects.
+ */
+function confirmed(
+  channel: amqp.ConfirmChannel,
+  exchange: string,
+  routingKey: string,
+  body: Buffer,
+  options: amqp.Options.Publish,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    channel.publish(exchange, routingKey, body, options, (error) =>
+      error ? reject(error as Error) : resolve(),
+    );
+  });
 }
