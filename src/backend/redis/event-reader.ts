@@ -23,9 +23,8 @@ export class EventReader {
   private loop: Promise<void> | undefined;
   private readerId: number | undefined;
   private closed = false;
-  /** Settles at close: a command queued while the reader reconnects never settles after disconnect(). */
-  private readonly closing: Promise<typeof CLOSED>;
-  private markClosed!: () => void;
+  /** Pending reads to settle at close: a command queued while the reader reconnects never settles after disconnect(). */
+  private readonly closers = new Set<() => void>();
 
   constructor(
     private readonly client: Redis,
@@ -33,14 +32,34 @@ export class EventReader {
     private readonly keys: RedisKeys,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.closing = new Promise((resolve) => (this.markClosed = () => resolve(CLOSED)));
     // A reconnected reader has a new client id: look it up again before the next interrupt.
     reader.on("ready", () => (this.readerId = undefined));
   }
 
+  /**
+   * The command's result, or CLOSED as soon as the reader closes. Not Promise.race with one long-lived
+   * "closing" promise: every race leaves a reaction on it that keeps its result alive, so each XREAD reply
+   * (every event ever read) was retained, ~1.2 KB per job.
+   */
   private orClosed<T>(command: Promise<T>): Promise<T | typeof CLOSED> {
-    command.catch(() => undefined);
-    return Promise.race([command, this.closing]);
+    if (this.closed) {
+      command.catch(() => undefined);
+      return Promise.resolve(CLOSED);
+    }
+    return new Promise((resolve, reject) => {
+      const close = (): void => resolve(CLOSED);
+      this.closers.add(close);
+      command.then(
+        (value) => {
+          this.closers.delete(close);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.closers.delete(close);
+          reject(error as Error);
+        },
+      );
+    });
   }
 
   /** Resolves once every event after this call will be delivered. */
@@ -148,7 +167,8 @@ export class EventReader {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.markClosed();
+    for (const close of this.closers) close();
+    this.closers.clear();
     // Not awaited: the disconnect below ends the blocked read anyway, and a reconnecting client would stall.
     void this.interrupt();
     this.reader.disconnect();
