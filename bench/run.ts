@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { ADD_MODES, addCount, type AddMode } from "./add-modes.js";
 import type { MeasureProcessRate } from "./bench-config.js";
 import { LATENCY_RATE, LATENCY_SECONDS } from "./latency.js";
+import { runWorkerProcess } from "./worker-process.js";
 import { ensurePeersInstalled, loadPeer, PEER_SYSTEMS, peerVersions, type Latency } from "./peer-systems.js";
 import {
   measureWarrenAddRate,
@@ -28,7 +29,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     systems: { type: "string", default: ALL.join(",") },
     out: { type: "string", default: "bench/RESULTS.md" },
-    metrics: { type: "string", default: "add,process,latency" },
+    metrics: { type: "string", default: "add,process,latency,rss" },
   },
 });
 const JOBS = positive("jobs", values.jobs);
@@ -37,8 +38,8 @@ const CONCURRENCIES = values.concurrency.split(",").map((c) => positive("concurr
 const chosen = values.systems.split(",").map((name) => name.trim());
 const METRICS = values.metrics.split(",").map((metric) => metric.trim());
 for (const metric of METRICS) {
-  if (!["add", "process", "latency"].includes(metric))
-    throw new Error(`unknown metric ${metric}; choose add, process, latency`);
+  if (!["add", "process", "latency", "rss"].includes(metric))
+    throw new Error(`unknown metric ${metric}; choose add, process, latency, rss`);
 }
 const ADD_TITLES: Record<AddMode, string> = {
   sequential: "one at a time, each awaited",
@@ -119,6 +120,13 @@ for (let run = 1; run <= RUNS; run++) {
       record(`${name}~p50`, p50);
       record(`${name}~p99`, p99);
       console.error(`run ${run}/${RUNS} latency ${name}: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`);
+    }
+  }
+  if (METRICS.includes("rss")) {
+    for (const name of chosen.filter((system) => system in WARREN_SYSTEMS)) {
+      const report = await runWorkerProcess(name, JOBS, 100);
+      record(`${name}~rss`, report.maxRssBytes / 2 ** 20);
+      console.error(`run ${run}/${RUNS} rss ${name}: ${(report.maxRssBytes / 2 ** 20).toFixed(1)} MiB`);
     }
   }
   if (!METRICS.includes("process")) continue;
@@ -207,6 +215,16 @@ if (METRICS.includes("latency")) {
     );
   }
 }
+if (METRICS.includes("rss")) {
+  lines.push(
+    `\n### Peak RSS of the worker process, ${fmt(JOBS)} jobs at concurrency 100 (median of ${RUNS}, MiB)\n`,
+  );
+  lines.push("| system | median | min–max |", "| --- | ---: | ---: |");
+  for (const name of chosen) {
+    const s = summary(`${name}~rss`);
+    if (s) lines.push(`| ${name} | ${s.median.toFixed(1)} | ${s.min.toFixed(1)}–${s.max.toFixed(1)} |`);
+  }
+}
 const table = lines.join("\n");
 console.log(table);
 
@@ -231,7 +249,10 @@ within one run, not figures across machines.
 - Method: add rate — jobs added to a fresh queue one at a time (at most ${addCount("sequential", JOBS)}),
   100 in flight, or in bulk calls of 1,000 (raw amqplib: persistent publishes with confirms). Process rate —
   every system adds its jobs first (bulk), then one worker drains them with a no-op processor; completed jobs
-  are not kept (removeOnComplete). Runs are interleaved across systems.
+  are not kept (removeOnComplete). Latency — a worker at concurrency 100 runs while jobs are added one by one at
+  ${LATENCY_RATE} jobs/s for ${LATENCY_SECONDS} s; the delay is processor start − add call. RSS — one worker in its own
+  process (plain \`node\` over the build in dist/) drains the jobs; its peak RSS.
+  Runs are interleaved across systems.
 ${table}
 `,
 );

@@ -1,4 +1,4 @@
-// Runs bench/worker-child.ts for a Warren system and reads what it prints: the worker's own peak RSS, and
+// Runs bench/worker-child.mjs for a Warren system and reads what it prints: the worker's own peak RSS, and
 // for the soak, RSS samples over time while the parent keeps a bounded backlog of jobs in front of it.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -76,15 +76,9 @@ export async function runWorkerProcess(
     await addUpTo(backlog ?? jobs);
     const child = spawn(
       process.execPath,
-      [
-        "--import",
-        "tsx",
-        "bench/worker-child.ts",
-        system.url,
-        queueName,
-        String(jobs),
-        String(concurrency),
-      ].concat(system.addHere ? ["--add-here"] : []),
+      ["bench/worker-child.mjs", system.url, queueName, String(jobs), String(concurrency)].concat(
+        system.addHere ? ["--add-here"] : [],
+      ),
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     const samples: Array<[number, number]> = [];

@@ -1,6 +1,7 @@
 // One recovering AMQP connection: reconnects with backoff and jitter (amqplib's recovery), and re-runs every
 // registered setup (topology, channels, consumers) after each reconnect. Credentials never reach a message.
-import * as amqp from "amqplib";
+import type * as amqp from "amqplib";
+import { loadAmqplib } from "../load-driver.js";
 import { redactUrl } from "../../core/redact-url.js";
 import { BackendUnavailableError } from "../../errors/warren-error.js";
 
@@ -39,7 +40,7 @@ export class AmqpConnection {
 
   /** Starts connecting; resolves at once (the first connection is awaited by `whenConnected`). */
   async start(): Promise<void> {
-    const model = await amqp.connect(this.options.url, {
+    const model = await loadAmqplib().connect(this.options.url, {
       // Nagle's algorithm held small frames (a publish, an ack) back for the peer's delayed ACK: ~35 ms per add.
       noDelay: true,
       ...this.options.socketOptions,

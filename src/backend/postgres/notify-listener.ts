@@ -1,6 +1,7 @@
 // Listens on the schema's event and bus channels with one dedicated connection: delivers events to subscribers,
 // wakes idle fetchers, and delivers EventBus messages. Reconnects by itself (with backoff) and LISTENs again.
-import pg from "pg";
+import type pg from "pg";
+import { loadPg } from "../load-driver.js";
 import { matchesTopic } from "../../core/topic-pattern.js";
 import type { MessageListener } from "../contract.js";
 import { LocalBus } from "../local-bus.js";
@@ -57,7 +58,7 @@ export class NotifyListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client(this.config);
+    const client = new (loadPg().Client)(this.config);
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client, new Error("listener connection ended")));
     client.on("notification", (message) =>

@@ -1,7 +1,8 @@
 // The self-contained PostgreSQL backend: one jobs table, claims with FOR UPDATE SKIP LOCKED through a partial
 // index of ready jobs, LISTEN/NOTIFY wake-ups and events (a few NOTIFYs per transaction, never one per job),
 // versioned migrations. Client time is authoritative: every statement takes `now` as a parameter.
-import pg from "pg";
+import type pg from "pg";
+import { loadPg } from "../load-driver.js";
 import { systemClock, type Clock } from "../../core/clock.js";
 import { redactUrl } from "../../core/redact-url.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
@@ -112,7 +113,7 @@ export class PostgresBackend implements Backend, JobStore {
           max: options.poolSize ?? 10,
           application_name: options.applicationName ?? "warren",
         };
-    this.pool = options.pool ?? new pg.Pool(config);
+    this.pool = options.pool ?? new (loadPg().Pool)(config);
     this.pool.on("error", (error) => this.onError(redacted(error, url)));
     // A checked-out client whose connection dies between queries emits "error" outside any query; the next
     // query on it fails and tx() retries on a fresh one, so here it is only reported.

@@ -56,7 +56,7 @@ export class EventReader {
         },
         (error: unknown) => {
           this.closers.delete(close);
-          reject(error as Error);
+          reject(error);
         },
       );
     });

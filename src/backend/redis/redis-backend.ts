@@ -1,6 +1,7 @@
 // The self-contained Redis backend: every state transition is one Lua script (scripts/*.lua), fetch blocks on
 // the server (BLPOP on per-queue markers) instead of polling, events flow through one bounded stream per queue.
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { loadIoredis } from "../load-driver.js";
 import { systemClock, type Clock } from "../../core/clock.js";
 import { randomToken } from "../../core/ids.js";
 import { redactUrl } from "../../core/redact-url.js";
@@ -98,7 +99,7 @@ export class RedisBackend implements Backend, JobStore {
     this.ownsClient = options.client === undefined;
     this.client =
       options.client ??
-      new Redis(url, {
+      new (loadIoredis().Redis)(url, {
         lazyConnect: false,
         maxRetriesPerRequest: 3,
         connectionName: options.connectionName ?? "warren",

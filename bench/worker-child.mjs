@@ -1,17 +1,12 @@
-// A Warren worker in its own process, so its memory is measured alone (RSS and soak metrics).
-//   node --import tsx bench/worker-child.ts <backend url> <queue> <jobs> <concurrency> [--add-here]
+// A Warren worker in its own process, so its memory is measured alone (RSS and soak metrics). Plain
+// JavaScript over the build in dist/, so no TypeScript loader sits in the figure (`npm run bench` builds).
+//   node bench/worker-child.mjs <backend url> <queue> <jobs> <concurrency> [--add-here]
 // Drains `jobs` jobs with a no-op processor. Prints `done <n>` every second, `rss <ms> <bytes>` every 10 s,
 // and finally `result {"maxRssBytes", "seconds"}`. With --add-here (the memory backend, which no other
 // process can reach) it adds the jobs itself first.
-import { createBackend, Queue, Worker } from "../src/index.js";
+import { createBackend, Queue, Worker } from "../dist/index.js";
 
-const [url, queueName, jobsText, concurrencyText, flag] = process.argv.slice(2) as [
-  string,
-  string,
-  string,
-  string,
-  string | undefined,
-];
+const [url, queueName, jobsText, concurrencyText, flag] = process.argv.slice(2);
 const jobs = Number(jobsText);
 const backend = await createBackend(url);
 if (flag === "--add-here") {
@@ -31,7 +26,7 @@ const sampler = setInterval(
   () => console.log(`rss ${Math.round(performance.now() - started)} ${process.memoryUsage().rss}`),
   10_000,
 );
-await new Promise<void>((resolve) =>
+await new Promise((resolve) =>
   worker.on("completed", () => {
     if (++done === jobs) resolve();
   }),
