@@ -56,7 +56,7 @@ export class EventReader {
         },
         (error: unknown) => {
           this.closers.delete(close);
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         },
       );
     });
