@@ -1,5 +1,5 @@
 // `npm run bench`: Warren on each backend beside BullMQ, pg-boss and raw amqplib, in one run on one machine.
-//   npm run bench -- [--jobs 20000] [--concurrency 100 | 1,10,100] [--runs 3]
+//   npm run bench -- [--jobs 10000] [--concurrency 100 | 1,10,100] [--runs 3]
 //                    [--metrics add,process,latency,rss] [--systems memory,redis,…]
 // Add rate: jobs added one at a time, 100 in flight, or in bulk calls of 1,000. Process rate: add N jobs first
 // (bulk), then drain them with one worker at concurrency C and a no-op processor; jobs / time from worker start
@@ -24,7 +24,7 @@ import {
 const ALL = [...Object.keys(WARREN_SYSTEMS), ...Object.keys(PEER_SYSTEMS)];
 const { values } = parseArgs({
   options: {
-    jobs: { type: "string", default: "20000" },
+    jobs: { type: "string", default: "10000" },
     concurrency: { type: "string", default: "100" },
     runs: { type: "string", default: "3" },
     systems: { type: "string", default: ALL.join(",") },
