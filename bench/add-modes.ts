@@ -7,7 +7,7 @@ export type AddMode = "sequential" | "inflight100" | "bulk1000";
 export const ADD_MODES: AddMode[] = ["sequential", "inflight100", "bulk1000"];
 
 /** Sequential adds are capped here so a slow system's run stays short. */
-export const SEQUENTIAL_CAP = 2_000;
+export const SEQUENTIAL_CAP = 1_000;
 
 /** Jobs added in a run of `mode`. */
 export function addCount(mode: AddMode, jobs: number): number {
