@@ -33,14 +33,9 @@ import { RedisBus } from "./redis-bus.js";
 import { EventReader } from "./event-reader.js";
 import { redisKeys, type RedisKeys } from "./keys.js";
 import * as read from "./redis-read.js";
-import {
-  decodeRecord,
-  decodeSchedule,
-  encodeSchedule,
-  toEnqueuePayload,
-  translateScriptError,
-} from "./record-codec.js";
+import { decodeRecord, newRecord, toEnqueuePayload, translateScriptError } from "./record-codec.js";
 import { groupBy, groupLimitArgs, sleepUnlessAborted } from "./redis-util.js";
+import { RedisSchedules } from "./redis-schedules.js";
 import { ScriptRunner, type ScriptName } from "./script-runner.js";
 
 /** Options for {@link RedisBackend}. */
@@ -88,6 +83,7 @@ export class RedisBackend implements Backend, JobStore {
   private readonly blocking: BlockingPool;
   private readonly events: EventReader;
   private readonly bus: RedisBus;
+  private readonly schedules: RedisSchedules;
   private readonly outbox: "1" | "0";
   private readonly onError: (error: Error) => void;
   private readonly patternCache = new Map<string, { at: number; queues: string[] }>();
@@ -116,6 +112,17 @@ export class RedisBackend implements Backend, JobStore {
     );
     this.outbox = options.outbox ? "1" : "0";
     this.bus = new RedisBus(this.client, options.prefix ?? "warren", (error) => this.onError(error as Error));
+    this.schedules = new RedisSchedules({
+      client: this.client,
+      keys: this.keys,
+      clock: this.clock,
+      outbox: this.outbox,
+      run: (name, queue, args) => this.run(name, queue, args),
+      register: (queue) => this.register(queue),
+      assertOpen: () => {
+        if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
+      },
+    });
   }
 
   private async run(
@@ -195,55 +202,42 @@ export class RedisBackend implements Backend, JobStore {
       this.clock.now(),
       this.outbox,
       JSON.stringify(records.map(toEnqueuePayload)),
-    ])) as Array<[number, string[]]>;
+    ])) as Array<[1, JobState, number | ""] | [0, string[]]>;
     await registered;
-    return reply.map(([created, flat]) => ({ record: decodeRecord(flat), created: created === 1 }));
+    // A new job's record is what was sent plus its entry state: no HGETALL back for every job of a batch.
+    return reply.map((entry, i) =>
+      entry[0] === 1
+        ? {
+            record: newRecord(records[i]!, entry[1], entry[2] === "" ? undefined : Number(entry[2])),
+            created: true,
+          }
+        : { record: decodeRecord(entry[1]), created: false },
+    );
   }
 
-  async upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {
-    const [, stored] = await Promise.all([
-      this.register(schedule.queue),
-      this.run("upsert-schedule", schedule.queue, [schedule.key, encodeSchedule(schedule)]),
-    ]);
-    return decodeSchedule(stored as string);
+  upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {
+    return this.schedules.upsert(schedule);
   }
 
-  async listSchedules(queue: string): Promise<ScheduleRecord[]> {
-    if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
-    const stored = await this.client.hvals(`${this.keys.base(queue)}schedules`);
-    return stored.map(decodeSchedule).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  listSchedules(queue: string): Promise<ScheduleRecord[]> {
+    return this.schedules.list(queue);
   }
 
-  async removeSchedule(queue: string, key: string): Promise<boolean> {
-    if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
-    return (await this.client.hdel(`${this.keys.base(queue)}schedules`, key)) === 1;
+  removeSchedule(queue: string, key: string): Promise<boolean> {
+    return this.schedules.remove(queue, key);
   }
 
-  async setSchedulePaused(
+  setSchedulePaused(
     queue: string,
     key: string,
     paused: boolean,
     nextRunAt: number | undefined,
   ): Promise<ScheduleRecord | undefined> {
-    const stored = await this.run("set-schedule-paused", queue, [
-      key,
-      paused ? "1" : "0",
-      nextRunAt ?? "",
-      this.clock.now(),
-    ]);
-    return typeof stored === "string" ? decodeSchedule(stored) : undefined;
+    return this.schedules.setPaused(queue, key, paused, nextRunAt);
   }
 
-  async fireSchedule(fire: ScheduleFire): Promise<boolean> {
-    const fired = await this.run("fire-schedule", fire.queue, [
-      this.clock.now(),
-      this.outbox,
-      fire.key,
-      fire.slot,
-      fire.nextRunAt ?? "",
-      JSON.stringify(toEnqueuePayload(fire.job)),
-    ]);
-    return fired === 1;
+  fireSchedule(fire: ScheduleFire): Promise<boolean> {
+    return this.schedules.fire(fire);
   }
 
   async fetch(request: FetchRequest): Promise<JobRecord[]> {

@@ -3,7 +3,7 @@
   KEYS[1] base "{prefix:queue}:" of the first record's queue (a batch spanning queues touches undeclared keys
     of the other queues: standalone Redis only, like cross-queue dependsOn)
   ARGV[1] now   ARGV[2] outbox "1"|"0"   ARGV[3] JSON array of { queue, id, name, data, opts (JSON text), createdAt, runAt }
-  Returns one { created 1|0, HGETALL of the job } per record, in order;
+  Returns one { 1, entry state, readyAt or "" } (new) or { 0, HGETALL of the existing job } per record, in order;
   or an error "INVALID_DEPENDENCY <ref>" before anything is written.
 ]]
 local results, badRef = enqueueRecords(prefixOf(KEYS[1]), tonumber(ARGV[1]), ARGV[2], cjson.decode(ARGV[3]))

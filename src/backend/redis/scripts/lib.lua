@@ -363,7 +363,8 @@ end
 
 local TERMINAL = {completed = true, failed = true, cancelled = true, expired = true}
 
--- Stores records (each names its queue), all or none. Returns the results, or nil and the first dependency
+-- Stores records (each names its queue), all or none. Returns per record {1, entry state, readyAt or ""} for a
+-- new job (the caller knows the rest of it) or {0, HGETALL} for an existing one; or nil and the first dependency
 -- that does not exist (checked before anything is written). A record whose id exists in its queue, or whose
 -- dedupe key is held by a pending job (or within its ttl), returns that job and adds nothing.
 enqueueRecords = function(prefix, now, outbox, records)
@@ -444,9 +445,11 @@ enqueueRecords = function(prefix, now, outbox, records)
       if record.runAt > now then
         setState(base, id, nil, "delayed", record.runAt)
         emit(base, now, "delayed", id, record.name, {t = record.runAt})
+        results[i] = {1, "delayed", ""}
       elseif #opts.dependsOn > 0 and not depsMet(prefix, opts, false) then
         setState(base, id, nil, "waiting-children", seq)
         emit(base, now, "waiting-children", id, record.name, nil)
+        results[i] = {1, "waiting-children", ""}
       else
         setState(base, id, nil, "waiting", waitScore(opts.priority, seq, opts.group))
         redis.call("HSET", key, "readyAt", now)
@@ -454,8 +457,8 @@ enqueueRecords = function(prefix, now, outbox, records)
         if outbox == "1" then redis.call("ZADD", base .. "outbox", 0, id) end
         wake(base)
         emit(base, now, "waiting", id, record.name, nil)
+        results[i] = {1, "waiting", now}
       end
-      results[i] = {1, redis.call("HGETALL", key)}
     end
   end
   return results

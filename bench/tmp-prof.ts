@@ -1,0 +1,13 @@
+import { createBackend, Queue, Worker } from "../src/index.js";
+const backend = await createBackend(process.env.URL ?? "redis://127.0.0.1:6379/0?prefix=prof");
+const queue = new Queue("profq", { backend, defaultJobOptions: { removeOnComplete: true } });
+await queue.obliterate({ force: true });
+const jobs = 30000;
+for (let i = 0; i < jobs; i += 1000) await queue.addBulk(Array.from({ length: 1000 }, () => ({ name: "n", data: {} })));
+let done = 0; let fin!: () => void; const all = new Promise<void>((r) => (fin = r));
+const t0 = performance.now();
+const worker = new Worker("profq", () => undefined, { backend, concurrency: 100 });
+worker.on("completed", () => { if (++done === jobs) fin(); });
+await all;
+console.log("rate", Math.round(jobs / ((performance.now() - t0) / 1000)));
+await worker.close(); await queue.obliterate({ force: true }); await backend.close();
