@@ -153,13 +153,14 @@ export class EventReader {
     const queue = stream.slice(stream.indexOf(":") + 1, stream.indexOf("}"));
     for (const [id, flat] of entries) {
       this.cursors.set(queue, id);
-      const event = decodeEvent(queue, flat);
-      for (const subscription of this.subscriptions) {
-        if (!matchesTopic(subscription.pattern, queue)) continue;
-        try {
-          subscription.listener(event);
-        } catch (error) {
-          this.onError(error);
+      for (const event of decodeEntry(queue, flat)) {
+        for (const subscription of this.subscriptions) {
+          if (!matchesTopic(subscription.pattern, queue)) continue;
+          try {
+            subscription.listener(event);
+          } catch (error) {
+            this.onError(error);
+          }
         }
       }
     }
@@ -176,20 +177,26 @@ export class EventReader {
   }
 }
 
-function decodeEvent(queue: string, flat: string[]): QueueEventRecord {
-  const f = new Map<string, string>();
-  for (let i = 0; i < flat.length; i += 2) f.set(flat[i]!, flat[i + 1]!);
+/** One stream entry: a JSON array (field "b") of the events one script call emitted. */
+function decodeEntry(queue: string, flat: string[]): QueueEventRecord[] {
+  const index = flat.indexOf("b");
+  if (index < 0 || index % 2 !== 0) return [];
+  const raw = JSON.parse(flat[index + 1]!) as Array<Record<string, string | number>>;
+  return raw.map((e) => decodeEvent(queue, e));
+}
+
+function decodeEvent(queue: string, f: Record<string, string | number>): QueueEventRecord {
   const event: QueueEventRecord = {
-    event: f.get("e") as QueueEventName,
+    event: f["e"] as QueueEventName,
     queue,
-    timestamp: Number(f.get("ts")),
+    timestamp: Number(f["ts"]),
   };
   const text = (key: string, field: keyof QueueEventRecord): void => {
-    const value = f.get(key);
-    if (value !== undefined) (event as unknown as Record<string, unknown>)[field] = value;
+    const value = f[key];
+    if (value !== undefined) (event as unknown as Record<string, unknown>)[field] = String(value);
   };
   const num = (key: string, field: keyof QueueEventRecord): void => {
-    const value = f.get(key);
+    const value = f[key];
     if (value !== undefined) (event as unknown as Record<string, unknown>)[field] = Number(value);
   };
   text("j", "jobId");

@@ -48,7 +48,8 @@ function loadScripts(): Promise<Map<ScriptName, LoadedScript>> {
     const lib = await read("lib");
     const scripts = new Map<ScriptName, LoadedScript>();
     for (const name of SCRIPT_NAMES) {
-      const source = `${lib}\n${await read(name)}`;
+      // The script body runs as a function so that its events are flushed once, whatever it returns.
+      const source = `${lib}\nlocal function main()\n${await read(name)}\nend\nlocal result = main()\nflushEvents()\nreturn result\n`;
       scripts.set(name, { source, sha: createHash("sha1").update(source).digest("hex") });
     }
     return scripts;

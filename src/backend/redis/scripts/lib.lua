@@ -13,7 +13,7 @@
     {prefix:queue}:limiter     zset   claim times inside the limiter window
     {prefix:queue}:marker      list   wake-ups for blocked fetchers
     {prefix:queue}:outbox      zset   ready jobs to publish (transport mode), score = leased until
-    {prefix:queue}:events      stream one entry per transition
+    {prefix:queue}:events      stream one entry per script call: field "b", a JSON array of its events
     {prefix:queue}:schedules   hash   schedule key -> schedule JSON (opts as JSON text)
   Fairness groups (jobs with opts.group; the job hash holds "group"):
     {prefix:queue}:gw:<g>      zset   group g's ready jobs (same score as in wait)
@@ -31,7 +31,7 @@ local PRIORITY_FACTOR = 4398046511104 -- 2^42: seq stays below it for any realis
 local GROUP_OFFSET = 11 * PRIORITY_FACTOR -- past every priority: grouped jobs after ungrouped ones in wait
 local GROUP_SCAN = 1000 -- most groups one pick looks at
 local MAX_STACKTRACES = 10
-local EVENTS_MAXLEN = 10000
+local EVENTS_MAXLEN = 2000 -- entries, each holding one script call's events
 local MARKER_CAP = 64
 
 local function queueOf(base)
@@ -50,20 +50,31 @@ local function jobKey(base, id)
   return base .. "j:" .. id
 end
 
+-- Events are collected per queue during a script and written by flushEvents (appended to every script by the
+-- script runner) as one stream entry per queue, field "b" = JSON array of events. One XADD per script call
+-- instead of one per event: events were a third of the Redis backend's server time.
+local eventBatches, eventQueues = {}, {}
+
 local function emit(base, now, event, id, name, fields)
-  local args = {base .. "events", "MAXLEN", "~", EVENTS_MAXLEN, "*", "e", event, "ts", now}
-  if id then
-    args[#args + 1] = "j"; args[#args + 1] = id
-  end
-  if name then
-    args[#args + 1] = "n"; args[#args + 1] = name
-  end
+  local e = {e = event, ts = now}
+  if id then e.j = id end
+  if name then e.n = name end
   if fields then
-    for k, v in pairs(fields) do
-      args[#args + 1] = k; args[#args + 1] = v
-    end
+    for k, v in pairs(fields) do e[k] = v end
   end
-  redis.call("XADD", unpack(args))
+  local batch = eventBatches[base]
+  if not batch then
+    batch = {}
+    eventBatches[base] = batch
+    eventQueues[#eventQueues + 1] = base
+  end
+  batch[#batch + 1] = e
+end
+
+local function flushEvents()
+  for _, base in ipairs(eventQueues) do
+    redis.call("XADD", base .. "events", "MAXLEN", "~", EVENTS_MAXLEN, "*", "b", cjson.encode(eventBatches[base]))
+  end
 end
 
 -- The set holding jobs of a state ("waiting" jobs live in the priority-ordered "wait" set).
