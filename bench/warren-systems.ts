@@ -143,13 +143,19 @@ export async function measureWarrenLatency(
     });
     await queue.add("warm", { t: 0 });
     const recorder = new LatencyRecorder(rate * seconds);
+    let warmedUp!: () => void;
+    const ready = new Promise<void>((resolve) => (warmedUp = resolve));
     const worker = new Worker<{ t: number }>(
       queue.name,
       (job) => {
         if (job.data.t > 0) recorder.started(job.data.t);
+        else warmedUp();
       },
       { backend, concurrency: 100 },
     );
+    // The clock starts once the worker has run a job: its connections and consumers are up, as BullMQ's are
+    // after waitUntilReady().
+    await ready;
     await paceAdds(rate, seconds, (t) => queue.add("timed", { t }));
     await recorder.allStarted;
     await worker.close();

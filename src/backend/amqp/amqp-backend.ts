@@ -150,7 +150,7 @@ export class AmqpBackend implements Backend {
         const heldBack = group.nextHeldBack();
         const next = Math.min(heldBack ?? Infinity, wakeAt ?? Infinity);
         const wait = next === Infinity ? left : Math.min(left, Math.max(1, next - this.clock.now()));
-        await group.waitForDelivery(wait, request.signal);
+        await group.waitForDelivery(wait, request.signal, this.clock.now());
       }
     } finally {
       group.inFlight -= 1;

@@ -107,8 +107,14 @@ export class ConsumerGroup {
     this.buffer.push(delivery);
   }
 
-  /** Resolves when a delivery arrives, after `ms`, or when the signal aborts. */
-  waitForDelivery(ms: number, signal: AbortSignal): Promise<void> {
+  /**
+   * Resolves when a delivery arrives, after `ms`, or when the signal aborts — at once when one that may be
+   * taken already arrived. Without that check a delivery landing while the fetch awaited something else
+   * (promoting due jobs) woke nobody, and the fetch slept its whole block time: runs of 10,000 jobs took
+   * 5–10 s longer at random.
+   */
+  waitForDelivery(ms: number, signal: AbortSignal, now: number): Promise<void> {
+    if (this.buffer.some((d) => d.notBefore <= now && !this.paused.has(d.queue))) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
