@@ -14,13 +14,18 @@ export interface ProcessRateOptions {
 
 const REDIS = new URL(process.env["WARREN_BENCH_REDIS_URL"] ?? "redis://127.0.0.1:6379/0");
 
-export async function measureProcessRate({ jobs, concurrency }: ProcessRateOptions): Promise<number> {
-  const connection = {
+/** BullMQ's connection options for the bench's Redis. */
+function redisConnection() {
+  return {
     host: REDIS.hostname,
     port: Number(REDIS.port || 6379),
     db: Number(REDIS.pathname.slice(1) || 0),
     maxRetriesPerRequest: null,
   };
+}
+
+export async function measureProcessRate({ jobs, concurrency }: ProcessRateOptions): Promise<number> {
+  const connection = redisConnection();
   const name = `bench-${randomBytes(3).toString("hex")}`;
   const queue = new Queue(name, { connection, defaultJobOptions: { removeOnComplete: true } });
   for (let added = 0; added < jobs; added += 1000) {
@@ -46,12 +51,7 @@ export async function measureProcessRate({ jobs, concurrency }: ProcessRateOptio
 
 /** Adds jobs in `mode` (see bench/add-modes.ts); jobs per second. */
 export async function measureAddRate(mode: AddMode, jobs: number): Promise<number> {
-  const connection = {
-    host: REDIS.hostname,
-    port: Number(REDIS.port || 6379),
-    db: Number(REDIS.pathname.slice(1) || 0),
-    maxRetriesPerRequest: null,
-  };
+  const connection = redisConnection();
   const queue = new Queue(`bench-${randomBytes(3).toString("hex")}`, { connection });
   await queue.add("warm", {});
   const rate = await timeAdds(
@@ -67,12 +67,7 @@ export async function measureAddRate(mode: AddMode, jobs: number): Promise<numbe
 
 /** Add→start latency at a fixed rate, measured as bench/latency.ts describes; p50 and p99 in ms. */
 export async function measureLatency(rate: number, seconds: number): Promise<{ p50: number; p99: number }> {
-  const connection = {
-    host: REDIS.hostname,
-    port: Number(REDIS.port || 6379),
-    db: Number(REDIS.pathname.slice(1) || 0),
-    maxRetriesPerRequest: null,
-  };
+  const connection = redisConnection();
   const name = `bench-${randomBytes(3).toString("hex")}`;
   const queue = new Queue(name, { connection, defaultJobOptions: { removeOnComplete: true } });
   await queue.add("warm", { t: 0 });

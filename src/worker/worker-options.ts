@@ -57,6 +57,22 @@ export const DEFAULT_MAINTENANCE_INTERVAL_MS = 5_000;
 export const DEFAULT_BLOCK_MS = 5_000;
 const MIN_LOCK_MS = 100;
 
+/** `{ max, duration }` with messages that name where it sits (`limiter`, `groupLimits.limiter`). */
+const rateLimitSchema = (key: string) =>
+  z.strictObject(
+    {
+      max: z
+        .number()
+        .int()
+        .min(1, { error: `${key}.max must be an integer >= 1` }),
+      duration: z
+        .number()
+        .int()
+        .min(1, { error: `${key}.duration must be >= 1 ms` }),
+    },
+    { error: `${key} must be { max, duration }` },
+  );
+
 const workerOptionsSchema = z.strictObject({
   backend: z.custom<Backend>(() => true),
   concurrency: z
@@ -65,15 +81,7 @@ const workerOptionsSchema = z.strictObject({
     .min(1, { error: "concurrency must be an integer >= 1" })
     .max(10_000, { error: "concurrency must be at most 10000" })
     .optional(),
-  limiter: z
-    .strictObject(
-      {
-        max: z.number().int().min(1, { error: "limiter.max must be an integer >= 1" }),
-        duration: z.number().int().min(1, { error: "limiter.duration must be >= 1 ms" }),
-      },
-      { error: "limiter must be { max, duration }" },
-    )
-    .optional(),
+  limiter: rateLimitSchema("limiter").optional(),
   groupLimits: z
     .strictObject(
       {
@@ -82,15 +90,7 @@ const workerOptionsSchema = z.strictObject({
           .int()
           .min(1, { error: "groupLimits.concurrency must be an integer >= 1" })
           .optional(),
-        limiter: z
-          .strictObject(
-            {
-              max: z.number().int().min(1, { error: "groupLimits.limiter.max must be an integer >= 1" }),
-              duration: z.number().int().min(1, { error: "groupLimits.limiter.duration must be >= 1 ms" }),
-            },
-            { error: "groupLimits.limiter must be { max, duration }" },
-          )
-          .optional(),
+        limiter: rateLimitSchema("groupLimits.limiter").optional(),
       },
       { error: "groupLimits must be { concurrency?, limiter? }" },
     )

@@ -1,7 +1,7 @@
 // Per-test resources for contract and integration tests: unique queue names, and automatic cleanup
 // (workers force-closed, queues obliterated, backends closed) even when the test fails.
 import { randomBytes } from "node:crypto";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 import {
   Queue,
   QueueEvents,
@@ -123,4 +123,12 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/** Asserts that no window of `duration` ms holds more than `max` of these start times (a sliding limiter). */
+export function expectWithinLimiter(starts: number[], limiter: { max: number; duration: number }): void {
+  for (const start of starts) {
+    const inWindow = starts.filter((t) => t >= start && t < start + limiter.duration).length;
+    expect(inWindow).toBeLessThanOrEqual(limiter.max);
+  }
 }
