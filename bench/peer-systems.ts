@@ -15,6 +15,7 @@ interface PeerModule {
     tuning?: { selfNotify?: boolean },
   ): Promise<number>;
   measureLatency?(rate: number, seconds: number): Promise<Latency>;
+  measureWorkerRss?(jobs: number): Promise<number>;
 }
 
 /** Add→start delay percentiles, in ms. */
@@ -35,6 +36,8 @@ interface PeerSystem {
   addComparedWith?: string[];
   /** Which Warren systems it is the yardstick for in latency tables; absent: latency is not measured. */
   latencyComparedWith?: string[];
+  /** Which Warren systems it is the yardstick for in worker-RSS tables; absent: RSS is not measured. */
+  rssComparedWith?: string[];
 }
 
 export const PEER_SYSTEMS: Record<string, PeerSystem> = {
@@ -43,6 +46,7 @@ export const PEER_SYSTEMS: Record<string, PeerSystem> = {
     comparedWith: ["redis", "amqp+redis"],
     addComparedWith: ["redis", "amqp+redis"],
     latencyComparedWith: ["redis", "amqp+redis"],
+    rssComparedWith: ["redis", "amqp+redis"],
   },
   // pg-boss 10 sleeps out its polling interval (min 0.5 s) after every batch: about 2·C jobs/s at best.
   "pg-boss": {
@@ -87,6 +91,7 @@ export async function loadPeer(system: PeerSystem): Promise<{
   process: MeasureProcessRate;
   add: (mode: AddMode, jobs: number) => Promise<number>;
   latency?: (rate: number, seconds: number) => Promise<Latency>;
+  rss?: (jobs: number) => Promise<number>;
 }> {
   const path = `./peers/${system.module}.ts`;
   const loaded = (await import(path)) as PeerModule;
@@ -96,6 +101,9 @@ export async function loadPeer(system: PeerSystem): Promise<{
     add: (mode, jobs) => loaded.measureAddRate(mode, jobs),
     ...(system.latencyComparedWith && measureLatency
       ? { latency: (rate: number, seconds: number) => measureLatency(rate, seconds) }
+      : {}),
+    ...(system.rssComparedWith && loaded.measureWorkerRss
+      ? { rss: (jobs: number) => loaded.measureWorkerRss!(jobs) }
       : {}),
   };
 }

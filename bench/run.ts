@@ -72,6 +72,8 @@ interface Measures {
   add?: (mode: AddMode, jobs: number) => Promise<number>;
   /** Absent for a peer whose latency is not measured. */
   latency?: (rate: number, seconds: number) => Promise<Latency>;
+  /** Peak RSS in bytes of a worker process draining `jobs` jobs; absent where not measured. */
+  rss?: (jobs: number) => Promise<number>;
 }
 const measures = new Map<string, Measures>();
 for (const name of chosen) {
@@ -81,6 +83,7 @@ for (const name of chosen) {
       process: (options) => measureWarrenProcessRate(warren, options),
       add: (mode, jobs) => measureWarrenAddRate(warren, mode, jobs),
       latency: (rate, seconds) => measureWarrenLatency(warren, rate, seconds),
+      rss: async (jobs) => (await runWorkerProcess(name, jobs, 100)).maxRssBytes,
     });
   } else {
     const peer = PEER_SYSTEMS[name]!;
@@ -89,6 +92,7 @@ for (const name of chosen) {
       process: loaded.process,
       ...(peer.addComparedWith ? { add: loaded.add } : {}),
       ...(loaded.latency ? { latency: loaded.latency } : {}),
+      ...(loaded.rss ? { rss: loaded.rss } : {}),
     });
   }
 }
@@ -125,10 +129,12 @@ for (let run = 1; run <= RUNS; run++) {
     }
   }
   if (METRICS.includes("rss")) {
-    for (const name of chosen.filter((system) => system in WARREN_SYSTEMS)) {
-      const report = await runWorkerProcess(name, RSS_JOBS, 100);
-      record(`${name}~rss`, report.maxRssBytes / 2 ** 20);
-      console.error(`run ${run}/${RUNS} rss ${name}: ${(report.maxRssBytes / 2 ** 20).toFixed(1)} MiB`);
+    for (const name of chosen) {
+      const rss = measures.get(name)!.rss;
+      if (!rss) continue;
+      const bytes = await rss(RSS_JOBS);
+      record(`${name}~rss`, bytes / 2 ** 20);
+      console.error(`run ${run}/${RUNS} rss ${name}: ${(bytes / 2 ** 20).toFixed(1)} MiB`);
     }
   }
   if (!METRICS.includes("process")) continue;
@@ -221,10 +227,16 @@ if (METRICS.includes("rss")) {
   lines.push(
     `\n### Peak RSS of the worker process, ${fmt(RSS_JOBS)} jobs at concurrency 100 (median of ${RUNS}, MiB)\n`,
   );
-  lines.push("| system | median | min–max |", "| --- | ---: | ---: |");
+  lines.push("| system | median | min–max | vs peer |", "| --- | ---: | ---: | --- |");
   for (const name of chosen) {
     const s = summary(`${name}~rss`);
-    if (s) lines.push(`| ${name} | ${s.median.toFixed(1)} | ${s.min.toFixed(1)}–${s.max.toFixed(1)} |`);
+    if (!s) continue;
+    const ratios = Object.entries(PEER_SYSTEMS)
+      .filter(([peer, system]) => system.rssComparedWith?.includes(name) && summary(`${peer}~rss`))
+      .map(([peer]) => `${(s.median / summary(`${peer}~rss`)!.median).toFixed(2)}× ${peer}`);
+    lines.push(
+      `| ${name} | ${s.median.toFixed(1)} | ${s.min.toFixed(1)}–${s.max.toFixed(1)} | ${ratios.join(", ")} |`,
+    );
   }
 }
 const table = lines.join("\n");

@@ -2,7 +2,9 @@
 // (Queue.addBulk, 1000 a call), then start one Worker with concurrency C and a no-op processor, and time
 // from worker start to the last 'completed' event. Jobs carry removeOnComplete: true, so BullMQ, like
 // Warren's benchmark queues, keeps no completed-job records around (its fastest, and the fair, setting).
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { createInterface } from "node:readline";
 import { Queue, Worker } from "bullmq";
 import { addCount, timeAdds, type AddMode } from "../add-modes.js";
 import { LatencyRecorder, paceAdds } from "../latency.js";
@@ -88,4 +90,37 @@ export async function measureLatency(rate: number, seconds: number): Promise<{ p
   await queue.obliterate({ force: true });
   await queue.close();
   return recorder.percentiles();
+}
+
+/** Peak RSS (bytes) of a BullMQ worker in its own process draining `jobs` no-op jobs at concurrency 100. */
+export async function measureWorkerRss(jobs: number): Promise<number> {
+  const name = `bench-${randomBytes(3).toString("hex")}`;
+  const queue = new Queue(name, {
+    connection: redisConnection(),
+    defaultJobOptions: { removeOnComplete: true },
+  });
+  for (let added = 0; added < jobs; added += 1000) {
+    await queue.addBulk(
+      Array.from({ length: Math.min(1000, jobs - added) }, () => ({ name: "noop", data: {} })),
+    );
+  }
+  const child = spawn(
+    process.execPath,
+    [
+      new URL("bullmq-worker-child.mjs", import.meta.url).pathname,
+      REDIS.toString(),
+      name,
+      String(jobs),
+      "100",
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let rss: number | undefined;
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (line.startsWith("result ")) rss = (JSON.parse(line.slice(7)) as { maxRssBytes: number }).maxRssBytes;
+  }
+  await queue.obliterate({ force: true });
+  await queue.close();
+  if (rss === undefined) throw new Error("the BullMQ worker process ended without a result");
+  return rss;
 }
