@@ -110,15 +110,17 @@ local function groupEnter(base, id, g, state, score)
   end
 end
 
--- Moves a job between state sets; `score` orders it in the new set.
-local function setState(base, id, from, to, score)
+-- Moves a job between state sets; `score` orders it in the new set. `group` is the job's fairness group when
+-- the caller already read it (false: none); nil looks it up, only for moves that touch waiting or active.
+local function setState(base, id, from, to, score, group)
   if from and from ~= "" then
     redis.call("ZREM", setKey(base, from), id)
   end
   redis.call("ZADD", setKey(base, to), score, id)
   redis.call("HSET", jobKey(base, id), "state", to)
   if from == "waiting" or from == "active" or to == "waiting" or to == "active" then
-    local g = redis.call("HGET", jobKey(base, id), "group")
+    local g = group
+    if g == nil then g = redis.call("HGET", jobKey(base, id), "group") end
     if g then
       if from and from ~= "" and from ~= to then groupLeave(base, id, g, from) end
       groupEnter(base, id, g, to, score)
@@ -138,7 +140,7 @@ local function toWaiting(base, id, from, now, outbox)
   local key = jobKey(base, id)
   local fields = redis.call("HMGET", key, "priority", "seq", "name", "opts", "group")
   local score = waitScore(fields[1], fields[2], fields[5])
-  setState(base, id, from, "waiting", score)
+  setState(base, id, from, "waiting", score, fields[5] or false)
   redis.call("HSET", key, "readyAt", now)
   local ttl = cjson.decode(fields[4])["ttl"]
   if ttl then redis.call("ZADD", base .. "ttl", now + ttl, id) end
@@ -462,7 +464,7 @@ enqueueRecords = function(prefix, now, outbox, records)
         emit(base, now, "waiting-children", id, record.name, nil)
         results[i] = {1, "waiting-children", ""}
       else
-        setState(base, id, nil, "waiting", waitScore(opts.priority, seq, opts.group))
+        setState(base, id, nil, "waiting", waitScore(opts.priority, seq, opts.group), opts.group or false)
         redis.call("HSET", key, "readyAt", now)
         if opts.ttl then redis.call("ZADD", base .. "ttl", now + opts.ttl, id) end
         if outbox == "1" then redis.call("ZADD", base .. "outbox", 0, id) end
