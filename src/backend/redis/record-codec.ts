@@ -38,33 +38,6 @@ export function decodeRecord(flat: unknown): JobRecord {
   };
 }
 
-/** The stored form of a job the enqueue script just created. */
-export function newRecord(record: NewJobRecord, state: JobState, readyAt: number | undefined): JobRecord {
-  return {
-    id: record.id,
-    queue: record.queue,
-    name: record.name,
-    data: record.data,
-    opts: record.opts,
-    createdAt: record.createdAt,
-    runAt: record.runAt,
-    state,
-    attemptsMade: 0,
-    stalledCount: 0,
-    progress: undefined,
-    returnValue: undefined,
-    failedReason: undefined,
-    stacktrace: [],
-    readyAt,
-    processedAt: undefined,
-    finishedAt: undefined,
-    workerId: undefined,
-    lockToken: undefined,
-    lockExpiresAt: undefined,
-    cancelRequested: false,
-  };
-}
-
 /** Translates a script's error reply into a typed WarrenError; other errors pass through. */
 export function translateScriptError(error: unknown, queue: string, id?: string): unknown {
   if (!(error instanceof Error)) return error;

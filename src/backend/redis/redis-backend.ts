@@ -33,8 +33,9 @@ import { RedisBus } from "./redis-bus.js";
 import { EventReader } from "./event-reader.js";
 import { redisKeys, type RedisKeys } from "./keys.js";
 import * as read from "./redis-read.js";
-import { decodeRecord, newRecord, toEnqueuePayload, translateScriptError } from "./record-codec.js";
+import { decodeRecord, toEnqueuePayload, translateScriptError } from "./record-codec.js";
 import { groupBy, groupLimitArgs, sleepUnlessAborted } from "./redis-util.js";
+import { newJobRecord } from "../new-job-record.js";
 import { RedisSchedules } from "./redis-schedules.js";
 import { ScriptRunner, type ScriptName } from "./script-runner.js";
 
@@ -208,7 +209,7 @@ export class RedisBackend implements Backend, JobStore {
     return reply.map((entry, i) =>
       entry[0] === 1
         ? {
-            record: newRecord(records[i]!, entry[1], entry[2] === "" ? undefined : Number(entry[2])),
+            record: newJobRecord(records[i]!, entry[1], entry[2] === "" ? undefined : Number(entry[2])),
             created: true,
           }
         : { record: decodeRecord(entry[1]), created: false },
