@@ -157,6 +157,22 @@ export function adminCases({ harness }: ContractContext): void {
     );
   });
 
+  it("a dependency removed on completion still releases the job waiting on it", async () => {
+    const backend = await harness.backend();
+    const queue = harness.queue(backend);
+    const child = await queue.add("child", {}, { removeOnComplete: true });
+    const parent = await queue.add("parent", {}, { dependsOn: child.id, removeOnComplete: true });
+    const started: string[] = [];
+    harness.worker(backend, queue.name, (job) => {
+      started.push(job.name);
+      return job.name;
+    });
+    await waitFor(() => started.length === 2, { message: "child then parent ran" });
+    expect(started).toEqual(["child", "parent"]);
+    await waitFor(async () => (await queue.getJob(parent.id)) === undefined, { message: "parent removed" });
+    expect(await queue.getJob(child.id)).toBeUndefined();
+  });
+
   it("removeOnFail true removes failed jobs", async () => {
     const backend = await harness.backend();
     const queue = harness.queue(backend);

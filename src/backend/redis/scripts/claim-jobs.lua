@@ -19,6 +19,15 @@ promoteDue(base, now, 1000, outbox)
 if redis.call("HGET", base .. "meta", "paused") == "1" then
   return {nextDueAt(base), 0, {}}
 end
+if redis.call("EXISTS", base .. "gready") == 0 then
+  local claimed, limited = claimUngrouped(base, now, max, workerId, lockMs, maxStalled, tokenPrefix, limMax, limDur,
+    outbox)
+  if #claimed > 0 and redis.call("ZCARD", base .. "wait") == 0 then
+    redis.call("DEL", base .. "marker")
+    emit(base, now, "drained", nil, nil, nil)
+  end
+  return {nextDueAt(base), limited and limiterResetAt(base, limDur) or 0, claimed}
+end
 local claimed = {}
 local limited = false
 while #claimed < max do

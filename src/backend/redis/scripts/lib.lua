@@ -368,6 +368,71 @@ local function served(base, group, now, limMax)
   end
 end
 
+-- Runs a variadic command over `list` in chunks, so a long list never overflows Lua's stack with unpack.
+local function callChunked(command, key, list, from, to)
+  local results = {}
+  for i = from or 1, to or #list, 1000 do
+    local reply = redis.call(command, key, unpack(list, i, math.min(i + 999, to or #list)))
+    if type(reply) == "table" then
+      for _, item in ipairs(reply) do results[#results + 1] = item end
+    end
+  end
+  return results
+end
+
+-- The claim for a queue with no ready group: pops up to `max` ready jobs at once (ZPOPMIN) and moves them to
+-- active with variadic commands, so a claimed job costs three calls of its own instead of a dozen.
+-- Returns the claimed records (flat HGETALL arrays) and whether the queue limiter stopped the claim.
+local function claimUngrouped(base, now, max, workerId, lockMs, maxStalled, tokenPrefix, limMax, limDur, outbox)
+  local n, limited = max, false
+  if limMax > 0 then
+    redis.call("ZREMRANGEBYSCORE", base .. "limiter", "-inf", now - limDur)
+    local room = limMax - redis.call("ZCARD", base .. "limiter")
+    if room <= 0 then return {}, true end
+    if room < n then n, limited = room, true end
+  end
+  local popped = redis.call("ZPOPMIN", base .. "wait", n)
+  local ids = {}
+  for i = 1, #popped, 2 do ids[#ids + 1] = popped[i] end
+  if #ids < n then limited = false end
+  if #ids == 0 then return {}, limited end
+  local expiresAt = {}
+  if redis.call("EXISTS", base .. "ttl") == 1 then
+    expiresAt = callChunked("ZMSCORE", base .. "ttl", ids)
+    callChunked("ZREM", base .. "ttl", ids)
+  end
+  if outbox == "1" then callChunked("ZREM", base .. "outbox", ids) end
+  local claimed, leases = {}, {}
+  for i, id in ipairs(ids) do
+    if expiresAt[i] and tonumber(expiresAt[i]) < now then
+      expireJob(base, id, now, "waiting", outbox)
+    else
+      local key = jobKey(base, id)
+      local token = tokenPrefix .. i
+      leases[#leases + 1] = now + lockMs
+      leases[#leases + 1] = id
+      redis.call("HINCRBY", key, "attemptsMade", 1)
+      redis.call("HSET", key, "state", "active", "processedAt", now, "workerId", workerId, "lockToken", token,
+        "lockExpiresAt", now + lockMs, "maxStalled", maxStalled, "cancelRequested", "0")
+      if limMax > 0 then
+        redis.call("ZADD", base .. "limiter", now, now .. ":" .. id .. ":" .. token)
+      end
+      local record = redis.call("HGETALL", key)
+      local name
+      for j = 1, #record, 2 do
+        if record[j] == "name" then name = record[j + 1]; break end
+      end
+      emit(base, now, "active", id, name, {p = "waiting", w = workerId})
+      claimed[#claimed + 1] = record
+    end
+  end
+  if #leases > 0 then
+    callChunked("ZADD", base .. "active", leases)
+    served(base, false, now, 0)
+  end
+  return claimed, limited
+end
+
 local function nextDueAt(base)
   local head = redis.call("ZRANGE", base .. "delayed", 0, 0, "WITHSCORES")
   if head[2] then return tonumber(head[2]) end
