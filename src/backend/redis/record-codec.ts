@@ -3,14 +3,22 @@ import { ConflictError, NotFoundError, ValidationError } from "../../errors/warr
 import type { JobState } from "../../job/job-state.js";
 import type { JobRecord, NewJobRecord, ScheduleRecord, StoredJobOptions } from "../records.js";
 
-/** Parses a flat [field, value, …] array from HGETALL into a record. */
-export function decodeRecord(flat: unknown): JobRecord {
-  const fields = new Map<string, string>();
-  const list = flat as string[];
-  for (let i = 0; i < list.length; i += 2) fields.set(list[i]!, list[i + 1]!);
-  const text = (key: string): string | undefined => fields.get(key);
+/**
+ * Parses a job hash into a record: a flat [field, value, …] array from HGETALL, or the hash as one JSON object
+ * (what the claim scripts return: one string per job decodes far faster than forty reply items).
+ */
+export function decodeRecord(source: unknown): JobRecord {
+  let fields: Record<string, string | undefined>;
+  if (typeof source === "string") {
+    fields = JSON.parse(source) as Record<string, string>;
+  } else {
+    fields = {};
+    const list = source as string[];
+    for (let i = 0; i < list.length; i += 2) fields[list[i]!] = list[i + 1];
+  }
+  const text = (key: string): string | undefined => fields[key];
   const num = (key: string): number | undefined => {
-    const value = fields.get(key);
+    const value = fields[key];
     return value === undefined ? undefined : Number(value);
   };
   return {

@@ -260,7 +260,7 @@ export class RedisBackend implements Backend, JobStore {
           randomToken(9),
           this.outbox,
           ...groupLimitArgs(request.groupLimits),
-        ])) as [number, number, string[][]];
+        ])) as [number, number, string[]];
         for (const flat of jobs) claimed.push(decodeRecord(flat));
         if (nextDue > 0) wakeAt = Math.min(wakeAt, nextDue);
         if (limiterReset > 0) wakeAt = Math.min(wakeAt, limiterReset);

@@ -4,7 +4,7 @@
   ARGV: now, workerId, lockMs, maxStalled, limiterMax (0 = none), limiterDuration, tokenPrefix, outbox,
     groupConcurrency (0 = none), groupLimiterMax (0 = none), groupLimiterDuration, ids...
   A job whose group is at its limits is "limited" until its group limiter resets (or shortly, for concurrency).
-  Returns per id: { "claimed", HGETALL } | { "expired", HGETALL } | { "gone" } | { "not-ready" } | { "paused" }
+  Returns per id: { "claimed", record JSON } | { "expired", record JSON } | { "gone" } | { "not-ready" } | { "paused" }
   | { "limited", retryAt }.
   Invariant: a job already active under a lease is never claimed again (duplicate deliveries are dropped).
 ]]
@@ -40,7 +40,7 @@ for i = 12, #ARGV do
     local ttl = cjson.decode(f[2])["ttl"]
     if ttl and tonumber(f[3]) + ttl < now then
       expireJob(base, id, now, "waiting", outbox)
-      results[#results + 1] = {"expired", redis.call("HGETALL", key)}
+      results[#results + 1] = {"expired", (recordJson(key))}
     else
       results[#results + 1] = {"claimed", activate(base, id, now, workerId, lockMs, maxStalled, tokenPrefix .. i, limMax)}
       if f[4] then served(base, f[4], now, gLimMax) end

@@ -6,7 +6,7 @@
   ARGV: now, max, workerId, lockMs, maxStalled, limiterMax (0 = none), limiterDuration, tokenPrefix, outbox,
     groupConcurrency (0 = none), groupLimiterMax (0 = none), groupLimiterDuration
   Fairness groups are served round-robin (pickNext); the limiter reset returned also covers group limiters.
-  Returns { nextDueAt (0 = none), limiterResetAt (0 = free), { HGETALL of each claimed job } }.
+  Returns { nextDueAt (0 = none), limiterResetAt (0 = free), { each claimed job as JSON (recordJson) } }.
 ]]
 local base = KEYS[1]
 local now, max = tonumber(ARGV[1]), tonumber(ARGV[2])

@@ -289,7 +289,16 @@ local function limiterResetAt(base, duration)
   return 0
 end
 
--- Makes a ready job active under a lease; returns its record as a flat HGETALL array.
+-- A job hash as one JSON object string: the client decodes one string per claimed job instead of forty
+-- reply items (reply decoding was a third of a worker's CPU).
+local function recordJson(key)
+  local flat = redis.call("HGETALL", key)
+  local record = {}
+  for i = 1, #flat, 2 do record[flat[i]] = flat[i + 1] end
+  return cjson.encode(record), record
+end
+
+-- Makes a ready job active under a lease; returns its record as JSON (recordJson).
 local function activate(base, id, now, workerId, lockMs, maxStalled, token, limMax)
   local key = jobKey(base, id)
   redis.call("ZREM", base .. "wait", id)
@@ -307,8 +316,9 @@ local function activate(base, id, now, workerId, lockMs, maxStalled, token, limM
   if limMax > 0 then
     redis.call("ZADD", base .. "limiter", now, now .. ":" .. id .. ":" .. token)
   end
-  emit(base, now, "active", id, redis.call("HGET", key, "name"), {p = "waiting", w = workerId})
-  return redis.call("HGETALL", key)
+  local json, record = recordJson(key)
+  emit(base, now, "active", id, record.name, {p = "waiting", w = workerId})
+  return json
 end
 
 -- Promotes due delayed jobs (at most `limit`); returns how many.
@@ -382,7 +392,7 @@ end
 
 -- The claim for a queue with no ready group: pops up to `max` ready jobs at once (ZPOPMIN) and moves them to
 -- active with variadic commands, so a claimed job costs three calls of its own instead of a dozen.
--- Returns the claimed records (flat HGETALL arrays) and whether the queue limiter stopped the claim.
+-- Returns the claimed records (recordJson) and whether the queue limiter stopped the claim.
 local function claimUngrouped(base, now, max, workerId, lockMs, maxStalled, tokenPrefix, limMax, limDur, outbox)
   local n, limited = max, false
   if limMax > 0 then
@@ -417,13 +427,9 @@ local function claimUngrouped(base, now, max, workerId, lockMs, maxStalled, toke
       if limMax > 0 then
         redis.call("ZADD", base .. "limiter", now, now .. ":" .. id .. ":" .. token)
       end
-      local record = redis.call("HGETALL", key)
-      local name
-      for j = 1, #record, 2 do
-        if record[j] == "name" then name = record[j + 1]; break end
-      end
-      emit(base, now, "active", id, name, {p = "waiting", w = workerId})
-      claimed[#claimed + 1] = record
+      local json, record = recordJson(key)
+      emit(base, now, "active", id, record.name, {p = "waiting", w = workerId})
+      claimed[#claimed + 1] = json
     end
   end
   if #leases > 0 then
