@@ -183,8 +183,8 @@ export class AmqpBackend implements Backend {
         this.names,
         this.topology,
         request.queues,
-        // A worker's first fetch asks for its whole concurrency.
-        this.prefetch ?? Math.min(MAX_DERIVED_PREFETCH, Math.max(1, request.max * 2)),
+        // A worker's first fetch asks for half its concurrency (see FetchLoop): prefetch twice the concurrency.
+        this.prefetch ?? Math.min(MAX_DERIVED_PREFETCH, Math.max(2, request.max * 4)),
         (error) => this.onError(error as Error),
       );
       this.groups.set(key, group);

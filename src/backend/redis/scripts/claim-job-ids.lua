@@ -14,14 +14,16 @@ local limMax, limDur, tokenPrefix, outbox = tonumber(ARGV[5]), tonumber(ARGV[6])
 local gConc, gLimMax, gLimDur = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local GROUP_BUSY_RETRY_MS = 200
 local paused = redis.call("HGET", base .. "meta", "paused") == "1"
+local hasTtl = redis.call("EXISTS", base .. "ttl") == 1
 local results = {}
+local picked, tokens, slots = {}, {}, {} -- jobs to activate together, and where their results go
 for i = 12, #ARGV do
   local id = ARGV[i]
   local key = jobKey(base, id)
-  local f = redis.call("HMGET", key, "state", "opts", "readyAt", "group")
+  local f = redis.call("HMGET", key, "state", "group")
   local groupOk, groupReset = true, 0
-  if f[1] == "waiting" and f[4] and not paused then
-    groupOk, groupReset = groupAllows(base, f[4], now, gConc, gLimMax, gLimDur)
+  if f[1] == "waiting" and f[2] and not paused then
+    groupOk, groupReset = groupAllows(base, f[2], now, gConc, gLimMax, gLimDur)
   end
   local state = f[1]
   if not state then
@@ -37,16 +39,28 @@ for i = 12, #ARGV do
   elseif not groupOk then
     results[#results + 1] = {"limited", groupReset > 0 and groupReset or now + GROUP_BUSY_RETRY_MS}
   else
-    local ttl = cjson.decode(f[2])["ttl"]
-    if ttl and tonumber(f[3]) + ttl < now then
+    local expiresAt = hasTtl and redis.call("ZSCORE", base .. "ttl", id)
+    if expiresAt and tonumber(expiresAt) < now then
       expireJob(base, id, now, "waiting", outbox)
       results[#results + 1] = {"expired", (recordJson(key))}
     else
-      results[#results + 1] = {"claimed", activate(base, id, now, workerId, lockMs, maxStalled, tokenPrefix .. i, limMax)}
-      if f[4] then served(base, f[4], now, gLimMax) end
+      local token = tokenPrefix .. i
+      -- Counted now, so the limiters see this claim when they judge the next id.
+      if limMax > 0 then redis.call("ZADD", base .. "limiter", now, now .. ":" .. id .. ":" .. token) end
+      if f[2] then
+        groupLeave(base, id, f[2], "waiting")
+        groupEnter(base, id, f[2], "active", now)
+        served(base, f[2], now, gLimMax)
+      end
+      picked[#picked + 1] = id
+      tokens[#tokens + 1] = token
+      results[#results + 1] = false
+      slots[#picked] = #results
     end
   end
 end
+local records = activateMany(base, picked, tokens, now, workerId, lockMs, maxStalled, 0, outbox, true)
+for i, record in ipairs(records) do results[slots[i]] = {"claimed", record} end
 if redis.call("ZCARD", base .. "wait") == 0 then
   redis.call("DEL", base .. "marker")
 end

@@ -390,9 +390,35 @@ local function callChunked(command, key, list, from, to)
   return results
 end
 
--- The claim for a queue with no ready group: pops up to `max` ready jobs at once (ZPOPMIN) and moves them to
--- active with variadic commands, so a claimed job costs three calls of its own instead of a dozen.
--- Returns the claimed records (recordJson) and whether the queue limiter stopped the claim.
+-- Makes picked ready jobs active under leases, with variadic set moves: a job costs three calls of its own.
+-- `fromWait`: the ids are still in the wait set (not popped). Group moves and served() are the caller's.
+-- tokens[i] is ids[i]'s lock token. Returns the records (recordJson) in order.
+local function activateMany(base, ids, tokens, now, workerId, lockMs, maxStalled, limMax, outbox, fromWait)
+  if #ids == 0 then return {} end
+  if fromWait then callChunked("ZREM", base .. "wait", ids) end
+  if redis.call("EXISTS", base .. "ttl") == 1 then callChunked("ZREM", base .. "ttl", ids) end
+  if outbox == "1" then callChunked("ZREM", base .. "outbox", ids) end
+  local records, leases = {}, {}
+  for i, id in ipairs(ids) do
+    local key = jobKey(base, id)
+    leases[#leases + 1] = now + lockMs
+    leases[#leases + 1] = id
+    redis.call("HINCRBY", key, "attemptsMade", 1)
+    redis.call("HSET", key, "state", "active", "processedAt", now, "workerId", workerId, "lockToken", tokens[i],
+      "lockExpiresAt", now + lockMs, "maxStalled", maxStalled, "cancelRequested", "0")
+    if limMax > 0 then
+      redis.call("ZADD", base .. "limiter", now, now .. ":" .. id .. ":" .. tokens[i])
+    end
+    local json, record = recordJson(key)
+    emit(base, now, "active", id, record.name, {p = "waiting", w = workerId})
+    records[i] = json
+  end
+  callChunked("ZADD", base .. "active", leases)
+  return records
+end
+
+-- The claim for a queue with no ready group: pops up to `max` ready jobs at once (ZPOPMIN) and activates
+-- them together. Returns the claimed records (recordJson) and whether the queue limiter stopped the claim.
 local function claimUngrouped(base, now, max, workerId, lockMs, maxStalled, tokenPrefix, limMax, limDur, outbox)
   local n, limited = max, false
   if limMax > 0 then
@@ -407,35 +433,18 @@ local function claimUngrouped(base, now, max, workerId, lockMs, maxStalled, toke
   if #ids < n then limited = false end
   if #ids == 0 then return {}, limited end
   local expiresAt = {}
-  if redis.call("EXISTS", base .. "ttl") == 1 then
-    expiresAt = callChunked("ZMSCORE", base .. "ttl", ids)
-    callChunked("ZREM", base .. "ttl", ids)
-  end
-  if outbox == "1" then callChunked("ZREM", base .. "outbox", ids) end
-  local claimed, leases = {}, {}
+  if redis.call("EXISTS", base .. "ttl") == 1 then expiresAt = callChunked("ZMSCORE", base .. "ttl", ids) end
+  local live, tokens = {}, {}
   for i, id in ipairs(ids) do
     if expiresAt[i] and tonumber(expiresAt[i]) < now then
       expireJob(base, id, now, "waiting", outbox)
     else
-      local key = jobKey(base, id)
-      local token = tokenPrefix .. i
-      leases[#leases + 1] = now + lockMs
-      leases[#leases + 1] = id
-      redis.call("HINCRBY", key, "attemptsMade", 1)
-      redis.call("HSET", key, "state", "active", "processedAt", now, "workerId", workerId, "lockToken", token,
-        "lockExpiresAt", now + lockMs, "maxStalled", maxStalled, "cancelRequested", "0")
-      if limMax > 0 then
-        redis.call("ZADD", base .. "limiter", now, now .. ":" .. id .. ":" .. token)
-      end
-      local json, record = recordJson(key)
-      emit(base, now, "active", id, record.name, {p = "waiting", w = workerId})
-      claimed[#claimed + 1] = json
+      live[#live + 1] = id
+      tokens[#tokens + 1] = tokenPrefix .. i
     end
   end
-  if #leases > 0 then
-    callChunked("ZADD", base .. "active", leases)
-    served(base, false, now, 0)
-  end
+  local claimed = activateMany(base, live, tokens, now, workerId, lockMs, maxStalled, limMax, outbox, false)
+  if #claimed > 0 then served(base, false, now, 0) end
   return claimed, limited
 end
 
