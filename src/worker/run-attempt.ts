@@ -6,6 +6,7 @@ import { serializeResult } from "../core/serializer.js";
 import { UnrecoverableError } from "../errors/warren-error.js";
 import type { Job } from "../job/job.js";
 import { AttemptTimeoutError, JobCancelledError, LockLostAbort } from "./abort-reasons.js";
+import type { AttemptAbort } from "./attempt-abort.js";
 
 /** What the processor receives besides the job. */
 export interface ProcessorContext {
@@ -34,24 +35,20 @@ export async function runAttempt<Data, Result>(options: {
   record: JobRecord;
   job: Job<Data, Result>;
   processor: Processor<Data, Result>;
-  controller: AbortController;
+  abort: AttemptAbort;
   strategies: Readonly<Record<string, BackoffStrategy>>;
   clock: Clock;
 }): Promise<AttemptResult> {
-  const { record, job, processor, controller, clock } = options;
+  const { record, job, processor, abort, clock } = options;
   const lock: LockRef = { queue: record.queue, id: record.id, token: record.lockToken ?? "" };
   const timeout = record.opts.timeout;
   const timer =
     timeout === undefined
       ? undefined
-      : setTimeout(() => controller.abort(new AttemptTimeoutError(timeout)), timeout);
+      : setTimeout(() => abort.abort(new AttemptTimeoutError(timeout)), timeout);
   try {
-    // A processor that ignores its signal must not hold the try open: the abort settles it.
-    const value = await Promise.race([
-      Promise.resolve().then(() => processor(job, { signal: controller.signal })),
-      abortedPromise(controller.signal),
-    ]);
-    if (controller.signal.aborted) return fromError(controller.signal.reason, options, lock);
+    const value = await callProcessor(processor, job, abort);
+    if (abort.isAborted) return fromError(abort.reason, options, lock);
     let returnValue: string | undefined;
     try {
       returnValue = serializeResult(value);
@@ -65,17 +62,45 @@ export async function runAttempt<Data, Result>(options: {
     };
   } catch (thrown) {
     // An abort wins over whatever the processor threw in reaction to it.
-    return fromError(controller.signal.aborted ? controller.signal.reason : thrown, options, lock);
+    return fromError(abort.isAborted ? abort.reason : thrown, options, lock);
   } finally {
     if (timer) clearTimeout(timer);
   }
 }
 
-function abortedPromise(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason as Error);
-    else signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true });
+/**
+ * Settles with the processor's result, or rejects with the abort reason as soon as the try is aborted: a
+ * processor that ignores its signal must not hold the try open.
+ */
+function callProcessor<Data, Result>(
+  processor: Processor<Data, Result>,
+  job: Job<Data, Result>,
+  abort: AttemptAbort,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    abort.onAbort(reject);
+    let result: unknown;
+    try {
+      result = processor(job, {
+        get signal() {
+          return abort.signal;
+        },
+      });
+    } catch (error) {
+      reject(toError(error));
+      return;
+    }
+    if (isPromiseLike(result)) result.then(resolve, reject);
+    else resolve(result);
   });
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 function fromError(

@@ -14,13 +14,14 @@ import { FinishBatcher } from "./finish-batcher.js";
 import { LockKeeper } from "./lock-keeper.js";
 import { WorkerRegistration } from "./worker-registration.js";
 import { MaintenanceTimer } from "./maintenance-timer.js";
+import { AttemptAbort } from "./attempt-abort.js";
 import { runAttempt, toError, type Processor } from "./run-attempt.js";
 import type { WorkerEventMap } from "./worker-events.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.js";
 
 interface Running {
   lock: LockRef;
-  controller: AbortController;
+  abort: AttemptAbort;
   job: Job<unknown, unknown>;
   done: Promise<void>;
 }
@@ -163,7 +164,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     await this.registration.stop();
     if (force) {
       for (const entry of this.running.values()) {
-        entry.controller.abort(new LockLostAbort(`worker ${this.id} was closed with force`));
+        entry.abort.abort(new LockLostAbort(`worker ${this.id} was closed with force`));
       }
     }
     await Promise.all([...this.running.values()].map((entry) => entry.done));
@@ -190,17 +191,17 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
 
   private start(record: JobRecord): void {
     const lock: LockRef = { queue: record.queue, id: record.id, token: record.lockToken ?? "" };
-    const controller = new AbortController();
+    const abort = new AttemptAbort();
     const job = new Job<Data, Result>(record, { backend: this.backend, lockToken: record.lockToken });
     this.locks.add(lock);
     const entry: Running = {
       lock,
-      controller,
+      abort,
       job: job,
       done: Promise.resolve(),
     };
     this.running.set(runningKey(record.queue, record.id), entry);
-    entry.done = this.process(record, job, controller).finally(() => {
+    entry.done = this.process(record, job, abort).finally(() => {
       this.running.delete(runningKey(record.queue, record.id));
       this.locks.remove(lock);
       this.loop.slotFreed();
@@ -210,7 +211,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   private async process(
     record: JobRecord,
     job: Job<Data, Result>,
-    controller: AbortController,
+    abort: AttemptAbort,
   ): Promise<void> {
     this.emit("active", job);
     this.executing += 1;
@@ -220,7 +221,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
         record,
         job,
         processor: this.processor,
-        controller,
+        abort,
         strategies: this.options.backoffStrategies,
         clock: this.backend.clock,
       });
@@ -271,7 +272,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     const entry = this.running.get(runningKey(event.queue, event.jobId));
     switch (event.event) {
       case "cancel-requested":
-        entry?.controller.abort(new JobCancelledError(event.failedReason ?? "cancelled by request"));
+        entry?.abort.abort(new JobCancelledError(event.failedReason ?? "cancelled by request"));
         break;
       case "progress":
         if (entry && event.value !== undefined) {
@@ -291,7 +292,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
 
   private abortJob(lock: LockRef, reason: Error): void {
     const entry = this.running.get(runningKey(lock.queue, lock.id));
-    if (entry && entry.lock.token === lock.token) entry.controller.abort(reason);
+    if (entry && entry.lock.token === lock.token) entry.abort.abort(reason);
   }
 
   private emitError(error: unknown): void {

@@ -70,6 +70,8 @@ export class QueueState {
     job.stamp += 1;
   }
 
+  private readonly isLiveWaiting = (entry: { id: string; stamp: number }): boolean => this.isLive(entry, "waiting");
+
   /** Whether an index entry still describes the job's current waiting/delayed stint. */
   isLive(entry: { id: string; stamp: number }, state: JobState): boolean {
     const job = this.jobs.get(entry.id);
@@ -81,10 +83,14 @@ export class QueueState {
    * group was served longest ago (round-robin); inside a group, priority then FIFO.
    */
   fairPick(limits: GroupLimits | undefined, now: number): FairPick | undefined {
-    const isLive = (entry: { id: string; stamp: number }): boolean => this.isLive(entry, "waiting");
+    const isLive = this.isLiveWaiting;
+    const head = this.ready.peek(isLive);
+    // Without groups the ungrouped head is the pick: the common case, kept free of the round-robin walk.
+    if (this.groups.size === 0) {
+      return head && { entry: head.entry, priority: head.priority, index: this.ready, group: undefined };
+    }
     let best: FairPick | undefined;
     let bestTurn = Infinity;
-    const head = this.ready.peek(isLive);
     if (head) {
       best = { ...head, index: this.ready, group: undefined };
       bestTurn = this.ungroupedTurn;
