@@ -208,11 +208,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     });
   }
 
-  private async process(
-    record: JobRecord,
-    job: Job<Data, Result>,
-    abort: AttemptAbort,
-  ): Promise<void> {
+  private async process(record: JobRecord, job: Job<Data, Result>, abort: AttemptAbort): Promise<void> {
     this.emit("active", job);
     this.executing += 1;
     let attempt: Awaited<ReturnType<typeof runAttempt>>;

@@ -70,7 +70,8 @@ export class QueueState {
     job.stamp += 1;
   }
 
-  private readonly isLiveWaiting = (entry: { id: string; stamp: number }): boolean => this.isLive(entry, "waiting");
+  private readonly isLiveWaiting = (entry: { id: string; stamp: number }): boolean =>
+    this.isLive(entry, "waiting");
 
   /** Whether an index entry still describes the job's current waiting/delayed stint. */
   isLive(entry: { id: string; stamp: number }, state: JobState): boolean {
