@@ -54,12 +54,19 @@ async function completeAll(
   const ended: JobRow[] = [];
   const retention: Array<{ queue: string; policy: JobRow["opts"]["removeOnComplete"] }> = [];
   for (const [queue, items] of byQueue) {
-    await tx.query("complete_jobs", [
-      queue,
-      items.map(({ row }) => row.id),
-      items.map(({ outcome }) => outcome.finishedAt),
-      items.map(({ outcome }) => outcome.returnValue ?? null),
-    ]);
+    // removeOnComplete: true jobs are deleted at once instead of written as completed and then deleted by
+    // retention: one row version fewer per job. Their dependants find them gone, which counts as met.
+    const kept = items.filter(({ row }) => row.opts.removeOnComplete !== true);
+    const dropped = items.filter(({ row }) => row.opts.removeOnComplete === true);
+    if (kept.length > 0) {
+      await tx.query("complete_jobs", [
+        queue,
+        kept.map(({ row }) => row.id),
+        kept.map(({ outcome }) => outcome.finishedAt),
+        kept.map(({ outcome }) => outcome.returnValue ?? null),
+      ]);
+    }
+    if (dropped.length > 0) await tx.query("delete_jobs", [queue, dropped.map(({ row }) => row.id)]);
     // Retention policies are per job; a batch almost always shares one, so group by it.
     const policies = new Map<string, JobRow["opts"]["removeOnComplete"]>();
     for (const { outcome, row } of items) {
