@@ -52,6 +52,11 @@ export interface PostgresBackendOptions {
   applicationName?: string;
   /** Clock for every timestamp. @defaultValue the system clock */
   clock?: Clock;
+  /**
+   * Run queries as named prepared statements, parsed and planned once per connection. Turn off behind a
+   * connection pooler in transaction mode that does not track them (PgBouncer before 1.21). @defaultValue true
+   */
+  preparedStatements?: boolean;
   /** Record ready jobs in an outbox for a transport (set by PostgresStore). @defaultValue false */
   outbox?: boolean;
   /** Reports connection trouble (already redacted). @defaultValue console.warn */
@@ -88,6 +93,7 @@ export class PostgresBackend implements Backend, JobStore {
   private readonly channel: string;
   private readonly busChannel: string;
   private readonly outbox: boolean;
+  private readonly preparedStatements: boolean;
   private readonly onError: (error: Error) => void;
   private readyPromise: Promise<Queries> | undefined;
   private closed = false;
@@ -120,6 +126,7 @@ export class PostgresBackend implements Backend, JobStore {
     this.pool.on("connect", (client) => client.on("error", (error) => this.onError(redacted(error, url))));
     this.clock = options.clock ?? systemClock;
     this.outbox = options.outbox ?? false;
+    this.preparedStatements = options.preparedStatements ?? true;
     this.busChannel = `${schema}_bus`;
     this.listener = new NotifyListener(config, this.channel, this.busChannel, (error) =>
       this.onError(redacted(error as Error, url)),
@@ -136,7 +143,7 @@ export class PostgresBackend implements Backend, JobStore {
       return Promise.reject(new ClosedError("the postgres backend is closed; create a new one"));
     this.readyPromise ??= (async () => {
       await this.migrate();
-      return loadQueries(this.quoted);
+      return loadQueries(this.quoted, this.preparedStatements);
     })();
     this.readyPromise.catch(() => (this.readyPromise = undefined));
     return this.readyPromise;

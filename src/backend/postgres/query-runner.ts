@@ -16,7 +16,7 @@ export interface NamedQuery {
 export type Queries = ReadonlyMap<string, NamedQuery>;
 
 /** Reads every query file and substitutes the quoted schema name. */
-export async function loadQueries(quotedSchema: string): Promise<Queries> {
+export async function loadQueries(quotedSchema: string, prepared = true): Promise<Queries> {
   const queries = new Map<string, NamedQuery>();
   for (const file of await readdir(QUERIES_DIR)) {
     if (!file.endsWith(".sql")) continue;
@@ -24,6 +24,7 @@ export async function loadQueries(quotedSchema: string): Promise<Queries> {
     const digest = createHash("sha1").update(text).digest("hex").slice(0, 16);
     queries.set(file.slice(0, -4), { text, statement: `warren_${file.slice(0, -4)}_${digest}` });
   }
+  if (!prepared) unprepared.add(queries);
   return queries;
 }
 

@@ -19,18 +19,7 @@ describe.runIf(reachable)("PostgreSQL prepared statements (real server)", () => 
     // One connection, so the statement prepared before the ALTER is the one the next claim meets.
     const backend = new PostgresBackend({ url: SERVICE_URLS.postgres, schema, poolSize: 1 });
     const queue = new Queue(`q-${randomBytes(3).toString("hex")}`, { backend });
-    const claim = () =>
-      backend.fetch({
-        queues: [queue.name],
-        workerId: "w",
-        max: 1,
-        lockMs: 30_000,
-        maxStalledCount: 1,
-        limiter: undefined,
-        groupLimits: undefined,
-        signal: new AbortController().signal,
-        blockMs: 0,
-      });
+    const claim = () => claimOne(backend, queue.name);
     try {
       await queue.addBulk([1, 2, 3, 4].map((n) => ({ name: "x", data: { n } })));
       expect(await claim()).toHaveLength(1);
@@ -44,4 +33,38 @@ describe.runIf(reachable)("PostgreSQL prepared statements (real server)", () => 
       await backend.close();
     }
   });
+
+  it("with preparedStatements: false nothing is prepared, so the same change fails no claim", async () => {
+    const backend = new PostgresBackend({
+      url: SERVICE_URLS.postgres,
+      schema,
+      poolSize: 1,
+      preparedStatements: false,
+    });
+    const queue = new Queue(`q-${randomBytes(3).toString("hex")}`, { backend });
+    try {
+      await queue.addBulk([1, 2].map((n) => ({ name: "x", data: { n } })));
+      expect(await claimOne(backend, queue.name)).toHaveLength(1);
+      await admin.query(`ALTER TABLE "${schema}".jobs ADD COLUMN added_unprepared integer`);
+      expect(await claimOne(backend, queue.name)).toHaveLength(1);
+    } finally {
+      await queue.close();
+      await backend.close();
+    }
+  });
 });
+
+/** One claim of at most one job, through the backend's transaction path. */
+function claimOne(backend: PostgresBackend, queue: string) {
+  return backend.fetch({
+    queues: [queue],
+    workerId: "w",
+    max: 1,
+    lockMs: 30_000,
+    maxStalledCount: 1,
+    limiter: undefined,
+    groupLimits: undefined,
+    signal: new AbortController().signal,
+    blockMs: 0,
+  });
+}
