@@ -39,8 +39,7 @@ for i = 12, #ARGV do
   elseif not groupOk then
     results[#results + 1] = {"limited", groupReset > 0 and groupReset or now + GROUP_BUSY_RETRY_MS}
   else
-    local expiresAt = hasTtl and redis.call("ZSCORE", base .. "ttl", id)
-    if expiresAt and tonumber(expiresAt) < now then
+    if hasTtl and ttlExpired(base, id, now) then
       expireJob(base, id, now, "waiting", outbox)
       results[#results + 1] = {"expired", (recordJson(key))}
     else

@@ -19,32 +19,26 @@ promoteDue(base, now, 1000, outbox)
 if redis.call("HGET", base .. "meta", "paused") == "1" then
   return {nextDueAt(base), 0, {}}
 end
+local claimed, limited
 if redis.call("EXISTS", base .. "gready") == 0 then
-  local claimed, limited = claimUngrouped(base, now, max, workerId, lockMs, maxStalled, tokenPrefix, limMax, limDur,
-    outbox)
-  if #claimed > 0 and redis.call("ZCARD", base .. "wait") == 0 then
-    redis.call("DEL", base .. "marker")
-    emit(base, now, "drained", nil, nil, nil)
-  end
-  return {nextDueAt(base), limited and limiterResetAt(base, limDur) or 0, claimed}
-end
-local claimed = {}
-local limited = false
-while #claimed < max do
-  if not limiterAllows(base, now, limMax, limDur) then
-    limited = true
-    break
-  end
-  local id, group, reset = pickNext(base, now, gConc, gLimMax, gLimDur)
-  groupReset = reset
-  if not id then break end
-  local f = redis.call("HMGET", jobKey(base, id), "opts", "readyAt")
-  local ttl = cjson.decode(f[1])["ttl"]
-  if ttl and tonumber(f[2]) + ttl < now then
-    expireJob(base, id, now, "waiting", outbox)
-  else
-    claimed[#claimed + 1] = activate(base, id, now, workerId, lockMs, maxStalled, tokenPrefix .. #claimed, limMax)
-    served(base, group, now, gLimMax)
+  claimed, limited = claimUngrouped(base, now, max, workerId, lockMs, maxStalled, tokenPrefix, limMax, limDur, outbox)
+else
+  claimed, limited = {}, false
+  while #claimed < max do
+    if not limiterAllows(base, now, limMax, limDur) then
+      limited = true
+      break
+    end
+    local id, group, reset = pickNext(base, now, gConc, gLimMax, gLimDur)
+    groupReset = reset
+    if not id then break end
+    if ttlExpired(base, id, now) then
+      expireJob(base, id, now, "waiting", outbox)
+    else
+      claimed[#claimed + 1] = activate(base, id, group, now, workerId, lockMs, maxStalled, tokenPrefix .. #claimed,
+        limMax, outbox)
+      served(base, group, now, gLimMax)
+    end
   end
 end
 if #claimed > 0 and redis.call("ZCARD", base .. "wait") == 0 then

@@ -37,8 +37,7 @@ for i, o in ipairs(outcomes) do
       and redis.call("EXISTS", base .. "deps:" .. o.id) == 0 then
       -- Fast path: nothing waits on it and it is not kept, so it is deleted without visiting the completed set.
       emit(base, now, "completed", o.id, name, {p = "active", a = attempts, v = o.returnValue})
-      if f[8] and redis.call("HGET", base .. "dedupe", f[8]) == o.id then redis.call("HDEL", base .. "dedupe", f[8]) end
-      redis.call("DEL", key, base .. "logs:" .. o.id)
+      dropRecord(base, o.id, f[8])
       dropped = true
     else
       clearLock(key)

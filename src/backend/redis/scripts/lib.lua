@@ -155,20 +155,24 @@ local function clearLock(key)
   redis.call("HDEL", key, "lockToken", "lockExpiresAt")
 end
 
+-- Deletes a job's hash and logs and frees its dedupe key, once the caller has taken it out of every set.
+local function dropRecord(base, id, dedupeKey)
+  if dedupeKey and redis.call("HGET", base .. "dedupe", dedupeKey) == id then
+    redis.call("HDEL", base .. "dedupe", dedupeKey)
+  end
+  redis.call("DEL", jobKey(base, id), base .. "logs:" .. id)
+end
+
 -- Deletes a job and everything pointing at it.
 local function deleteJob(base, id)
-  local key = jobKey(base, id)
-  local fields = redis.call("HMGET", key, "state", "dedupeKey", "group")
+  local fields = redis.call("HMGET", jobKey(base, id), "state", "dedupeKey", "group")
   if fields[1] then
     redis.call("ZREM", setKey(base, fields[1]), id)
     if fields[3] then groupLeave(base, id, fields[3], fields[1]) end
   end
-  if fields[2] and redis.call("HGET", base .. "dedupe", fields[2]) == id then
-    redis.call("HDEL", base .. "dedupe", fields[2])
-  end
   redis.call("ZREM", base .. "outbox", id)
   redis.call("ZREM", base .. "ttl", id)
-  redis.call("DEL", key, base .. "logs:" .. id)
+  dropRecord(base, id, fields[2])
 end
 
 -- Keeps the newest `keep` jobs of a finished state and drops those finished before `olderThan`.
@@ -298,27 +302,59 @@ local function recordJson(key)
   return cjson.encode(record), record
 end
 
--- Makes a ready job active under a lease; returns its record as JSON (recordJson).
-local function activate(base, id, now, workerId, lockMs, maxStalled, token, limMax)
-  local key = jobKey(base, id)
-  redis.call("ZREM", base .. "wait", id)
-  redis.call("ZADD", base .. "active", now + lockMs, id)
-  local g = redis.call("HGET", key, "group")
-  if g then
-    groupLeave(base, id, g, "waiting")
-    groupEnter(base, id, g, "active", now)
+-- Runs a variadic command over `list` in chunks, so a long list never overflows Lua's stack with unpack.
+local function callChunked(command, key, list)
+  local results = {}
+  for i = 1, #list, 1000 do
+    local reply = redis.call(command, key, unpack(list, i, math.min(i + 999, #list)))
+    if type(reply) == "table" then
+      for _, item in ipairs(reply) do results[#results + 1] = item end
+    end
   end
-  redis.call("ZREM", base .. "outbox", id)
-  redis.call("ZREM", base .. "ttl", id)
-  redis.call("HINCRBY", key, "attemptsMade", 1)
-  redis.call("HSET", key, "state", "active", "processedAt", now, "workerId", workerId, "lockToken", token,
-    "lockExpiresAt", now + lockMs, "maxStalled", maxStalled, "cancelRequested", "0")
-  if limMax > 0 then
-    redis.call("ZADD", base .. "limiter", now, now .. ":" .. id .. ":" .. token)
+  return results
+end
+
+-- Makes picked ready jobs active under leases, with variadic set moves: a job costs three calls of its own.
+-- `fromWait`: the ids are still in the wait set (not popped). Group moves and served() are the caller's.
+-- tokens[i] is ids[i]'s lock token. Returns the records (recordJson) in order.
+local function activateMany(base, ids, tokens, now, workerId, lockMs, maxStalled, limMax, outbox, fromWait)
+  if #ids == 0 then return {} end
+  if fromWait then callChunked("ZREM", base .. "wait", ids) end
+  if redis.call("EXISTS", base .. "ttl") == 1 then callChunked("ZREM", base .. "ttl", ids) end
+  if outbox == "1" then callChunked("ZREM", base .. "outbox", ids) end
+  local records, leases = {}, {}
+  for i, id in ipairs(ids) do
+    local key = jobKey(base, id)
+    leases[#leases + 1] = now + lockMs
+    leases[#leases + 1] = id
+    redis.call("HINCRBY", key, "attemptsMade", 1)
+    redis.call("HSET", key, "state", "active", "processedAt", now, "workerId", workerId, "lockToken", tokens[i],
+      "lockExpiresAt", now + lockMs, "maxStalled", maxStalled, "cancelRequested", "0")
+    if limMax > 0 then
+      redis.call("ZADD", base .. "limiter", now, now .. ":" .. id .. ":" .. tokens[i])
+    end
+    local json, record = recordJson(key)
+    emit(base, now, "active", id, record.name, {p = "waiting", w = workerId})
+    records[i] = json
   end
-  local json, record = recordJson(key)
-  emit(base, now, "active", id, record.name, {p = "waiting", w = workerId})
-  return json
+  callChunked("ZADD", base .. "active", leases)
+  return records
+end
+
+-- Makes one picked ready job active under a lease (`group`: its fairness group, or false); returns its record
+-- as JSON (recordJson).
+local function activate(base, id, group, now, workerId, lockMs, maxStalled, token, limMax, outbox)
+  if group then
+    groupLeave(base, id, group, "waiting")
+    groupEnter(base, id, group, "active", now)
+  end
+  return activateMany(base, {id}, {token}, now, workerId, lockMs, maxStalled, limMax, outbox, true)[1]
+end
+
+-- Whether a ready job's ttl ran out before `now` (the ttl set holds readyAt + ttl).
+local function ttlExpired(base, id, now)
+  local expiresAt = redis.call("ZSCORE", base .. "ttl", id)
+  return expiresAt and tonumber(expiresAt) < now
 end
 
 -- Promotes due delayed jobs (at most `limit`); returns how many.
@@ -376,45 +412,6 @@ local function served(base, group, now, limMax)
   else
     redis.call("HSET", base .. "meta", "uturn", turn)
   end
-end
-
--- Runs a variadic command over `list` in chunks, so a long list never overflows Lua's stack with unpack.
-local function callChunked(command, key, list, from, to)
-  local results = {}
-  for i = from or 1, to or #list, 1000 do
-    local reply = redis.call(command, key, unpack(list, i, math.min(i + 999, to or #list)))
-    if type(reply) == "table" then
-      for _, item in ipairs(reply) do results[#results + 1] = item end
-    end
-  end
-  return results
-end
-
--- Makes picked ready jobs active under leases, with variadic set moves: a job costs three calls of its own.
--- `fromWait`: the ids are still in the wait set (not popped). Group moves and served() are the caller's.
--- tokens[i] is ids[i]'s lock token. Returns the records (recordJson) in order.
-local function activateMany(base, ids, tokens, now, workerId, lockMs, maxStalled, limMax, outbox, fromWait)
-  if #ids == 0 then return {} end
-  if fromWait then callChunked("ZREM", base .. "wait", ids) end
-  if redis.call("EXISTS", base .. "ttl") == 1 then callChunked("ZREM", base .. "ttl", ids) end
-  if outbox == "1" then callChunked("ZREM", base .. "outbox", ids) end
-  local records, leases = {}, {}
-  for i, id in ipairs(ids) do
-    local key = jobKey(base, id)
-    leases[#leases + 1] = now + lockMs
-    leases[#leases + 1] = id
-    redis.call("HINCRBY", key, "attemptsMade", 1)
-    redis.call("HSET", key, "state", "active", "processedAt", now, "workerId", workerId, "lockToken", tokens[i],
-      "lockExpiresAt", now + lockMs, "maxStalled", maxStalled, "cancelRequested", "0")
-    if limMax > 0 then
-      redis.call("ZADD", base .. "limiter", now, now .. ":" .. id .. ":" .. tokens[i])
-    end
-    local json, record = recordJson(key)
-    emit(base, now, "active", id, record.name, {p = "waiting", w = workerId})
-    records[i] = json
-  end
-  callChunked("ZADD", base .. "active", leases)
-  return records
 end
 
 -- The claim for a queue with no ready group: pops up to `max` ready jobs at once (ZPOPMIN) and activates
