@@ -38,12 +38,15 @@ export function timeoutCases({ harness }: ContractContext): void {
     });
   });
 
-  it("a job not started within its ttl ends expired", async () => {
+  it.each([
+    ["a job", {}],
+    ["a job in a fairness group", { group: { id: "g" } }],
+  ])("%s not started within its ttl ends expired", async (_label, extra) => {
     const backend = await harness.backend();
     const queue = harness.queue(backend);
     await queue.pause();
-    const job = await queue.add("stale", {}, { ttl: 30 });
-    const fresh = await queue.add("fresh", {});
+    const job = await queue.add("stale", {}, { ttl: 30, ...extra });
+    const fresh = await queue.add("fresh", {}, extra);
     await waitFor(() => backend.clock.now() > job.createdAt + 40, { message: "ttl to pass" });
     harness.worker(backend, queue.name, () => "ran");
     await queue.resume();
