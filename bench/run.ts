@@ -59,6 +59,8 @@ function positive(flag: string, text: string): number {
   return value;
 }
 
+const MEMORY_JOBS_FACTOR = 10;
+
 /**
  * Jobs for one system at one concurrency: plain pg-boss drains ~2·C jobs/s, so it gets ~10 s of work; the
  * in-process memory backend gets 10× the count, or its whole run would be a fraction of a second of warm-up.
@@ -68,7 +70,6 @@ function jobsFor(name: string, concurrency: number): number {
   const cap = name === "pg-boss" ? Math.min(PEER_SYSTEMS[name]!.maxJobs!, 20 * concurrency) : JOBS;
   return Math.min(JOBS, cap);
 }
-const MEMORY_JOBS_FACTOR = 10;
 
 if (chosen.some((name) => name in PEER_SYSTEMS)) ensurePeersInstalled();
 interface Measures {

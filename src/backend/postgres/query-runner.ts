@@ -15,6 +15,9 @@ export interface NamedQuery {
 /** Every query, by file name without `.sql`. */
 export type Queries = ReadonlyMap<string, NamedQuery>;
 
+/** Query sets that run unnamed: turned off by option, or their prepared statements went stale. */
+const unprepared = new WeakSet<Queries>();
+
 /** Reads every query file and substitutes the quoted schema name. */
 export async function loadQueries(quotedSchema: string, prepared = true): Promise<Queries> {
   const queries = new Map<string, NamedQuery>();
@@ -50,9 +53,6 @@ export async function runQuery<R extends QueryResultRow>(
     throw error;
   }
 }
-
-/** Query sets whose prepared statements went stale; they run unnamed from then on. */
-const unprepared = new WeakSet<Queries>();
 
 function isStalePlan(error: unknown): boolean {
   return (
