@@ -153,10 +153,18 @@ export async function claimReady(
   request: FetchRequest,
   max: number,
 ): Promise<{ claimed: JobRecord[]; wakeAt: number | undefined }> {
-  await promoteAndExpire(tx, queue, tx.now);
-  const [flags] = await tx.query<QueueFlags>("queue_row", [queue]);
-  let wakeAt = await nextDue(tx, queue);
-  if (!flags || flags.paused) return { claimed: [], wakeAt };
+  // One statement locks the queue row and says whether promotion or expiry is due; usually neither is.
+  const [flags] = await tx.query<QueueFlags & { next_due: string | null; ttl_due: boolean }>("claim_state", [
+    queue,
+    tx.now,
+  ]);
+  if (!flags) return { claimed: [], wakeAt: undefined };
+  let wakeAt = flags.next_due === null ? undefined : Number(flags.next_due);
+  if ((wakeAt !== undefined && wakeAt <= tx.now) || flags.ttl_due) {
+    await promoteAndExpire(tx, queue, tx.now);
+    wakeAt = await nextDue(tx, queue);
+  }
+  if (flags.paused) return { claimed: [], wakeAt };
   let allowed = max;
   let starts: number[] = [];
   if (request.limiter) {
