@@ -30,7 +30,7 @@ import type {
 import * as admin from "./postgres-admin.js";
 import * as schedules from "./postgres-schedules.js";
 import { finishOutcomes } from "./finish-outcomes.js";
-import { claimIds, claimReady, enqueueJobs, maintainQueue } from "./postgres-operations.js";
+import { claimFast, claimIds, claimReady, enqueueJobs, maintainQueue } from "./postgres-operations.js";
 import { migrate } from "./migrator.js";
 import { NotifyListener } from "./notify-listener.js";
 import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
@@ -149,14 +149,24 @@ export class PostgresBackend implements Backend, JobStore {
     return this.readyPromise;
   }
 
-  /** Runs `work` in a transaction, sends its events at commit, and retries on deadlocks and lost connections. */
-  async tx<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction, sends its events at commit, and retries on deadlocks and lost connections.
+   * With `atomic: false`, `work` is a single statement that commits on its own; its events follow it.
+   */
+  async tx<T>(work: (tx: PgTx) => Promise<T>, { atomic = true }: { atomic?: boolean } = {}): Promise<T> {
     const queries = await this.ready();
     for (let attempt = 1; ; attempt++) {
       let client: pg.PoolClient | undefined;
       try {
         client = await this.pool.connect();
         const tx = new PgTx(client, queries, this.clock.now(), this.outbox);
+        if (!atomic) {
+          const result = await work(tx);
+          // The work has committed: a failed notify loses its events, never its result (claimed jobs).
+          await tx.notify(this.channel).catch((error: unknown) => this.onError(error as Error));
+          client.release();
+          return result;
+        }
         await client.query("BEGIN");
         try {
           const result = await work(tx);
@@ -291,7 +301,16 @@ export class PostgresBackend implements Backend, JobStore {
         const claimed: JobRecord[] = [];
         let wakeAt = Infinity;
         for (const queue of queues) {
-          const result = await this.tx((tx) => claimReady(tx, queue, request, request.max - claimed.length));
+          const max = request.max - claimed.length;
+          if (request.limiter === undefined) {
+            const fast = await this.tx((tx) => claimFast(tx, queue, request, max), { atomic: false });
+            if (fast.length > 0) {
+              claimed.push(...fast);
+              if (claimed.length >= request.max) break;
+              continue;
+            }
+          }
+          const result = await this.tx((tx) => claimReady(tx, queue, request, max));
           claimed.push(...result.claimed);
           wakeAt = Math.min(wakeAt, result.wakeAt ?? Infinity);
           if (claimed.length >= request.max) break;

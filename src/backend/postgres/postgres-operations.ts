@@ -146,6 +146,32 @@ async function promoteAndExpire(
   return { promoted: due.length, expired: stale.length };
 }
 
+/**
+ * The common claim in one statement, outside a transaction (see claim_fast.sql); no rows when the queue needs
+ * the full pass of claimReady: paused, grouped, a delayed job or ttl due, or simply nothing ready. The caller
+ * keeps limiter claims on claimReady, which records each start under the queue-row lock.
+ */
+export async function claimFast(
+  tx: PgTx,
+  queue: string,
+  request: FetchRequest,
+  max: number,
+): Promise<JobRecord[]> {
+  const rows = await tx.query<JobRow & { more_waiting: boolean }>("claim_fast", [
+    queue,
+    max,
+    tx.now,
+    request.workerId,
+    request.lockMs,
+    request.maxStalledCount,
+    tokenPrefix(),
+  ]);
+  rows.sort((a, b) => a.priority - b.priority || Number(a.seq) - Number(b.seq));
+  for (const row of rows) tx.emit(queue, "active", row, { prev: "waiting", workerId: request.workerId });
+  if (rows.length > 0 && !rows[0]!.more_waiting) tx.emit(queue, "drained");
+  return rows.map(decodeRow);
+}
+
 /** One fetch pass over a queue: promote, expire, then claim under the pause flag and the limiter. */
 export async function claimReady(
   tx: PgTx,

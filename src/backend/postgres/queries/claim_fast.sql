@@ -1,0 +1,34 @@
+-- claim_fast: the common claim as one autocommitted statement. It claims up to $2 ready jobs, in (priority,
+-- seq) order under fresh leases, only from a queue that is not paused, has no fairness groups, and has no
+-- delayed job or ttl due; any of those yields no rows and the caller takes the transaction in claimReady.
+-- The queue row is read FOR SHARE: claims run side by side, and a pause waits for the ones in flight.
+-- $1 queue, $2 limit, $3 now, $4 worker id, $5 lock ms, $6 max stalled, $7 token prefix.
+-- Returns the claimed rows, each with more_waiting: whether ready jobs remain besides these.
+WITH flags AS (
+  SELECT paused, grouped FROM {{schema}}.queues WHERE name = $1 FOR SHARE
+), open AS (
+  SELECT 1 FROM flags WHERE NOT paused AND NOT grouped
+    AND NOT EXISTS (
+      SELECT 1 FROM {{schema}}.jobs WHERE queue = $1 AND state = 'delayed' AND run_at <= $3
+    )
+    AND NOT EXISTS (
+      SELECT 1 FROM {{schema}}.jobs WHERE queue = $1 AND state = 'waiting' AND ttl_at < $3
+    )
+), picked AS (
+  SELECT queue, id FROM {{schema}}.jobs
+  WHERE queue = $1 AND state = 'waiting' AND EXISTS (SELECT 1 FROM open)
+  ORDER BY priority, seq LIMIT $2 FOR UPDATE SKIP LOCKED
+), claimed AS (
+  UPDATE {{schema}}.jobs AS j SET state = 'active', attempts_made = j.attempts_made + 1, processed_at = $3,
+    worker_id = $4, lock_token = $7::text || j.seq, lock_expires_at = $3::bigint + $5::bigint,
+    max_stalled = $6, cancel_requested = false, outbox_at = NULL, ttl_at = NULL
+  FROM picked
+  WHERE j.queue = picked.queue AND j.id = picked.id
+  RETURNING j.*
+)
+-- The statement's snapshot still shows the claimed rows as waiting: more remain when it shows more of them.
+SELECT claimed.*,
+  (SELECT count(*) FROM (
+    SELECT 1 FROM {{schema}}.jobs WHERE queue = $1 AND state = 'waiting' LIMIT $2::int + 1
+  ) AS ready) > (SELECT count(*) FROM claimed) AS more_waiting
+FROM claimed
