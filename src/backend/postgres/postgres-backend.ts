@@ -29,6 +29,7 @@ import type {
 } from "../records.js";
 import * as admin from "./postgres-admin.js";
 import * as schedules from "./postgres-schedules.js";
+import { FastFinishGate, finishFast } from "./finish-fast.js";
 import { finishOutcomes } from "./finish-outcomes.js";
 import { claimFast, claimIds, claimReady, enqueueJobs, maintainQueue } from "./postgres-operations.js";
 import { migrate } from "./migrator.js";
@@ -94,6 +95,7 @@ export class PostgresBackend implements Backend, JobStore {
   private readonly busChannel: string;
   private readonly outbox: boolean;
   private readonly preparedStatements: boolean;
+  private readonly fastFinish = new FastFinishGate();
   private readonly onError: (error: Error) => void;
   private readyPromise: Promise<Queries> | undefined;
   private closed = false;
@@ -366,8 +368,17 @@ export class PostgresBackend implements Backend, JobStore {
     return lost;
   }
 
-  finish(outcomes: Outcome[]): Promise<FinishStatus[]> {
-    return this.tx((tx) => finishOutcomes(tx, outcomes));
+  async finish(outcomes: Outcome[]): Promise<FinishStatus[]> {
+    const offered = this.fastFinish.candidates(outcomes);
+    const recorded =
+      offered.length === 0
+        ? new Map<Outcome, FinishStatus>()
+        : await this.tx((tx) => finishFast(tx, offered), { atomic: false });
+    this.fastFinish.update(offered, recorded);
+    const rest = outcomes.filter((outcome) => !recorded.has(outcome));
+    const statuses = rest.length === 0 ? [] : await this.tx((tx) => finishOutcomes(tx, rest));
+    rest.forEach((outcome, i) => recorded.set(outcome, statuses[i]!));
+    return outcomes.map((outcome) => recorded.get(outcome)!);
   }
 
   maintain(queue: string, now: number): Promise<MaintenanceReport> {

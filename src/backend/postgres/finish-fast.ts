@@ -1,0 +1,73 @@
+// The common completion without a transaction: jobs with removeOnComplete: true that nothing waits on are
+// deleted by one statement (finish_fast.sql); everything else goes on to finishOutcomes. A queue whose jobs
+// are kept would pay that statement for nothing, so after a miss it is skipped for a while.
+import type { FinishStatus, Outcome } from "../records.js";
+import type { PgTx } from "./pg-tx.js";
+import { applyRetention } from "./transitions.js";
+
+/** Finish calls a queue skips the fast path after one in which it deleted nothing. */
+const SKIP_AFTER_MISS = 100;
+
+/** Which queues are worth the fast statement: all, except for a while after one deleted nothing. */
+export class FastFinishGate {
+  private readonly skipsLeft = new Map<string, number>();
+
+  /** The completions to offer the fast statement. */
+  candidates(outcomes: Outcome[]): Outcome[] {
+    const open = new Map<string, boolean>();
+    return outcomes.filter((outcome) => {
+      if (outcome.kind !== "completed") return false;
+      const queue = outcome.lock.queue;
+      let isOpen = open.get(queue);
+      if (isOpen === undefined) {
+        const left = this.skipsLeft.get(queue) ?? 0;
+        isOpen = left <= 0;
+        if (isOpen) this.skipsLeft.delete(queue);
+        else this.skipsLeft.set(queue, left - 1);
+        open.set(queue, isOpen);
+      }
+      return isOpen;
+    });
+  }
+
+  /** After a fast call: queues offered that deleted nothing are skipped for the next calls. */
+  update(offered: Outcome[], recorded: ReadonlyMap<Outcome, FinishStatus>): void {
+    const hit = new Set([...recorded.keys()].map((outcome) => outcome.lock.queue));
+    for (const outcome of offered) {
+      if (!hit.has(outcome.lock.queue)) this.skipsLeft.set(outcome.lock.queue, SKIP_AFTER_MISS);
+    }
+  }
+}
+
+/** Deletes the completions finish_fast can take, with their events; returns the outcomes it recorded. */
+export async function finishFast(tx: PgTx, outcomes: Outcome[]): Promise<Map<Outcome, FinishStatus>> {
+  const recorded = new Map<Outcome, FinishStatus>();
+  const byQueue = new Map<string, Outcome[]>();
+  for (const outcome of outcomes) {
+    const list = byQueue.get(outcome.lock.queue);
+    if (list) list.push(outcome);
+    else byQueue.set(outcome.lock.queue, [outcome]);
+  }
+  for (const [queue, list] of byQueue) {
+    const rows = await tx.query<{ id: string; name: string; attempts_made: number; completed_left: boolean }>(
+      "finish_fast",
+      [queue, list.map((o) => o.lock.id), list.map((o) => o.lock.token)],
+    );
+    if (rows.length === 0) continue;
+    // A second outcome for the same try finds the job gone and is reported lock-lost by finishOutcomes.
+    const firstById = new Map<string, Outcome>();
+    for (const outcome of list) if (!firstById.has(outcome.lock.id)) firstById.set(outcome.lock.id, outcome);
+    for (const row of rows) {
+      const outcome = firstById.get(row.id)!;
+      recorded.set(outcome, "ok");
+      const value = outcome.kind === "completed" ? outcome.returnValue : undefined;
+      tx.emit(queue, "completed", row, {
+        prev: "active",
+        attemptsMade: row.attempts_made,
+        ...(value === undefined ? {} : { value }),
+      });
+    }
+    if (rows[0]!.completed_left) await applyRetention(tx, queue, "completed", true);
+  }
+  return recorded;
+}

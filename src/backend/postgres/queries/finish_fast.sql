@@ -1,0 +1,22 @@
+-- finish_fast: the common completion as one autocommitted statement. Deletes the completed jobs that are not
+-- kept (removeOnComplete: true) and that nothing waits on, with their logs; every other outcome (kept,
+-- with dependants, or whose lock is stale) is left for the transaction in finishOutcomes.
+-- $1 queue, $2 ids text[], $3 lock tokens text[].
+-- Returns id, name, attempts_made of each deleted job, and completed_left: whether the queue still keeps
+-- completed jobs (retention "keep none" then trims them, as it always did).
+WITH done AS (
+  DELETE FROM {{schema}}.jobs AS j
+  USING unnest($2::text[], $3::text[]) AS u(id, token)
+  WHERE j.queue = $1 AND j.id = u.id AND j.state = 'active' AND j.lock_token = u.token
+    AND j.opts -> 'removeOnComplete' = 'true'::jsonb
+    AND NOT EXISTS (
+      SELECT 1 FROM {{schema}}.jobs AS d
+      WHERE d.state = 'waiting-children' AND d.depends_on && ARRAY[$1 || ':' || j.id]
+    )
+  RETURNING j.id, j.name, j.attempts_made
+), gone_logs AS (
+  DELETE FROM {{schema}}.logs AS l USING done WHERE l.queue = $1 AND l.id = done.id
+)
+SELECT done.*,
+  EXISTS (SELECT 1 FROM {{schema}}.jobs WHERE queue = $1 AND state = 'completed') AS completed_left
+FROM done
