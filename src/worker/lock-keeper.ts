@@ -4,7 +4,8 @@ import type { LockRef } from "../backend/records.js";
 
 /** Renews every held lock each lockMs/2; calls `onLost` for a lock the backend no longer honours. */
 export class LockKeeper {
-  private readonly held = new Map<string, LockRef>();
+  /** By identity: the worker removes the object it added (a string key per job cost two concatenations). */
+  private readonly held = new Set<LockRef>();
   private timer: NodeJS.Timeout | undefined;
   private renewing: Promise<void> = Promise.resolve();
   private inFlight = false;
@@ -17,7 +18,7 @@ export class LockKeeper {
   ) {}
 
   add(lock: LockRef): void {
-    this.held.set(key(lock), lock);
+    this.held.add(lock);
     // Half the lease leaves one missed beat of slack before the lock expires.
     this.timer ??= setInterval(() => {
       // A renewal slower than the beat skips beats rather than queueing them up.
@@ -28,7 +29,7 @@ export class LockKeeper {
   }
 
   remove(lock: LockRef): void {
-    this.held.delete(key(lock));
+    this.held.delete(lock);
     if (this.held.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
@@ -36,12 +37,13 @@ export class LockKeeper {
   }
 
   private async renew(): Promise<void> {
-    const locks = [...this.held.values()];
+    const locks = [...this.held];
     if (locks.length === 0) return;
     try {
-      const lost = await this.backend.extendLocks(locks, this.lockMs);
-      for (const lock of lost) {
-        if (this.held.delete(key(lock))) this.onLost(lock);
+      const lost = new Set((await this.backend.extendLocks(locks, this.lockMs)).map(key));
+      if (lost.size === 0) return;
+      for (const lock of locks) {
+        if (lost.has(key(lock)) && this.held.delete(lock)) this.onLost(lock);
       }
     } catch (error) {
       // The next beat retries; the lease outlives one failed beat.

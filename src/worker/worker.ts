@@ -265,18 +265,22 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
       return;
     }
     if (event.jobId === undefined) return;
-    const entry = this.running.get(runningKey(event.queue, event.jobId));
+    // Most events (added, active, completed, …) are not for the worker: look up the job only for those that are.
     switch (event.event) {
       case "cancel-requested":
-        entry?.abort.abort(new JobCancelledError(event.failedReason ?? "cancelled by request"));
+        this.running
+          .get(runningKey(event.queue, event.jobId))
+          ?.abort.abort(new JobCancelledError(event.failedReason ?? "cancelled by request"));
         break;
-      case "progress":
+      case "progress": {
+        const entry = this.running.get(runningKey(event.queue, event.jobId));
         if (entry && event.value !== undefined) {
           const progress = parseJson(event.value) as JobProgress;
           entry.job.progress = progress;
           this.emit("progress", entry.job as Job<Data, Result>, progress);
         }
         break;
+      }
       case "stalled":
         this.emit("stalled", event.jobId, event.queue);
         break;

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { Queue } from "../../../src/index.js";
+import { MemoryBackend } from "../../../src/backend/memory/index.js";
+import type { LockRef } from "../../../src/backend/records.js";
+import { waitFor } from "../../../src/testing/index.js";
+import { LockKeeper } from "../../../src/worker/lock-keeper.js";
+
+describe("LockKeeper", () => {
+  it("renews held leases and reports, once, exactly the lock objects the backend no longer honours", async () => {
+    const backend = new MemoryBackend();
+    const queue = new Queue("keeper", { backend });
+    await queue.addBulk([
+      { name: "a", data: {} },
+      { name: "b", data: {} },
+    ]);
+    const [a, b] = await backend.fetch({
+      queues: ["keeper"],
+      workerId: "w",
+      max: 2,
+      lockMs: 60_000,
+      maxStalledCount: 1,
+      limiter: undefined,
+      groupLimits: undefined,
+      signal: new AbortController().signal,
+      blockMs: 0,
+    });
+    const lost: LockRef[] = [];
+    const keeper = new LockKeeper(
+      backend,
+      40,
+      (lock) => lost.push(lock),
+      (error) => {
+        throw error;
+      },
+    );
+    const honoured: LockRef = { queue: "keeper", id: a!.id, token: a!.lockToken! };
+    const stale: LockRef = { queue: "keeper", id: b!.id, token: "not-the-token" };
+    keeper.add(honoured);
+    keeper.add(stale);
+    try {
+      await waitFor(() => lost.length > 0, { message: "the stale lock reported" });
+      await waitFor(async () => (await backend.getJob("keeper", a!.id))!.lockExpiresAt !== a!.lockExpiresAt, {
+        message: "the honoured lease renewed",
+      });
+      expect(lost).toEqual([stale]);
+      expect(lost[0]).toBe(stale);
+    } finally {
+      await keeper.close();
+      await queue.close();
+      await backend.close();
+    }
+  });
+});
