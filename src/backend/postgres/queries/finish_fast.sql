@@ -4,10 +4,14 @@
 -- $1 queue, $2 ids text[], $3 lock tokens text[].
 -- Returns id, name, attempts_made of each deleted job, and completed_left: whether the queue still keeps
 -- completed jobs (retention "keep none" then trims them, as it always did).
-WITH done AS (
+WITH locked AS (
+  -- In id order, as lock_jobs locks rows, so this never deadlocks with a renewal or an outbox ack.
+  SELECT id FROM {{schema}}.jobs WHERE queue = $1 AND id = ANY($2) ORDER BY id FOR UPDATE
+), done AS (
   DELETE FROM {{schema}}.jobs AS j
   USING unnest($2::text[], $3::text[]) AS u(id, token)
   WHERE j.queue = $1 AND j.id = u.id AND j.state = 'active' AND j.lock_token = u.token
+    AND j.id IN (SELECT id FROM locked)
     AND j.opts -> 'removeOnComplete' = 'true'::jsonb
     AND NOT EXISTS (
       SELECT 1 FROM {{schema}}.jobs AS d
