@@ -97,6 +97,11 @@ export class ClosedError extends WarrenError {
   }
 }
 
+/** Whether `error` says the backend (or handle) it came from was closed. */
+export function isClosedError(error: unknown): error is ClosedError {
+  return error instanceof WarrenError && error.code === "CLOSED";
+}
+
 /** A job ended without completing: thrown by `waitUntilFinished` and `addAndWait`. */
 export class JobFailedError extends WarrenError {
   /** The job's id. */

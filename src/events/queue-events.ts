@@ -22,6 +22,8 @@ export class QueueEvents extends TypedEmitter<QueueEventsEventMap> {
   readonly name: string;
   private readonly backend: Backend;
   private readonly subscription: Promise<Unsubscribe | undefined>;
+  /** Why the subscription failed (a closed or unreachable backend), for waitUntilReady. */
+  private failure: Error | undefined;
   private closed = false;
 
   constructor(name: string, options: QueueEventsOptions) {
@@ -35,14 +37,19 @@ export class QueueEvents extends TypedEmitter<QueueEventsEventMap> {
         if (!this.closed) this.emit(record.event, toQueueEvent(record));
       })
       .catch((error: unknown) => {
-        this.emit("error", error instanceof Error ? error : new Error(String(error)));
+        this.failure = error instanceof Error ? error : new Error(String(error));
+        this.emit("error", this.failure);
         return undefined;
       });
   }
 
-  /** Resolves once events are flowing: events after this point are never missed. */
+  /**
+   * Resolves once events are flowing: events after this point are never missed. Rejects when the subscription
+   * failed (a closed backend: ClosedError).
+   */
   async waitUntilReady(): Promise<void> {
     await this.subscription;
+    if (this.failure) throw this.failure;
   }
 
   /** Stops listening. Idempotent. */

@@ -2,6 +2,7 @@
 import type { Backend } from "../backend/contract.js";
 import type { JobRecord } from "../backend/records.js";
 import { sleepFor } from "../core/clock.js";
+import { isClosedError } from "../errors/warren-error.js";
 import type { ResolvedWorkerOptions } from "./worker-options.js";
 
 /** What the loop needs from its worker. */
@@ -14,6 +15,8 @@ export interface FetchLoopOptions {
   runningCount: () => number;
   onJobs: (records: JobRecord[]) => void;
   onError: (error: unknown) => void;
+  /** The backend was closed under the loop: it has stopped for good. */
+  onBackendClosed: (error: Error) => void;
 }
 
 const ERROR_BACKOFF_BASE_MS = 100;
@@ -107,6 +110,12 @@ export class FetchLoop {
         if (records.length > 0) this.config.onJobs(records);
       } catch (error) {
         if (this.stopped) break;
+        if (isClosedError(error)) {
+          // Retrying a closed backend can never succeed: stop, and let the worker close itself.
+          this.stopped = true;
+          this.config.onBackendClosed(error);
+          break;
+        }
         this.config.onError(error);
         failures += 1;
         const delay = Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_BASE_MS * 2 ** failures);

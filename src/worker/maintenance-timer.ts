@@ -25,6 +25,7 @@ export class MaintenanceTimer {
   private early: NodeJS.Timeout | undefined;
   private pass: Promise<void> = Promise.resolve();
   private running = false;
+  private stopped = false;
   private readonly leases = new Map<string, Lock>();
   private readonly leaseMs: number;
 
@@ -38,7 +39,7 @@ export class MaintenanceTimer {
   }
 
   start(): void {
-    if (this.timer) return;
+    if (this.timer || this.stopped) return;
     this.timer = setInterval(() => this.tick(), this.intervalMs);
     // Maintenance must never keep a process alive on its own.
     this.timer.unref();
@@ -107,6 +108,7 @@ export class MaintenanceTimer {
 
   /** Stops the timer and hands leadership over at once. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     clearTimeout(this.early);
     this.timer = undefined;

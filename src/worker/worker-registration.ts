@@ -22,6 +22,7 @@ export class WorkerRegistration {
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> = Promise.resolve();
   private inFlight = false;
+  private stopped = false;
   private readonly startedAt: number;
 
   constructor(
@@ -36,6 +37,8 @@ export class WorkerRegistration {
   /** Registers now and keeps beating until stop(). */
   async start(): Promise<void> {
     await this.beat();
+    // stop() may have run during the first beat: a timer started now would never be cleared.
+    if (this.stopped) return;
     this.timer ??= setInterval(() => {
       // A slow beat skips the next tick rather than queueing beats up.
       if (this.inFlight) return;
@@ -67,6 +70,7 @@ export class WorkerRegistration {
 
   /** Stops beating and removes the registration. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.beating;

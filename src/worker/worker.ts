@@ -6,7 +6,7 @@ import { sleepFor } from "../core/clock.js";
 import { parseJson } from "../core/serializer.js";
 import { assertQueuePattern } from "../core/topic-pattern.js";
 import { TypedEmitter } from "../core/typed-emitter.js";
-import { ValidationError } from "../errors/warren-error.js";
+import { ClosedError, isClosedError, ValidationError } from "../errors/warren-error.js";
 import { Job, type JobProgress } from "../job/job.js";
 import { JobCancelledError, LockLostAbort } from "./abort-reasons.js";
 import { FetchLoop } from "./fetch-loop.js";
@@ -50,6 +50,8 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   private subscription: Promise<Unsubscribe | undefined> | undefined;
   private runPromise: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
+  /** The backend was found closed: reported once, then the worker closes itself. */
+  private backendClosed = false;
 
   constructor(
     queue: string,
@@ -83,6 +85,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
       runningCount: () => this.slotsTaken(),
       onJobs: (records) => records.forEach((record) => this.start(record)),
       onError: (error) => this.emitError(error),
+      onBackendClosed: (error) => this.emitError(error),
     });
     this.registration = new WorkerRegistration(
       this.backend,
@@ -117,7 +120,10 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
         return undefined;
       });
     await this.subscription;
+    // close() may have begun meanwhile (a closed backend closes the worker): start nothing it would miss.
+    if (this.closing) return;
     await this.registration.start();
+    if (this.closing) return;
     this.maintenance.start();
     await this.loop.run();
   }
@@ -253,7 +259,8 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
         return await this.finisher.submit(outcome);
       } catch (error) {
         this.emitError(error);
-        if (attempt >= FINISH_RETRY_LIMIT) return "error";
+        // A closed backend never comes back: the job stays active under its lease and is recovered as stalled.
+        if (isClosedError(error) || attempt >= FINISH_RETRY_LIMIT) return "error";
         await sleepFor(FINISH_RETRY_BASE_MS * 2 ** attempt);
       }
     }
@@ -295,7 +302,24 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     if (entry && entry.lock.token === lock.token) entry.abort.abort(reason);
   }
 
+  /**
+   * Reports an error. A ClosedError means the backend was closed under this worker (the wrong close order, or
+   * a Worker created on a closed backend): it is reported once, and the worker closes itself so that no loop
+   * keeps running against a backend that will never answer again.
+   */
   private emitError(error: unknown): void {
+    if (isClosedError(error)) {
+      if (this.backendClosed) return;
+      this.backendClosed = true;
+      this.emit(
+        "error",
+        new ClosedError(
+          `worker ${this.id}: its backend was closed, so the worker closed itself; close workers before their backend`,
+        ),
+      );
+      void this.close({ force: true });
+      return;
+    }
     this.emit("error", toError(error));
   }
 }

@@ -9,6 +9,7 @@ import { eventBusCases } from "./behaviour/event-bus.js";
 import { eventCases } from "./behaviour/events.js";
 import { flowCases } from "./behaviour/flows.js";
 import { groupCases } from "./behaviour/groups.js";
+import { lifecycleCases } from "./behaviour/lifecycle.js";
 import { lockCases } from "./behaviour/locks.js";
 import { maintenanceCases } from "./behaviour/maintenance.js";
 import { orderingCases } from "./behaviour/ordering.js";
@@ -53,6 +54,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       scheduleCases,
       flowCases,
       groupCases,
+      lifecycleCases,
     ]) {
       cases(ctx);
     }

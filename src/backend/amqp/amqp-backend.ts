@@ -5,7 +5,7 @@
 import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import type * as amqp from "amqplib";
 import type { Clock } from "../../core/clock.js";
-import { ValidationError } from "../../errors/warren-error.js";
+import { ClosedError, ValidationError } from "../../errors/warren-error.js";
 import type { JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "../contract.js";
@@ -115,25 +115,34 @@ export class AmqpBackend implements Backend {
     this.janitor.unref();
   }
 
+  /** The store, while this backend is open: every call on a closed backend fails with ClosedError. */
+  private get live(): JobStore {
+    if (this.closed) throw new ClosedError("the RabbitMQ backend is closed; create a new one");
+    return this.store;
+  }
+
   /** The broker's version, once connected (read from the connection's server properties). */
   get serverVersion(): string | undefined {
     return this.connection.serverVersion;
   }
 
   async enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
-    const results = await this.store.enqueue(records);
+    const results = await this.live.enqueue(records);
     await this.publishReady(new Set(records.map((record) => record.queue)));
     return results;
   }
 
   async fetch(request: FetchRequest): Promise<JobRecord[]> {
+    void this.live;
     await this.started;
     const group = await this.groupFor(request);
     group.inFlight += 1;
     try {
       const deadline = Date.now() + request.blockMs;
       for (;;) {
-        if (this.closed || request.signal.aborted) return [];
+        // A closed backend refuses, rather than answering "no work" at once: a caller looping would spin.
+        void this.live;
+        if (request.signal.aborted) return [];
         const deliveries = group.take(request.max, this.clock.now());
         if (deliveries.length > 0) {
           const claimed = await claimDeliveries(
@@ -203,51 +212,51 @@ export class AmqpBackend implements Backend {
   }
 
   /** EventBus messages go through the store's bus (Redis pub/sub, PostgreSQL NOTIFY, or in-process). */
-  publishMessage(topic: string, payload: string): Promise<void> {
-    return this.store.publishMessage(topic, payload);
+  async publishMessage(topic: string, payload: string): Promise<void> {
+    return this.live.publishMessage(topic, payload);
   }
 
-  subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
-    return this.store.subscribeMessages(pattern, listener);
+  async subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
+    return this.live.subscribeMessages(pattern, listener);
   }
 
   /** The worker registry lives in the store. */
-  heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void> {
-    return this.store.heartbeatWorker(info, ttlMs);
+  async heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void> {
+    return this.live.heartbeatWorker(info, ttlMs);
   }
 
-  deregisterWorker(id: string): Promise<void> {
-    return this.store.deregisterWorker(id);
+  async deregisterWorker(id: string): Promise<void> {
+    return this.live.deregisterWorker(id);
   }
 
-  listWorkers(): Promise<WorkerInfo[]> {
-    return this.store.listWorkers();
+  async listWorkers(): Promise<WorkerInfo[]> {
+    return this.live.listWorkers();
   }
 
-  upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {
-    return this.store.upsertSchedule(schedule);
+  async upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {
+    return this.live.upsertSchedule(schedule);
   }
 
-  listSchedules(queue: string): Promise<ScheduleRecord[]> {
-    return this.store.listSchedules(queue);
+  async listSchedules(queue: string): Promise<ScheduleRecord[]> {
+    return this.live.listSchedules(queue);
   }
 
-  removeSchedule(queue: string, key: string): Promise<boolean> {
-    return this.store.removeSchedule(queue, key);
+  async removeSchedule(queue: string, key: string): Promise<boolean> {
+    return this.live.removeSchedule(queue, key);
   }
 
-  setSchedulePaused(
+  async setSchedulePaused(
     queue: string,
     key: string,
     paused: boolean,
     nextRunAt: number | undefined,
   ): Promise<ScheduleRecord | undefined> {
-    return this.store.setSchedulePaused(queue, key, paused, nextRunAt);
+    return this.live.setSchedulePaused(queue, key, paused, nextRunAt);
   }
 
   /** The slot's job goes to the store's outbox with the schedule's update, then is published like any add. */
   async fireSchedule(fire: ScheduleFire): Promise<boolean> {
-    const fired = await this.store.fireSchedule(fire);
+    const fired = await this.live.fireSchedule(fire);
     if (fired) await this.publishReady(new Set([fire.queue]));
     return fired;
   }
@@ -257,16 +266,16 @@ export class AmqpBackend implements Backend {
     return acquireLock(this.store, key, options);
   }
 
-  acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {
-    return this.store.acquireLock(key, token, ttlMs);
+  async acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {
+    return this.live.acquireLock(key, token, ttlMs);
   }
 
-  extendLock(key: string, token: string, ttlMs: number): Promise<boolean> {
-    return this.store.extendLock(key, token, ttlMs);
+  async extendLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return this.live.extendLock(key, token, ttlMs);
   }
 
-  releaseLock(key: string, token: string): Promise<boolean> {
-    return this.store.releaseLock(key, token);
+  async releaseLock(key: string, token: string): Promise<boolean> {
+    return this.live.releaseLock(key, token);
   }
 
   async releaseWorker(workerId: string): Promise<void> {
@@ -277,12 +286,12 @@ export class AmqpBackend implements Backend {
     }
   }
 
-  extendLocks(locks: LockRef[], lockMs: number): Promise<LockRef[]> {
-    return this.store.extendLocks(locks, lockMs);
+  async extendLocks(locks: LockRef[], lockMs: number): Promise<LockRef[]> {
+    return this.live.extendLocks(locks, lockMs);
   }
 
   async finish(outcomes: Outcome[]): Promise<FinishStatus[]> {
-    const statuses = await this.store.finish(outcomes);
+    const statuses = await this.live.finish(outcomes);
     const queues = new Set<string>();
     for (const [index, outcome] of outcomes.entries()) {
       if (statuses[index] !== "ok") continue;
@@ -305,7 +314,7 @@ export class AmqpBackend implements Backend {
   }
 
   async maintain(queue: string, now: number): Promise<MaintenanceReport> {
-    const report = await this.store.maintain(queue, now);
+    const report = await this.live.maintain(queue, now);
     await this.publishReady(new Set([queue]));
     return report;
   }
@@ -333,70 +342,70 @@ export class AmqpBackend implements Backend {
     }
   }
 
-  getJob(queue: string, id: string): Promise<JobRecord | undefined> {
-    return this.store.getJob(queue, id);
+  async getJob(queue: string, id: string): Promise<JobRecord | undefined> {
+    return this.live.getJob(queue, id);
   }
 
-  listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
-    return this.store.listJobs(queue, query);
+  async listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
+    return this.live.listJobs(queue, query);
   }
 
-  countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
-    return this.store.countJobs(queue, states);
+  async countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
+    return this.live.countJobs(queue, states);
   }
 
-  removeJob(queue: string, id: string): Promise<boolean> {
-    return this.store.removeJob(queue, id);
+  async removeJob(queue: string, id: string): Promise<boolean> {
+    return this.live.removeJob(queue, id);
   }
 
-  cancelJob(queue: string, id: string, reason: string): Promise<CancelResult> {
-    return this.store.cancelJob(queue, id, reason);
+  async cancelJob(queue: string, id: string, reason: string): Promise<CancelResult> {
+    return this.live.cancelJob(queue, id, reason);
   }
 
   async retryJob(queue: string, id: string): Promise<JobRecord> {
-    const record = await this.store.retryJob(queue, id);
+    const record = await this.live.retryJob(queue, id);
     await this.publishReady(new Set([queue]));
     return record;
   }
 
   async promoteJob(queue: string, id: string): Promise<JobRecord> {
-    const record = await this.store.promoteJob(queue, id);
+    const record = await this.live.promoteJob(queue, id);
     await this.publishReady(new Set([queue]));
     return record;
   }
 
-  updateProgress(
+  async updateProgress(
     queue: string,
     id: string,
     token: string | undefined,
     progress: string,
   ): Promise<FinishStatus> {
-    return this.store.updateProgress(queue, id, token, progress);
+    return this.live.updateProgress(queue, id, token, progress);
   }
 
-  addLog(queue: string, id: string, line: string): Promise<number> {
-    return this.store.addLog(queue, id, line);
+  async addLog(queue: string, id: string, line: string): Promise<number> {
+    return this.live.addLog(queue, id, line);
   }
 
-  getLogs(
+  async getLogs(
     queue: string,
     id: string,
     offset: number,
     limit: number,
   ): Promise<{ logs: string[]; count: number }> {
-    return this.store.getLogs(queue, id, offset, limit);
+    return this.live.getLogs(queue, id, offset, limit);
   }
 
-  clean(queue: string, state: JobState, before: number, limit: number): Promise<string[]> {
-    return this.store.clean(queue, state, before, limit);
+  async clean(queue: string, state: JobState, before: number, limit: number): Promise<string[]> {
+    return this.live.clean(queue, state, before, limit);
   }
 
-  drain(queue: string, includeDelayed: boolean): Promise<number> {
-    return this.store.drain(queue, includeDelayed);
+  async drain(queue: string, includeDelayed: boolean): Promise<number> {
+    return this.live.drain(queue, includeDelayed);
   }
 
   async obliterate(queue: string, force: boolean): Promise<void> {
-    await this.store.obliterate(queue, force);
+    await this.live.obliterate(queue, force);
     for (const group of this.groups.values()) if (group.serves(queue)) await group.pauseQueue(queue);
     await this.publisher
       .withChannel((channel) => this.topology.deleteQueue(channel, queue))
@@ -404,26 +413,26 @@ export class AmqpBackend implements Backend {
   }
 
   async pause(queue: string): Promise<void> {
-    await this.store.pause(queue);
+    await this.live.pause(queue);
     for (const group of this.groups.values()) if (group.serves(queue)) await group.pauseQueue(queue);
   }
 
   async resume(queue: string): Promise<void> {
-    await this.store.resume(queue);
+    await this.live.resume(queue);
     for (const group of this.groups.values()) if (group.serves(queue)) await group.resumeQueue(queue);
   }
 
-  isPaused(queue: string): Promise<boolean> {
-    return this.store.isPaused(queue);
+  async isPaused(queue: string): Promise<boolean> {
+    return this.live.isPaused(queue);
   }
 
-  listQueues(): Promise<string[]> {
-    return this.store.listQueues();
+  async listQueues(): Promise<string[]> {
+    return this.live.listQueues();
   }
 
   async subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
     // Pause and resume from other processes reach this process's consumers through the store's events.
-    return this.store.subscribe(queue, (event) => {
+    return this.live.subscribe(queue, (event) => {
       if (event.event === "paused" || event.event === "resumed") {
         for (const group of this.groups.values()) {
           if (!group.serves(event.queue)) continue;
@@ -437,7 +446,7 @@ export class AmqpBackend implements Backend {
   }
 
   async ping(): Promise<void> {
-    await this.store.ping();
+    await this.live.ping();
     await this.connection.whenConnected(this.publishTimeoutMs);
   }
 

@@ -1,7 +1,6 @@
 // The embedded in-process backend: the default for newcomers and the reference semantics for every backend.
 import { systemClock, type Clock } from "../../core/clock.js";
-import { matchesTopic } from "../../core/topic-pattern.js";
-import { isTerminalState, stalledTooOftenReason, type JobState } from "../../job/job-state.js";
+import { stalledTooOftenReason, type JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "../contract.js";
 import { LocalBus } from "../local-bus.js";
@@ -28,9 +27,9 @@ import { MemoryLocks } from "./memory-locks.js";
 import { MemoryWorkers } from "./memory-workers.js";
 import { MemorySchedules } from "./memory-schedules.js";
 import { claimJobs, takeOutbox } from "./memory-outbox.js";
-import { clearLock, copyRecord, MemoryCore, type Waiter } from "./memory-core.js";
-import { newStoredJob, type QueueState, type StoredJob } from "./queue-state.js";
-import type { FairPick } from "./group-state.js";
+import { clearLock, copyRecord, MemoryCore } from "./memory-core.js";
+import { enqueueRecords } from "./memory-enqueue.js";
+import { fetchJobs, promoteDue } from "./memory-fetch.js";
 
 /** Options for {@link MemoryBackend}. */
 export interface MemoryBackendOptions {
@@ -69,6 +68,14 @@ export class MemoryBackend implements Backend, JobStore {
     this.workers = new MemoryWorkers(this.clock);
   }
 
+  /** Runs a synchronous operation on the open backend as a promise: ClosedError once closed, throws as rejections. */
+  private op<T>(operation: () => T): Promise<T> {
+    return admin.settle(() => {
+      this.core.assertOpen();
+      return operation();
+    });
+  }
+
   heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void> {
     this.core.assertOpen();
     this.workers.heartbeat(info, ttlMs);
@@ -76,58 +83,55 @@ export class MemoryBackend implements Backend, JobStore {
   }
 
   deregisterWorker(id: string): Promise<void> {
-    this.workers.deregister(id);
-    return Promise.resolve();
+    return this.op(() => {
+      this.workers.deregister(id);
+    });
   }
 
   listWorkers(): Promise<WorkerInfo[]> {
-    return Promise.resolve(this.workers.list());
+    return this.op(() => this.workers.list());
   }
 
   publishMessage(topic: string, payload: string): Promise<void> {
-    this.core.assertOpen();
-    this.bus.publish(topic, payload);
-    return Promise.resolve();
+    return this.op(() => {
+      this.bus.publish(topic, payload);
+    });
   }
 
   subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
-    return Promise.resolve(this.bus.subscribe(pattern, listener));
+    return this.op(() => this.bus.subscribe(pattern, listener));
   }
 
-  lock(key: string, options: LockOptions): Promise<Lock> {
+  async lock(key: string, options: LockOptions): Promise<Lock> {
     this.core.assertOpen();
     return acquireLock(this, key, options);
   }
 
-  acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {
+  async acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {
+    this.core.assertOpen();
     return this.locks.acquireLock(key, token, ttlMs);
   }
 
-  extendLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+  async extendLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    this.core.assertOpen();
     return this.locks.extendLock(key, token, ttlMs);
   }
 
-  releaseLock(key: string, token: string): Promise<boolean> {
+  async releaseLock(key: string, token: string): Promise<boolean> {
+    this.core.assertOpen();
     return this.locks.releaseLock(key, token);
   }
 
   upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {
-    this.core.assertOpen();
-    return Promise.resolve(this.schedules.upsert(schedule));
+    return this.op(() => this.schedules.upsert(schedule));
   }
 
   listSchedules(queue: string): Promise<ScheduleRecord[]> {
-    return admin.settle(() => {
-      this.core.assertOpen();
-      return this.schedules.list(queue);
-    });
+    return this.op(() => this.schedules.list(queue));
   }
 
   removeSchedule(queue: string, key: string): Promise<boolean> {
-    return admin.settle(() => {
-      this.core.assertOpen();
-      return this.schedules.remove(queue, key);
-    });
+    return this.op(() => this.schedules.remove(queue, key));
   }
 
   setSchedulePaused(
@@ -136,201 +140,19 @@ export class MemoryBackend implements Backend, JobStore {
     paused: boolean,
     nextRunAt: number | undefined,
   ): Promise<ScheduleRecord | undefined> {
-    return admin.settle(() => {
-      this.core.assertOpen();
-      return this.schedules.setPaused(queue, key, paused, nextRunAt, this.clock.now());
-    });
+    return this.op(() => this.schedules.setPaused(queue, key, paused, nextRunAt, this.clock.now()));
   }
 
   fireSchedule(fire: ScheduleFire): Promise<boolean> {
-    return admin.settle(() => {
-      this.core.assertOpen();
-      return this.schedules.fire(fire, () => this.enqueueNow([fire.job]));
-    });
+    return this.op(() => this.schedules.fire(fire, () => enqueueRecords(this.core, [fire.job])));
   }
 
   enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
-    return admin.settle(() => this.enqueueNow(records));
+    return admin.settle(() => enqueueRecords(this.core, records));
   }
 
-  /** Stores a batch synchronously, all or none (throws before writing anything). */
-  private enqueueNow(records: NewJobRecord[]): EnqueueResult[] {
-    this.core.assertOpen();
-    const now = this.clock.now();
-    const batch = new Map<string, StoredJob>();
-    const plan: Array<{ existing: StoredJob } | { created: StoredJob }> = [];
-    // Decide everything first so a rejected batch leaves nothing behind.
-    for (const record of records) {
-      const existing = this.findDuplicate(record, batch, now);
-      if (existing) {
-        plan.push({ existing });
-        continue;
-      }
-      const job = newStoredJob(record, this.core.nextSeq());
-      batch.set(`${record.queue}:${record.id}`, job);
-      if (job.opts.dedupe) batch.set(`dedupe\u0000${record.queue}\u0000${job.opts.dedupe.key}`, job);
-      plan.push({ created: job });
-    }
-    for (const entry of plan) {
-      if ("created" in entry) this.core.checkDependencies(entry.created, batch);
-    }
-    const results: EnqueueResult[] = [];
-    for (const entry of plan) {
-      if ("existing" in entry) {
-        results.push({ record: copyRecord(entry.existing), created: false });
-        continue;
-      }
-      const job = entry.created;
-      this.insertNew(job, now);
-      results.push({ record: copyRecord(job), created: true });
-    }
-    return results;
-  }
-
-  private findDuplicate(
-    record: NewJobRecord,
-    batch: Map<string, StoredJob>,
-    now: number,
-  ): StoredJob | undefined {
-    const inBatch = batch.get(`${record.queue}:${record.id}`);
-    if (inBatch) return inBatch;
-    const queue = this.core.queues.get(record.queue);
-    const sameId = queue?.jobs.get(record.id);
-    if (sameId) return sameId;
-    const dedupe = record.opts.dedupe;
-    if (!dedupe) return undefined;
-    const batchHolder = batch.get(`dedupe\u0000${record.queue}\u0000${dedupe.key}`);
-    if (batchHolder) return batchHolder;
-    const holderId = queue?.dedupe.get(dedupe.key);
-    const holder = holderId === undefined ? undefined : queue?.jobs.get(holderId);
-    if (!holder) return undefined;
-    const withinTtl = dedupe.ttl !== undefined && now - holder.createdAt < dedupe.ttl;
-    return !isTerminalState(holder.state) || withinTtl ? holder : undefined;
-  }
-
-  private insertNew(job: StoredJob, now: number): void {
-    const queue = this.core.queue(job.queue);
-    const unmet = job.opts.dependsOn.length > 0 && !this.core.dependenciesMet(job);
-    job.state = job.runAt > now ? "delayed" : unmet ? "waiting-children" : "waiting";
-    if (job.state === "waiting") job.readyAt = now;
-    queue.insert(job);
-    if (job.state === "waiting") this.core.recordReady(queue, job);
-    for (const ref of job.opts.dependsOn) {
-      let set = this.core.dependants.get(ref);
-      if (!set) this.core.dependants.set(ref, (set = new Set()));
-      set.add(`${job.queue}:${job.id}`);
-    }
-    this.core.emit(queue.name, "added", job);
-    this.core.emit(queue.name, job.state, job, job.state === "delayed" ? { runAt: job.runAt } : {});
-    if (job.state === "waiting") this.core.notify(queue.name);
-  }
-
-  async fetch(request: FetchRequest): Promise<JobRecord[]> {
-    const deadline = Date.now() + request.blockMs;
-    for (;;) {
-      if (this.core.closed || request.signal.aborted) return [];
-      const now = this.clock.now();
-      const queues = this.matchingQueues(request.queues);
-      const claimed = this.claim(queues, request, now);
-      if (claimed.length > 0) return claimed;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) return [];
-      await this.park(request, queues, now, remaining);
-    }
-  }
-
-  private matchingQueues(patterns: string[]): QueueState[] {
-    const result: QueueState[] = [];
-    for (const queue of this.core.queues.values()) {
-      if (!queue.paused && patterns.some((pattern) => matchesTopic(pattern, queue.name))) result.push(queue);
-    }
-    return result;
-  }
-
-  private claim(queues: QueueState[], request: FetchRequest, now: number): JobRecord[] {
-    for (const queue of queues) this.promoteDue(queue, now);
-    const claimed: JobRecord[] = [];
-    while (claimed.length < request.max) {
-      const next = this.pickNext(queues, request, now);
-      if (!next) break;
-      const { queue, pick, job } = next;
-      pick.index.shift(pick.priority);
-      if (job.opts.ttl !== undefined && (job.readyAt ?? now) + job.opts.ttl < now) {
-        this.core.expireJob(queue, job, now);
-        continue;
-      }
-      queue.served(pick, request.groupLimits, now);
-      claimed.push(this.core.activate(queue, job, request, now));
-    }
-    return claimed;
-  }
-
-  /**
-   * The next job over `queues`: each queue offers its fair pick (round-robin over groups), and across
-   * queues the most urgent by (priority, sequence) goes first. Honours each queue's limiter.
-   */
-  private pickNext(
-    queues: QueueState[],
-    request: FetchRequest,
-    now: number,
-  ): { queue: QueueState; pick: FairPick; job: StoredJob } | undefined {
-    let best: { queue: QueueState; pick: FairPick; job: StoredJob } | undefined;
-    for (const queue of queues) {
-      if (request.limiter && !this.core.limiterAllows(queue, request.limiter, now)) continue;
-      const pick = queue.fairPick(request.groupLimits, now);
-      if (!pick) continue;
-      const job = queue.jobs.get(pick.entry.id)!;
-      if (
-        !best ||
-        pick.priority < best.pick.priority ||
-        (pick.priority === best.pick.priority && job.seq < best.job.seq)
-      ) {
-        best = { queue, pick, job };
-      }
-    }
-    return best;
-  }
-
-  private promoteDue(queue: QueueState, now: number): number {
-    let promoted = 0;
-    for (;;) {
-      const head = queue.delayed.peek((entry) => queue.isLive(entry, "delayed"));
-      if (!head || head.runAt > now) return promoted;
-      queue.delayed.pop();
-      this.core.toWaiting(queue, queue.jobs.get(head.id)!, now, "delayed");
-      promoted += 1;
-    }
-  }
-
-  /** Parks until woken, the next delayed job or limiter window is due, `remaining` ms pass, or abort. */
-  private park(request: FetchRequest, queues: QueueState[], now: number, remaining: number): Promise<void> {
-    let wakeIn = remaining;
-    for (const queue of queues) {
-      const head = queue.delayed.peek((entry) => queue.isLive(entry, "delayed"));
-      if (head) wakeIn = Math.min(wakeIn, head.runAt - now);
-      const oldest = queue.limiterStarts[0];
-      if (request.limiter && oldest !== undefined && queue.limiterStarts.length >= request.limiter.max) {
-        wakeIn = Math.min(wakeIn, oldest + request.limiter.duration - now);
-      }
-      const groupReset = queue.groupLimiterResetAt(request.groupLimits);
-      if (groupReset !== undefined) wakeIn = Math.min(wakeIn, groupReset - now);
-    }
-    return new Promise<void>((resolve) => {
-      const stop = new AbortController();
-      const done = (): void => {
-        this.core.waiters.delete(waiter);
-        request.signal.removeEventListener("abort", done);
-        stop.abort();
-        resolve();
-      };
-      const waiter: Waiter = { patterns: request.queues, wake: done };
-      this.core.waiters.add(waiter);
-      request.signal.addEventListener("abort", done, { once: true });
-      // The clock decides delayed/limiter wake-ups; a real-time cap bounds the wait when the clock is fake.
-      this.clock.sleep(Math.max(0, wakeIn), stop.signal).then(done, () => undefined);
-      const cap = setTimeout(done, remaining);
-      stop.signal.addEventListener("abort", () => clearTimeout(cap), { once: true });
-    });
+  fetch(request: FetchRequest): Promise<JobRecord[]> {
+    return fetchJobs(this.core, request);
   }
 
   releaseWorker(_workerId: string): Promise<void> {
@@ -339,6 +161,10 @@ export class MemoryBackend implements Backend, JobStore {
   }
 
   extendLocks(locks: LockRef[], lockMs: number): Promise<LockRef[]> {
+    return admin.settle(() => this.extendLocksNow(locks, lockMs));
+  }
+
+  private extendLocksNow(locks: LockRef[], lockMs: number): LockRef[] {
     this.core.assertOpen();
     const now = this.clock.now();
     const lost: LockRef[] = [];
@@ -347,17 +173,21 @@ export class MemoryBackend implements Backend, JobStore {
       if (job && job.state === "active" && job.lockToken === lock.token) job.lockExpiresAt = now + lockMs;
       else lost.push(lock);
     }
-    return Promise.resolve(lost);
+    return lost;
   }
 
   finish(outcomes: Outcome[]): Promise<FinishStatus[]> {
+    return admin.settle(() => this.finishNow(outcomes));
+  }
+
+  private finishNow(outcomes: Outcome[]): FinishStatus[] {
     this.core.assertOpen();
     const now = this.clock.now();
     const statuses = outcomes.map((outcome) => this.finishOne(outcome, now));
     // A grouped job leaving active may free its group's concurrency: parked fetches look again.
     const freed = new Set(outcomes.filter((o, i) => statuses[i] === "ok").map((o) => o.lock.queue));
     for (const queue of freed) if (this.core.queues.get(queue)?.groups.size) this.core.notify(queue);
-    return Promise.resolve(statuses);
+    return statuses;
   }
 
   private finishOne(outcome: Outcome, now: number): FinishStatus {
@@ -414,11 +244,15 @@ export class MemoryBackend implements Backend, JobStore {
   }
 
   maintain(queueName: string, now: number): Promise<MaintenanceReport> {
+    return admin.settle(() => this.maintainNow(queueName, now));
+  }
+
+  private maintainNow(queueName: string, now: number): MaintenanceReport {
     this.core.assertOpen();
     const report: MaintenanceReport = { promoted: 0, stalled: 0, failedStalled: 0, expired: 0, removed: 0 };
     const queue = this.core.queues.get(queueName);
-    if (!queue) return Promise.resolve(report);
-    report.promoted = this.promoteDue(queue, now);
+    if (!queue) return report;
+    report.promoted = promoteDue(this.core, queue, now);
     for (const id of [...queue.byState.active]) {
       const job = queue.jobs.get(id)!;
       if ((job.lockExpiresAt ?? Infinity) >= now) continue;
@@ -453,7 +287,7 @@ export class MemoryBackend implements Backend, JobStore {
       }
     }
     report.removed = before - queue.jobs.size;
-    return Promise.resolve(report);
+    return report;
   }
 
   claimJobs(request: ClaimRequest): Promise<ClaimResult[]> {
@@ -465,27 +299,35 @@ export class MemoryBackend implements Backend, JobStore {
   }
 
   nextDueAt(queueName: string): Promise<number | undefined> {
-    const queue = this.core.queues.get(queueName);
-    return Promise.resolve(queue?.delayed.peek((entry) => queue.isLive(entry, "delayed"))?.runAt);
+    return admin.settle(() => {
+      this.core.assertOpen();
+      const queue = this.core.queues.get(queueName);
+      return queue?.delayed.peek((entry) => queue.isLive(entry, "delayed"))?.runAt;
+    });
   }
 
   ackOutbox(queue: string, ids: string[]): Promise<void> {
-    const outbox = this.core.queues.get(queue)?.outbox;
-    for (const id of ids) outbox?.delete(id);
-    return Promise.resolve();
+    return admin.settle(() => {
+      this.core.assertOpen();
+      const outbox = this.core.queues.get(queue)?.outbox;
+      for (const id of ids) outbox?.delete(id);
+    });
   }
 
   getJob(queue: string, id: string): Promise<JobRecord | undefined> {
-    const job = this.core.queues.get(queue)?.jobs.get(id);
-    return Promise.resolve(job ? copyRecord(job) : undefined);
+    return admin.settle(() => {
+      this.core.assertOpen();
+      const job = this.core.queues.get(queue)?.jobs.get(id);
+      return job ? copyRecord(job) : undefined;
+    });
   }
 
   listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
-    return Promise.resolve(admin.listJobs(this.core, queue, query));
+    return this.op(() => admin.listJobs(this.core, queue, query));
   }
 
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
-    return Promise.resolve(admin.countJobs(this.core, queue, states));
+    return this.op(() => admin.countJobs(this.core, queue, states));
   }
 
   removeJob(queue: string, id: string): Promise<boolean> {
@@ -523,8 +365,11 @@ export class MemoryBackend implements Backend, JobStore {
     offset: number,
     limit: number,
   ): Promise<{ logs: string[]; count: number }> {
-    const logs = this.core.queues.get(queue)?.logs.get(id) ?? [];
-    return Promise.resolve({ logs: logs.slice(offset, offset + limit), count: logs.length });
+    return admin.settle(() => {
+      this.core.assertOpen();
+      const logs = this.core.queues.get(queue)?.logs.get(id) ?? [];
+      return { logs: logs.slice(offset, offset + limit), count: logs.length };
+    });
   }
 
   clean(queue: string, state: JobState, before: number, limit: number): Promise<string[]> {
@@ -551,15 +396,15 @@ export class MemoryBackend implements Backend, JobStore {
   }
 
   isPaused(queue: string): Promise<boolean> {
-    return Promise.resolve(this.core.queues.get(queue)?.paused ?? false);
+    return this.op(() => this.core.queues.get(queue)?.paused ?? false);
   }
 
   listQueues(): Promise<string[]> {
-    return Promise.resolve([...this.core.queues.keys()].sort());
+    return this.op(() => [...this.core.queues.keys()].sort());
   }
 
   subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
-    return admin.settle(() => this.core.hub.subscribe(queue, listener));
+    return this.op(() => this.core.hub.subscribe(queue, listener));
   }
 
   ping(): Promise<void> {

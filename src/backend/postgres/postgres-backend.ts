@@ -140,6 +140,11 @@ export class PostgresBackend implements Backend, JobStore {
     return migrate(this.pool, this.schema, this.quoted);
   }
 
+  /** Throws ClosedError once close() was called: no handle may use a closed backend. */
+  private assertOpen(): void {
+    if (this.closed) throw new ClosedError("the postgres backend is closed; create a new one");
+  }
+
   private ready(): Promise<Queries> {
     if (this.closed)
       return Promise.reject(new ClosedError("the postgres backend is closed; create a new one"));
@@ -181,6 +186,8 @@ export class PostgresBackend implements Backend, JobStore {
           throw error;
         }
       } catch (error) {
+        // close() ended the pool under this transaction: say so, rather than "unavailable".
+        this.assertOpen();
         const code = (error as { code?: string }).code;
         const connectionLost = code === undefined && /terminat|Connection|ECONN|closed/i.test(String(error));
         client?.release(connectionLost || RETRYABLE.has(code ?? "") ? (error as Error) : undefined);
@@ -195,7 +202,8 @@ export class PostgresBackend implements Backend, JobStore {
     }
   }
 
-  lock(key: string, options: LockOptions): Promise<Lock> {
+  async lock(key: string, options: LockOptions): Promise<Lock> {
+    this.assertOpen();
     return acquireLock(this, key, options);
   }
 
@@ -240,14 +248,20 @@ export class PostgresBackend implements Backend, JobStore {
     await this.pool.query("SELECT pg_notify($1, $2)", [this.busChannel, message]);
   }
 
-  subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
+  async subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
+    await this.ready();
     return this.listener.subscribeBus(pattern, listener);
   }
 
   /** Runs one query outside a transaction. */
   async query<R extends pg.QueryResultRow>(name: string, params: unknown[]): Promise<R[]> {
     const queries = await this.ready();
-    return runQuery<R>(this.pool, queries, name, params);
+    try {
+      return await runQuery<R>(this.pool, queries, name, params);
+    } catch (error) {
+      this.assertOpen();
+      throw error;
+    }
   }
 
   upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {
@@ -290,7 +304,9 @@ export class PostgresBackend implements Backend, JobStore {
     await this.listener.ensureListening();
     const deadline = Date.now() + request.blockMs;
     for (;;) {
-      if (this.closed || request.signal.aborted) return [];
+      // A closed backend refuses, rather than answering "no work" at once: a caller looping on fetch would spin.
+      this.assertOpen();
+      if (request.signal.aborted) return [];
       const queues = await this.resolveQueues(request.queues);
       // Register before claiming, so a job that becomes ready in between still wakes us.
       let woken = false;
@@ -504,6 +520,7 @@ export class PostgresBackend implements Backend, JobStore {
   }
 
   async ping(): Promise<void> {
+    this.assertOpen();
     try {
       await this.pool.query("SELECT 1");
     } catch (error) {
