@@ -5,7 +5,6 @@ import { loadIoredis } from "../load-driver.js";
 import { systemClock, type Clock } from "../../core/clock.js";
 import { randomToken } from "../../core/ids.js";
 import { redactUrl } from "../../core/redact-url.js";
-import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import { BackendUnavailableError, ClosedError } from "../../errors/warren-error.js";
 import type { JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
@@ -29,12 +28,14 @@ import type {
 } from "../records.js";
 import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import { BlockingPool } from "./blocking-pool.js";
+import { DueNotices } from "./due-notices.js";
+import { RedisFetcher } from "./redis-fetch.js";
 import { RedisBus } from "./redis-bus.js";
 import { EventReader } from "./event-reader.js";
 import { redisKeys, type RedisKeys } from "./keys.js";
 import * as read from "./redis-read.js";
 import { decodeRecord, toEnqueuePayload, translateScriptError } from "./record-codec.js";
-import { groupBy, groupLimitArgs, sleepUnlessAborted } from "./redis-util.js";
+import { groupBy, groupLimitArgs } from "./redis-util.js";
 import { newJobRecord } from "../new-job-record.js";
 import { RedisSchedules } from "./redis-schedules.js";
 import { ScriptRunner, type ScriptName } from "./script-runner.js";
@@ -58,10 +59,11 @@ export interface RedisBackendOptions {
 }
 
 const BATCH = 1_000;
+/** Notices that a queue has work due (`<queue>\n<dueAt>`) go out on `<prefix>:due`. */
+const DUE_CHANNEL_SUFFIX = ":due";
 
 /** A registry entry: the worker's info and when it goes stale. */
 type StoredWorker = WorkerInfo & { expiresAt: number };
-const PATTERN_CACHE_MS = 1_000;
 
 /**
  * Jobs in Redis, shared by every process that uses the same server and prefix.
@@ -87,7 +89,8 @@ export class RedisBackend implements Backend, JobStore {
   private readonly schedules: RedisSchedules;
   private readonly outbox: "1" | "0";
   private readonly onError: (error: Error) => void;
-  private readonly patternCache = new Map<string, { at: number; queues: string[] }>();
+  private readonly due: DueNotices;
+  private readonly fetcher: RedisFetcher;
   private closed = false;
 
   constructor(options: RedisBackendOptions = {}) {
@@ -112,6 +115,20 @@ export class RedisBackend implements Backend, JobStore {
       this.closed ? undefined : this.onError(redacted(error as Error, url)),
     );
     this.outbox = options.outbox ? "1" : "0";
+    const prefix = options.prefix ?? "warren";
+    this.due = new DueNotices(this.client, `${prefix}${DUE_CHANNEL_SUFFIX}`, (error) =>
+      this.closed ? undefined : this.onError(redacted(error as Error, url)),
+    );
+    this.fetcher = new RedisFetcher({
+      client: this.client,
+      keys: this.keys,
+      clock: this.clock,
+      blocking: this.blocking,
+      due: this.due,
+      outbox: this.outbox,
+      run: (name, queue, args) => this.run(name, queue, args),
+      assertOpen: () => this.assertOpen(),
+    });
     this.bus = new RedisBus(this.client, options.prefix ?? "warren", (error) => this.onError(error as Error));
     this.schedules = new RedisSchedules({
       client: this.client,
@@ -126,13 +143,18 @@ export class RedisBackend implements Backend, JobStore {
     });
   }
 
+  /** Throws ClosedError once close() was called: no handle may use a closed backend. */
+  private assertOpen(): void {
+    if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
+  }
+
   private async run(
     name: ScriptName,
     queue: string,
     args: Array<string | number>,
     id?: string,
   ): Promise<unknown> {
-    if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
+    this.assertOpen();
     try {
       // Only the queue's own key is declared: every key a script touches shares its hash tag (one cluster slot).
       return await this.scripts.run(name, [this.keys.base(queue)], args);
@@ -141,7 +163,8 @@ export class RedisBackend implements Backend, JobStore {
     }
   }
 
-  lock(key: string, options: LockOptions): Promise<Lock> {
+  async lock(key: string, options: LockOptions): Promise<Lock> {
+    this.assertOpen();
     return acquireLock(this, key, options);
   }
 
@@ -159,15 +182,18 @@ export class RedisBackend implements Backend, JobStore {
   }
 
   async heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void> {
+    this.assertOpen();
     const entry: StoredWorker = { ...info, expiresAt: this.clock.now() + ttlMs };
     await this.client.hset(this.keys.workers, info.id, JSON.stringify(entry));
   }
 
   async deregisterWorker(id: string): Promise<void> {
+    this.assertOpen();
     await this.client.hdel(this.keys.workers, id);
   }
 
   async listWorkers(): Promise<WorkerInfo[]> {
+    this.assertOpen();
     const now = this.clock.now();
     const live: WorkerInfo[] = [];
     const stale: string[] = [];
@@ -180,17 +206,18 @@ export class RedisBackend implements Backend, JobStore {
     return live.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
   }
 
-  publishMessage(topic: string, payload: string): Promise<void> {
-    if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
+  async publishMessage(topic: string, payload: string): Promise<void> {
+    this.assertOpen();
     return this.bus.publish(topic, payload);
   }
 
-  subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
+  async subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
+    this.assertOpen();
     return this.bus.subscribe(pattern, listener);
   }
 
-  private runLockScript(name: ScriptName, key: string, args: Array<string | number>): Promise<unknown> {
-    if (this.closed) throw new ClosedError("the redis backend is closed; create a new one");
+  private async runLockScript(name: ScriptName, key: string, args: Array<string | number>): Promise<unknown> {
+    this.assertOpen();
     return this.scripts.run(name, [this.keys.lock(key)], args);
   }
 
@@ -242,62 +269,13 @@ export class RedisBackend implements Backend, JobStore {
   }
 
   async fetch(request: FetchRequest): Promise<JobRecord[]> {
-    const deadline = Date.now() + request.blockMs;
-    for (;;) {
-      if (this.closed || request.signal.aborted) return [];
-      const queues = await this.resolveQueues(request.queues);
-      const claimed: JobRecord[] = [];
-      let wakeAt = Infinity;
-      for (const queue of queues) {
-        const [nextDue, limiterReset, jobs] = (await this.run("claim-jobs", queue, [
-          this.clock.now(),
-          request.max - claimed.length,
-          request.workerId,
-          request.lockMs,
-          request.maxStalledCount,
-          request.limiter?.max ?? 0,
-          request.limiter?.duration ?? 0,
-          randomToken(9),
-          this.outbox,
-          ...groupLimitArgs(request.groupLimits),
-        ])) as [number, number, string[]];
-        for (const flat of jobs) claimed.push(decodeRecord(flat));
-        if (nextDue > 0) wakeAt = Math.min(wakeAt, nextDue);
-        if (limiterReset > 0) wakeAt = Math.min(wakeAt, limiterReset);
-        if (claimed.length >= request.max) break;
-      }
-      if (claimed.length > 0) return claimed;
-      const left = deadline - Date.now();
-      if (left <= 0) return [];
-      const wait = Math.max(1, Math.min(left, wakeAt - this.clock.now()));
-      if (queues.length === 0) {
-        await sleepUnlessAborted(Math.min(wait, PATTERN_CACHE_MS), request.signal);
-      } else {
-        await this.blocking.waitForMarker(
-          queues.map((queue) => this.keys.marker(queue)),
-          wait,
-          request.signal,
-        );
-      }
+    try {
+      return await this.fetcher.fetch(request);
+    } catch (error) {
+      // close() cuts the blocking connections: whatever a fetch in flight then saw, the answer is "closed".
+      this.assertOpen();
+      throw error;
     }
-  }
-
-  private async resolveQueues(patterns: string[]): Promise<string[]> {
-    const queues = new Set<string>();
-    for (const pattern of patterns) {
-      if (!isTopicPattern(pattern)) {
-        queues.add(pattern);
-        continue;
-      }
-      let cached = this.patternCache.get(pattern);
-      if (!cached || Date.now() - cached.at > PATTERN_CACHE_MS) {
-        const all = await this.client.smembers(this.keys.registry);
-        cached = { at: Date.now(), queues: all.filter((queue) => matchesTopic(pattern, queue)).sort() };
-        this.patternCache.set(pattern, cached);
-      }
-      for (const queue of cached.queues) queues.add(queue);
-    }
-    return [...queues];
   }
 
   releaseWorker(_workerId: string): Promise<void> {
@@ -404,24 +382,29 @@ export class RedisBackend implements Backend, JobStore {
   }
 
   async nextDueAt(queue: string): Promise<number | undefined> {
+    this.assertOpen();
     const head = await this.client.zrange(this.keys.delayed(queue), "0", "0", "WITHSCORES");
     return head[1] === undefined ? undefined : Number(head[1]);
   }
 
   async ackOutbox(queue: string, ids: string[]): Promise<void> {
+    this.assertOpen();
     if (ids.length > 0) await this.client.zrem(`${this.keys.base(queue)}outbox`, ...ids);
   }
 
   async getJob(queue: string, id: string): Promise<JobRecord | undefined> {
+    this.assertOpen();
     const flat = await this.client.hgetall(`${this.keys.base(queue)}j:${id}`);
     return Object.keys(flat).length === 0 ? undefined : decodeRecord(Object.entries(flat).flat());
   }
 
-  listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
+  async listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
+    this.assertOpen();
     return read.listJobs(this.client, this.keys, queue, query);
   }
 
-  countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
+  async countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
+    this.assertOpen();
     return read.countJobs(this.client, this.keys, queue, states);
   }
 
@@ -470,6 +453,7 @@ export class RedisBackend implements Backend, JobStore {
     offset: number,
     limit: number,
   ): Promise<{ logs: string[]; count: number }> {
+    this.assertOpen();
     const key = this.keys.logs(queue, id);
     const [logs, count] = await Promise.all([
       limit > 0 ? this.client.lrange(key, String(offset), String(offset + limit - 1)) : Promise.resolve([]),
@@ -527,22 +511,27 @@ export class RedisBackend implements Backend, JobStore {
   /** Records the queue in the prefix's registry (idempotent). */
   private async register(queue: string): Promise<void> {
     if (this.closed) return;
-    await this.client.sadd(this.keys.registry, queue);
+    // A new queue may match a worker's topic pattern: announce it, so that worker takes its jobs at once.
+    if ((await this.client.sadd(this.keys.registry, queue)) === 1) await this.due.publish(queue, 0);
   }
 
   async isPaused(queue: string): Promise<boolean> {
+    this.assertOpen();
     return (await this.client.hget(`${this.keys.base(queue)}meta`, "paused")) === "1";
   }
 
   async listQueues(): Promise<string[]> {
+    this.assertOpen();
     return (await this.client.smembers(this.keys.registry)).sort();
   }
 
-  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
+  async subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
+    this.assertOpen();
     return this.events.subscribe(queue, listener);
   }
 
   async ping(): Promise<void> {
+    this.assertOpen();
     try {
       await this.client.ping();
     } catch (error) {
@@ -557,6 +546,7 @@ export class RedisBackend implements Backend, JobStore {
     this.closed = true;
     await this.events.close();
     this.bus.close();
+    this.due.close();
     this.blocking.close();
     if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
   }

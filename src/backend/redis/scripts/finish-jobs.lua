@@ -68,7 +68,6 @@ for i, o in ipairs(outcomes) do
             redis.call("HSET", key, "runAt", o.retryAt)
             setState(base, o.id, nil, "delayed", o.retryAt)
             emit(base, now, "delayed", o.id, name, {p = "active", t = o.retryAt})
-            wake(base)
           else
             toWaiting(base, o.id, "active", now, outbox)
           end

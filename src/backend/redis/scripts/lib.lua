@@ -71,9 +71,27 @@ local function emit(base, now, event, id, name, fields)
   batch[#batch + 1] = e
 end
 
+-- Due notices: a delayed job that became the earliest of its queue is announced on "<prefix>:due" as
+-- "<queue>\n<dueAt>", once per queue per script call, so every process's idle fetchers re-arm their wait on
+-- it (a marker would wake only one fetcher). Published by flushEvents, after the script's writes.
+local dueAt, dueQueues = {}, {}
+
+local function noteDue(base, at)
+  local known = dueAt[base]
+  if known == nil then
+    dueQueues[#dueQueues + 1] = base
+  elseif known <= at then
+    return
+  end
+  dueAt[base] = at
+end
+
 local function flushEvents()
   for _, base in ipairs(eventQueues) do
     redis.call("XADD", base .. "events", "MAXLEN", "~", EVENTS_MAXLEN, "*", "b", cjson.encode(eventBatches[base]))
+  end
+  for _, base in ipairs(dueQueues) do
+    redis.call("PUBLISH", prefixOf(base) .. ":due", queueOf(base) .. "\n" .. dueAt[base])
   end
 end
 
@@ -118,6 +136,7 @@ local function setState(base, id, from, to, score, group)
   end
   redis.call("ZADD", setKey(base, to), score, id)
   redis.call("HSET", jobKey(base, id), "state", to)
+  if to == "delayed" and redis.call("ZRANGE", base .. "delayed", 0, 0)[1] == id then noteDue(base, score) end
   if from == "waiting" or from == "active" or to == "waiting" or to == "active" then
     local g = group
     if g == nil then g = redis.call("HGET", jobKey(base, id), "group") end

@@ -1,0 +1,136 @@
+// The Redis backend's delivery: claim ready jobs with one script per queue, and when there are none, block on
+// the queues' markers (BLPOP) until work is pushed, the earliest due time (delayed job, retry, schedule slot,
+// limiter window) arrives, a due notice moves that time earlier, or blockMs passes. Never polls.
+import type { Redis } from "ioredis";
+import type { Clock } from "../../core/clock.js";
+import { randomToken } from "../../core/ids.js";
+import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
+import type { FetchRequest, JobRecord } from "../records.js";
+import type { BlockingPool } from "./blocking-pool.js";
+import type { DueNotices } from "./due-notices.js";
+import type { RedisKeys } from "./keys.js";
+import { decodeRecord } from "./record-codec.js";
+import { groupLimitArgs, sleepUnlessAborted } from "./redis-util.js";
+import type { ScriptName } from "./script-runner.js";
+
+/** What the fetcher needs from its backend. */
+export interface RedisFetchContext {
+  client: Redis;
+  keys: RedisKeys;
+  clock: Clock;
+  blocking: BlockingPool;
+  due: DueNotices;
+  /** "1" when ready jobs go to a transport's outbox. */
+  outbox: string;
+  run(name: ScriptName, queue: string, args: Array<string | number>): Promise<unknown>;
+  assertOpen(): void;
+}
+
+/** How long a topic pattern's list of matching queues is trusted (a new queue is also announced). */
+const PATTERN_CACHE_MS = 1_000;
+
+/** Claims jobs for workers, waiting on the server between claims. */
+export class RedisFetcher {
+  private readonly patternCache = new Map<string, { at: number; queues: string[] }>();
+
+  constructor(private readonly ctx: RedisFetchContext) {}
+
+  async fetch(request: FetchRequest): Promise<JobRecord[]> {
+    const { ctx } = this;
+    await ctx.due.ensureSubscribed();
+    const deadline = Date.now() + request.blockMs;
+    let known = new Set<string>();
+    /** Earliest due time heard of since the current round of claims began. */
+    let heard = Infinity;
+    let blocked: { until: number; controller: AbortController } | undefined;
+    const stopListening = ctx.due.listen((queue, dueAt) => {
+      if (queue !== undefined && !request.queues.some((pattern) => matchesTopic(pattern, queue))) return;
+      // A queue matching a pattern that this fetch does not know yet was just created.
+      if (queue !== undefined && !known.has(queue)) this.patternCache.clear();
+      heard = Math.min(heard, dueAt);
+      if (blocked && (dueAt < blocked.until || queue === undefined || !known.has(queue))) {
+        blocked.controller.abort();
+      }
+    });
+    try {
+      for (;;) {
+        ctx.assertOpen();
+        if (request.signal.aborted) return [];
+        heard = Infinity;
+        const queues = await this.resolveQueues(request.queues);
+        known = new Set(queues);
+        const { claimed, wakeAt } = await this.claim(queues, request);
+        if (claimed.length > 0) return claimed;
+        const left = deadline - Date.now();
+        if (left <= 0) return [];
+        const wait = Math.max(1, Math.min(left, Math.min(wakeAt, heard) - ctx.clock.now()));
+        const controller = new AbortController();
+        blocked = { until: ctx.clock.now() + wait, controller };
+        // Redis checks blocked clients' timeouts only on its `hz` tick (100 ms by default): a due time is
+        // met by a local timer that unblocks the wait, and the server timeout is kept for blockMs alone.
+        const dueTimer = wait < left ? setTimeout(() => controller.abort(), wait) : undefined;
+        const signal = AbortSignal.any([request.signal, controller.signal]);
+        try {
+          if (queues.length === 0) await sleepUnlessAborted(Math.min(wait, PATTERN_CACHE_MS), signal);
+          else
+            await ctx.blocking.waitForMarker(
+              queues.map((queue) => ctx.keys.marker(queue)),
+              left,
+              signal,
+            );
+        } finally {
+          clearTimeout(dueTimer);
+          blocked = undefined;
+        }
+      }
+    } finally {
+      stopListening();
+    }
+  }
+
+  /** One claim per queue until `max` jobs; the earliest time something becomes due if none were claimed. */
+  private async claim(
+    queues: string[],
+    request: FetchRequest,
+  ): Promise<{ claimed: JobRecord[]; wakeAt: number }> {
+    const claimed: JobRecord[] = [];
+    let wakeAt = Infinity;
+    for (const queue of queues) {
+      const [nextDue, limiterReset, jobs] = (await this.ctx.run("claim-jobs", queue, [
+        this.ctx.clock.now(),
+        request.max - claimed.length,
+        request.workerId,
+        request.lockMs,
+        request.maxStalledCount,
+        request.limiter?.max ?? 0,
+        request.limiter?.duration ?? 0,
+        randomToken(9),
+        this.ctx.outbox,
+        ...groupLimitArgs(request.groupLimits),
+      ])) as [number, number, string[]];
+      for (const json of jobs) claimed.push(decodeRecord(json));
+      if (nextDue > 0) wakeAt = Math.min(wakeAt, nextDue);
+      if (limiterReset > 0) wakeAt = Math.min(wakeAt, limiterReset);
+      if (claimed.length >= request.max) break;
+    }
+    return { claimed, wakeAt };
+  }
+
+  private async resolveQueues(patterns: string[]): Promise<string[]> {
+    const queues = new Set<string>();
+    for (const pattern of patterns) {
+      if (!isTopicPattern(pattern)) {
+        queues.add(pattern);
+        continue;
+      }
+      let cached = this.patternCache.get(pattern);
+      if (!cached || Date.now() - cached.at > PATTERN_CACHE_MS) {
+        const all = await this.ctx.client.smembers(this.ctx.keys.registry);
+        cached = { at: Date.now(), queues: all.filter((queue) => matchesTopic(pattern, queue)).sort() };
+        this.patternCache.set(pattern, cached);
+      }
+      for (const queue of cached.queues) queues.add(queue);
+    }
+    return [...queues];
+  }
+}
