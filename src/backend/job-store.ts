@@ -38,6 +38,25 @@ export interface OutboxEntry {
   priority: number;
 }
 
+/** What a store tells its transport once an operation's writes are durable. Called in the store's process. */
+export interface StoreSignals {
+  /** Jobs of `queue` entered the outbox (new, retried, promoted, released): publish them. */
+  outboxFilled(queue: string): void;
+  /**
+   * A job ended failed or expired for good, by any path (a final failure, its stall budget, its ttl, a failed
+   * dependency): the transport keeps a copy in its dead letters.
+   */
+  deadLettered(queue: string, id: string, reason: string): void;
+}
+
+/** What `promoteDue` did. */
+export interface PromoteResult {
+  /** Delayed jobs that were due and are now waiting (in the outbox). */
+  promoted: number;
+  /** When the earliest job still delayed is due, if any. */
+  nextDueAt: number | undefined;
+}
+
 /**
  * A Backend whose own `fetch` is not used: jobs are delivered by a transport, claimed by id, and every
  * transition to waiting records the job in an outbox until its delivery message is confirmed.
@@ -49,8 +68,22 @@ export interface JobStore extends Backend {
    * publish was never acknowledged. Taken entries are leased until now + leaseMs.
    */
   takeOutbox(queue: string, now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
+  /**
+   * Publishes were confirmed: forget these entries — only those still under the lease they were taken with
+   * (`leasedUntil` = the take's now + leaseMs). An entry made again since (the job was claimed, failed and
+   * became ready again while the old message was in flight) is a new delivery owed, and stays.
+   */
+  ackOutbox(queue: string, ids: string[], leasedUntil: number): Promise<void>;
   /** When the earliest delayed job of `queue` is due (ms), if it has any; lets the transport wake on time. */
   nextDueAt(queue: string): Promise<number | undefined>;
-  /** Publishes were confirmed: forget these entries. */
-  ackOutbox(queue: string, ids: string[]): Promise<void>;
+  /** Moves the delayed jobs of `queue` due by `now` to waiting (and the outbox), at once. */
+  promoteDue(queue: string, now: number): Promise<PromoteResult>;
+  /**
+   * Reconciliation: waiting jobs of `queue` that became ready before `readyBefore` and have no outbox entry
+   * get one again (at most `limit`), for a transport whose delivery of them was lost. Returns how many.
+   * A duplicate delivery is harmless: a claim takes a job once.
+   */
+  rearmStale(queue: string, readyBefore: number, limit: number): Promise<number>;
+  /** Starts telling `signals` about outbox entries and dead letters. One transport per store. */
+  watch(signals: StoreSignals): void;
 }

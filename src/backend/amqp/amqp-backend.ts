@@ -1,7 +1,8 @@
 // RabbitMQ as the delivery channel and wake-up signal, any JobStore as the source of truth.
-// Publish: store first, then persistent messages with confirms (outbox: unconfirmed ones are republished).
-// Consume: basic.consume with prefetch; each delivery is claimed in the store, then acked at once —
-// the store's lease, not an open delivery, owns crash recovery.
+// Publish: store first, then persistent messages with confirms (outbox: unconfirmed ones are republished; the
+// store signals every outbox entry it makes, whichever operation made it). Consume: basic.consume with prefetch;
+// each delivery is claimed in the store, then acked at once — the store's lease, not an open delivery, owns
+// crash recovery. Time: due jobs are promoted and published by per-queue timers (see due-watch.ts).
 import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import type * as amqp from "amqplib";
 import type { Clock } from "../../core/clock.js";
@@ -29,6 +30,8 @@ import type {
 import { claimDeliveries } from "./claim-deliveries.js";
 import { AmqpConnection } from "./connection.js";
 import { ConsumerGroup } from "./consumer-group.js";
+import { DueWatch } from "./due-watch.js";
+import { OUTBOX_BATCH, OutboxRelay } from "./outbox-relay.js";
 import { encodeEnvelope } from "./envelope.js";
 import { Publisher } from "./publisher.js";
 import { topologyNames, type AmqpQueueType, type TopologyNames } from "./topology.js";
@@ -50,6 +53,11 @@ export interface AmqpBackendOptions {
   tls?: amqp.SocketOptions;
   /** How long producer calls wait for an unreachable broker before the outbox takes over. @defaultValue 5000 */
   publishTimeoutMs?: number;
+  /**
+   * Reconciliation: a job the store holds as waiting for this long, while its broker queue has no ready
+   * message, is published again (its delivery was lost; a duplicate is harmless). @defaultValue 30000
+   */
+  redeliverAfterMs?: number;
   /** Reports connection trouble (already redacted). @defaultValue console.warn */
   onError?: (error: Error) => void;
   /** The connection's name in the broker's management UI. @defaultValue "warren-<pid>" */
@@ -57,9 +65,8 @@ export interface AmqpBackendOptions {
 }
 
 const MAX_DERIVED_PREFETCH = 500;
-const OUTBOX_BATCH = 500;
-const OUTBOX_LEASE_MS = 10_000;
 const QUORUM_DELIVERY_LIMIT = 20;
+const DEFAULT_REDELIVER_AFTER_MS = 30_000;
 const GROUP_IDLE_MS = 15_000;
 
 /**
@@ -81,6 +88,11 @@ export class AmqpBackend implements Backend {
   private readonly publishTimeoutMs: number;
   private readonly onError: (error: Error) => void;
   private readonly janitor: NodeJS.Timeout;
+  private readonly relay: OutboxRelay;
+  private readonly dueWatch: DueWatch;
+  private readonly redeliverAfterMs: number;
+  /** When each queue was last reconciled, so a lost delivery is made again at most once per bound. */
+  private readonly reconciledAt = new Map<string, number>();
   private closed = false;
 
   constructor(options: AmqpBackendOptions) {
@@ -109,6 +121,26 @@ export class AmqpBackend implements Backend {
       onError: (error) => this.onError(error),
     });
     this.publisher = new Publisher(this.connection, this.names, this.topology, this.publishTimeoutMs);
+    this.redeliverAfterMs = options.redeliverAfterMs ?? DEFAULT_REDELIVER_AFTER_MS;
+    const report = (error: unknown): void => this.onError(error as Error);
+    this.relay = new OutboxRelay(this.store, this.publisher, this.clock, report);
+    this.dueWatch = new DueWatch({
+      store: this.store,
+      relay: this.relay,
+      publisher: this.publisher,
+      connection: this.connection,
+      names: this.names,
+      topology: this.topology,
+      clock: this.clock,
+      consumedQueues: () => [...new Set([...this.groups.values()].flatMap((group) => group.queues()))],
+      onError: report,
+    });
+    // Whatever store operation made jobs ready (an add, a retry, a released dependant in any queue, a
+    // promotion, a stall recovery), they are published at once; final failures get a dead-letter copy.
+    this.store.watch({
+      outboxFilled: (queue) => void this.relay.flush(queue),
+      deadLettered: (queue, id, reason) => void this.deadLetterJob(queue, id, reason),
+    });
     this.started = this.connection.start();
     this.started.catch((error: unknown) => this.onError(error as Error));
     this.janitor = setInterval(() => void this.closeIdleGroups(), GROUP_IDLE_MS);
@@ -128,7 +160,14 @@ export class AmqpBackend implements Backend {
 
   async enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
     const results = await this.live.enqueue(records);
-    await this.publishReady(new Set(records.map((record) => record.queue)));
+    const ready = new Set<string>();
+    for (const { record, created } of results) {
+      if (!created) continue;
+      if (record.state === "waiting") ready.add(record.queue);
+      else if (record.state === "delayed") this.dueWatch.due(record.queue, record.runAt);
+    }
+    // An add resolves once its job is published (or the outbox has taken over, when the broker is away).
+    await Promise.all([...ready].map((queue) => this.relay.flush(queue)));
     return results;
   }
 
@@ -155,31 +194,15 @@ export class AmqpBackend implements Backend {
         }
         const left = deadline - Date.now();
         if (left <= 0) return [];
-        const wakeAt = await this.promoteDueJobs(group);
+        // Due jobs reach the broker by the due timers; the fetch waits for deliveries, or a held-back one.
         const heldBack = group.nextHeldBack();
-        const next = Math.min(heldBack ?? Infinity, wakeAt ?? Infinity);
-        const wait = next === Infinity ? left : Math.min(left, Math.max(1, next - this.clock.now()));
+        const wait = heldBack === undefined ? left : Math.min(left, Math.max(1, heldBack - this.clock.now()));
         await group.waitForDelivery(wait, request.signal, this.clock.now());
       }
     } finally {
       group.inFlight -= 1;
       group.lastUsed = Date.now();
     }
-  }
-
-  /**
-   * Delayed jobs and retries wait in the store; when one of this group's queues has a job due, promote and publish
-   * it now rather than at the next maintenance pass. Returns when the next one is due.
-   */
-  private async promoteDueJobs(group: ConsumerGroup): Promise<number | undefined> {
-    let next: number | undefined;
-    for (const queue of group.queues()) {
-      const due = await this.store.nextDueAt(queue);
-      if (due === undefined) continue;
-      if (due <= this.clock.now()) await this.maintain(queue, this.clock.now());
-      else next = Math.min(next ?? Infinity, due);
-    }
-    return next;
   }
 
   private async groupFor(request: FetchRequest): Promise<ConsumerGroup> {
@@ -195,8 +218,11 @@ export class AmqpBackend implements Backend {
         // A worker's first fetch asks for half its concurrency (see FetchLoop): prefetch twice the concurrency.
         this.prefetch ?? Math.min(MAX_DERIVED_PREFETCH, Math.max(2, request.max * 4)),
         (error) => this.onError(error as Error),
+        (queue) => void this.dueWatch.consumed(queue).catch((error: unknown) => this.onError(error as Error)),
       );
       this.groups.set(key, group);
+      // Hear other processes' due notices before reading due times, so none falls in between.
+      await this.dueWatch.watch(request.queues);
       await group.start();
     }
     return group;
@@ -233,8 +259,11 @@ export class AmqpBackend implements Backend {
     return this.live.listWorkers();
   }
 
+  /** A schedule's pending slot job is a delayed job: its due time is armed here and announced. */
   async upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {
-    return this.live.upsertSchedule(schedule);
+    const stored = await this.live.upsertSchedule(schedule);
+    this.slotMade(stored.queue, stored.paused ? undefined : stored.nextRunAt);
+    return stored;
   }
 
   async listSchedules(queue: string): Promise<ScheduleRecord[]> {
@@ -251,14 +280,20 @@ export class AmqpBackend implements Backend {
     paused: boolean,
     nextRunAt: number | undefined,
   ): Promise<ScheduleRecord | undefined> {
-    return this.live.setSchedulePaused(queue, key, paused, nextRunAt);
+    const stored = await this.live.setSchedulePaused(queue, key, paused, nextRunAt);
+    if (stored && !paused) this.slotMade(queue, stored.nextRunAt);
+    return stored;
   }
 
-  /** The slot's job goes to the store's outbox with the schedule's update, then is published like any add. */
   async fireSchedule(fire: ScheduleFire): Promise<boolean> {
     const fired = await this.live.fireSchedule(fire);
-    if (fired) await this.publishReady(new Set([fire.queue]));
+    if (fired) this.slotMade(fire.queue, fire.nextRunAt);
     return fired;
+  }
+
+  /** A slot job due at `slot` was made: due later, its timer is armed; due now, the signals publish it. */
+  private slotMade(queue: string, slot: number | undefined): void {
+    if (slot !== undefined && slot > this.clock.now()) this.dueWatch.due(queue, slot);
   }
 
   /** Named locks live in the store: the broker has no place for them. */
@@ -290,55 +325,52 @@ export class AmqpBackend implements Backend {
     return this.live.extendLocks(locks, lockMs);
   }
 
+  /** Records outcomes; retries, released dependants and dead letters reach the broker through the signals. */
   async finish(outcomes: Outcome[]): Promise<FinishStatus[]> {
     const statuses = await this.live.finish(outcomes);
-    const queues = new Set<string>();
+    const now = this.clock.now();
     for (const [index, outcome] of outcomes.entries()) {
-      if (statuses[index] !== "ok") continue;
-      queues.add(outcome.lock.queue);
-      if (outcome.kind === "failed" && outcome.retryAt === undefined) {
-        await this.deadLetterJob(outcome.lock.queue, outcome.lock.id, outcome.reason);
+      if (statuses[index] !== "ok" || outcome.kind !== "failed") continue;
+      if (outcome.retryAt !== undefined && outcome.retryAt > now) {
+        this.dueWatch.due(outcome.lock.queue, outcome.retryAt);
       }
     }
-    // Retries without backoff and released dependants became ready: deliver them.
-    await this.publishReady(queues);
     return statuses;
   }
 
+  /** A copy of a job that ended for good goes to its queue's dead-letter queue, with the reason. */
   private async deadLetterJob(queue: string, id: string, reason: string): Promise<void> {
-    const record = await this.store.getJob(queue, id);
-    const body = encodeEnvelope({ id, name: record?.name ?? "unknown", data: record?.data ?? "null" });
-    await this.publisher.publishDeadLetter(queue, body, reason).catch((error: unknown) => {
-      this.onError(error as Error);
-    });
+    try {
+      const record = await this.store.getJob(queue, id);
+      const body = encodeEnvelope({ id, name: record?.name ?? "unknown", data: record?.data ?? "null" });
+      await this.publisher.publishDeadLetter(queue, body, reason);
+    } catch (error) {
+      if (!this.closed) this.onError(error as Error);
+    }
   }
 
+  /** The store's pass, then reconciliation, then the queue's outbox (leases that ran out included). */
   async maintain(queue: string, now: number): Promise<MaintenanceReport> {
     const report = await this.live.maintain(queue, now);
-    await this.publishReady(new Set([queue]));
+    await this.reconcile(queue, now);
+    await this.relay.flush(queue);
     return report;
   }
 
   /**
-   * Publishes the store's outbox for each queue. Waits at most publishTimeoutMs for the broker; past that the
-   * jobs stay stored and leased in the outbox, and a later maintenance pass publishes them.
+   * The store is the truth: a job it holds as waiting since before the bound, while the broker queue has no
+   * ready message, lost its delivery (a publish that never happened, a message dropped): publish it again.
+   * At most once per bound per queue, so a delivery that is merely held in a consumer's prefetch is copied
+   * at most once per bound.
    */
-  private async publishReady(queues: Set<string>): Promise<void> {
-    for (const queue of queues) {
-      try {
-        for (;;) {
-          const entries = await this.store.takeOutbox(queue, this.clock.now(), OUTBOX_BATCH, OUTBOX_LEASE_MS);
-          if (entries.length === 0) break;
-          await this.publisher.publishJobs(queue, entries);
-          await this.store.ackOutbox(
-            queue,
-            entries.map((entry) => entry.id),
-          );
-          if (entries.length < OUTBOX_BATCH) break;
-        }
-      } catch (error) {
-        this.onError(error as Error);
-      }
+  private async reconcile(queue: string, now: number): Promise<void> {
+    if (now - (this.reconciledAt.get(queue) ?? 0) < this.redeliverAfterMs) return;
+    this.reconciledAt.set(queue, now);
+    try {
+      if ((await this.publisher.readyMessages(queue)) > 0) return;
+      await this.store.rearmStale(queue, now - this.redeliverAfterMs, OUTBOX_BATCH);
+    } catch (error) {
+      this.onError(error as Error);
     }
   }
 
@@ -364,13 +396,13 @@ export class AmqpBackend implements Backend {
 
   async retryJob(queue: string, id: string): Promise<JobRecord> {
     const record = await this.live.retryJob(queue, id);
-    await this.publishReady(new Set([queue]));
+    await this.relay.flush(queue);
     return record;
   }
 
   async promoteJob(queue: string, id: string): Promise<JobRecord> {
     const record = await this.live.promoteJob(queue, id);
-    await this.publishReady(new Set([queue]));
+    await this.relay.flush(queue);
     return record;
   }
 
@@ -406,6 +438,8 @@ export class AmqpBackend implements Backend {
 
   async obliterate(queue: string, force: boolean): Promise<void> {
     await this.live.obliterate(queue, force);
+    this.dueWatch.forget(queue);
+    this.reconciledAt.delete(queue);
     for (const group of this.groups.values()) if (group.serves(queue)) await group.pauseQueue(queue);
     await this.publisher
       .withChannel((channel) => this.topology.deleteQueue(channel, queue))
@@ -456,6 +490,8 @@ export class AmqpBackend implements Backend {
     clearInterval(this.janitor);
     for (const group of this.groups.values()) await group.close();
     this.groups.clear();
+    await this.dueWatch.close();
+    await this.relay.close();
     await this.started.catch(() => undefined);
     await this.connection.close();
     await this.store.close();

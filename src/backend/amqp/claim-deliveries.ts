@@ -66,10 +66,9 @@ export async function claimDeliveries(
             break;
           case "gone":
           case "not-ready":
-            acks.push(delivery);
-            break;
+          // Expired now: the store signals the dead letter, as it does for every job that ends expired.
           case "expired":
-            await deadLetter(ctx, delivery, result.record.failedReason ?? "expired");
+            acks.push(delivery);
             break;
           case "paused":
             ctx.group.requeue(delivery);

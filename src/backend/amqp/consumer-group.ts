@@ -48,6 +48,8 @@ export class ConsumerGroup {
     private readonly patterns: string[],
     private readonly prefetch: number,
     private readonly onError: (error: unknown) => void,
+    /** A queue is now consumed (at start, when a pattern finds a new queue, after a resume or reconnect). */
+    private readonly onConsume: (queue: string) => void = () => undefined,
   ) {
     this.setup = (model) => this.attach(model);
     this.handBackTimer = setInterval(() => this.handBackIdle(), HAND_BACK_MS);
@@ -114,6 +116,8 @@ export class ConsumerGroup {
    * 5–10 s longer at random.
    */
   waitForDelivery(ms: number, signal: AbortSignal, now: number): Promise<void> {
+    // An abort while the fetch awaited its claims fired no listener: it must end the wait, not be missed.
+    if (signal.aborted) return Promise.resolve();
     if (this.buffer.some((d) => d.notBefore <= now && !this.paused.has(d.queue))) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
@@ -245,5 +249,6 @@ export class ConsumerGroup {
       for (const wake of [...this.waiters]) wake();
     });
     this.consumers.set(queue, reply.consumerTag);
+    this.onConsume(queue);
   }
 }

@@ -4,7 +4,7 @@ import { BackendUnavailableError } from "../../errors/warren-error.js";
 import type { OutboxEntry } from "../job-store.js";
 import type { AmqpConnection } from "./connection.js";
 import { encodeEnvelope } from "./envelope.js";
-import { amqpPriority, type TopologyNames } from "./topology.js";
+import { amqpPriority, dueRoutingKey, type TopologyNames } from "./topology.js";
 import type { TopologyDeclarer } from "./topology-declarer.js";
 
 /** Header marking messages Warren published (a foreign producer's message lacks it). */
@@ -69,6 +69,36 @@ export class Publisher {
         cause: error,
       });
     }
+  }
+
+  /**
+   * Tells every process consuming `queue` that it has work due at `dueAt` (a transient notice on the events
+   * exchange, not confirmed: a lost one is made up by the receivers' re-reads after a reconnect).
+   */
+  async announceDue(queue: string, dueAt: number): Promise<void> {
+    const channel = await this.ready();
+    try {
+      await this.topology.declareExchanges(channel);
+      channel.publish(
+        this.names.eventsExchange,
+        dueRoutingKey(queue),
+        Buffer.from(JSON.stringify({ queue, dueAt })),
+        { contentType: "application/json" },
+      );
+    } catch (error) {
+      this.drop();
+      throw new BackendUnavailableError(`announcing to RabbitMQ failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** How many ready (not yet delivered) messages the queue's broker queue holds. */
+  async readyMessages(queue: string): Promise<number> {
+    return this.withChannel(async (channel) => {
+      await this.topology.declareQueue(channel, queue);
+      return (await channel.checkQueue(this.names.jobQueue(queue))).messageCount;
+    });
   }
 
   /** Runs `fn` on the publisher's channel (declarations, deletions). */

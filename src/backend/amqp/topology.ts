@@ -25,6 +25,11 @@ export function topologyNames(prefix: string): TopologyNames {
   };
 }
 
+/** Routing key of a due notice for `queue` (or a binding for a queue pattern) on the events exchange. */
+export function dueRoutingKey(queueOrPattern: string): string {
+  return `due.${queueOrPattern}`;
+}
+
 /** Queue type of the job queues. */
 export type AmqpQueueType = "classic" | "quorum";
 

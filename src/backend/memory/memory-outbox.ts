@@ -1,6 +1,7 @@
 // The memory backend as a JobStore: claim jobs by id for a transport, and the outbox of ready jobs to publish.
-import type { ClaimRequest, ClaimResult, OutboxEntry } from "../job-store.js";
+import type { ClaimRequest, ClaimResult, OutboxEntry, PromoteResult } from "../job-store.js";
 import { copyRecord, type MemoryCore } from "./memory-core.js";
+import { promoteDue as promoteDueJobs } from "./memory-fetch.js";
 
 /** Claims the named jobs; each id gets its own verdict (see ClaimResult). */
 export function claimJobs(core: MemoryCore, request: ClaimRequest): ClaimResult[] {
@@ -49,4 +50,37 @@ export function takeOutbox(
     taken.push({ id, name: job.name, data: job.data, priority: job.opts.priority });
   }
   return taken;
+}
+
+/** Forgets entries still under the lease they were taken with; a newer entry of the same job stays. */
+export function ackOutbox(core: MemoryCore, queueName: string, ids: string[], leasedUntil: number): void {
+  core.assertOpen();
+  const outbox = core.queues.get(queueName)?.outbox;
+  if (!outbox) return;
+  for (const id of ids) if (outbox.get(id) === leasedUntil) outbox.delete(id);
+}
+
+/** Promotes due delayed jobs of one queue now; says when the next one is due. */
+export function promoteDue(core: MemoryCore, queueName: string, now: number): PromoteResult {
+  core.assertOpen();
+  const queue = core.queues.get(queueName);
+  if (!queue) return { promoted: 0, nextDueAt: undefined };
+  const promoted = promoteDueJobs(core, queue, now);
+  return { promoted, nextDueAt: queue.delayed.peek((entry) => queue.isLive(entry, "delayed"))?.runAt };
+}
+
+/** Gives waiting jobs ready since before `readyBefore`, and missing from the outbox, an entry again. */
+export function rearmStale(core: MemoryCore, queueName: string, readyBefore: number, limit: number): number {
+  core.assertOpen();
+  const queue = core.queues.get(queueName);
+  if (!queue) return 0;
+  let rearmed = 0;
+  for (const id of queue.byState.waiting) {
+    if (rearmed >= limit) break;
+    const job = queue.jobs.get(id)!;
+    if (queue.outbox.has(id) || (job.readyAt ?? 0) >= readyBefore) continue;
+    core.recordReady(queue, job);
+    rearmed += 1;
+  }
+  return rearmed;
 }

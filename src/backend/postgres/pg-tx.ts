@@ -11,6 +11,10 @@ const MAX_NOTIFY_BYTES = 7_500;
 /** A transaction in progress. */
 export class PgTx {
   readonly events: QueueEventRecord[] = [];
+  /** Queues whose outbox got entries (outbox mode), told to the transport after commit. */
+  readonly outboxFilled = new Set<string>();
+  /** Jobs that ended failed or expired for good (outbox mode), told to the transport after commit. */
+  readonly deadLetters: Array<{ queue: string; id: string; reason: string }> = [];
 
   constructor(
     readonly client: PoolClient,

@@ -10,7 +10,14 @@ import { BackendUnavailableError, ClosedError, ValidationError } from "../../err
 import type { JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "../contract.js";
-import type { ClaimRequest, ClaimResult, JobStore, OutboxEntry } from "../job-store.js";
+import type {
+  ClaimRequest,
+  ClaimResult,
+  JobStore,
+  OutboxEntry,
+  PromoteResult,
+  StoreSignals,
+} from "../job-store.js";
 import type {
   EnqueueResult,
   FetchRequest,
@@ -31,7 +38,15 @@ import * as admin from "./postgres-admin.js";
 import * as schedules from "./postgres-schedules.js";
 import { FastFinishGate, finishFast } from "./finish-fast.js";
 import { finishOutcomes } from "./finish-outcomes.js";
-import { claimFast, claimIds, claimReady, enqueueJobs, maintainQueue } from "./postgres-operations.js";
+import {
+  claimFast,
+  claimIds,
+  claimReady,
+  enqueueJobs,
+  maintainQueue,
+  promoteDueJobs,
+  rearmStale,
+} from "./postgres-operations.js";
 import { migrate } from "./migrator.js";
 import { NotifyListener } from "./notify-listener.js";
 import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
@@ -98,6 +113,8 @@ export class PostgresBackend implements Backend, JobStore {
   private readonly fastFinish = new FastFinishGate();
   private readonly onError: (error: Error) => void;
   private readyPromise: Promise<Queries> | undefined;
+  /** The transport's ears, in store mode (see JobStore.watch). */
+  private signals: StoreSignals | undefined;
   private closed = false;
 
   constructor(options: PostgresBackendOptions = {}) {
@@ -172,6 +189,7 @@ export class PostgresBackend implements Backend, JobStore {
           // The work has committed: a failed notify loses its events, never its result (claimed jobs).
           await tx.notify(this.channel).catch((error: unknown) => this.onError(error as Error));
           client.release();
+          this.tellTransport(tx);
           return result;
         }
         await client.query("BEGIN");
@@ -180,6 +198,7 @@ export class PostgresBackend implements Backend, JobStore {
           await tx.notify(this.channel);
           await client.query("COMMIT");
           client.release();
+          this.tellTransport(tx);
           return result;
         } catch (error) {
           await client.query("ROLLBACK").catch(() => undefined);
@@ -200,6 +219,13 @@ export class PostgresBackend implements Backend, JobStore {
         throw error;
       }
     }
+  }
+
+  /** After a commit: the transport hears of outbox entries and dead letters the transaction made. */
+  private tellTransport(tx: PgTx): void {
+    if (!this.signals) return;
+    for (const queue of tx.outboxFilled) this.signals.outboxFilled(queue);
+    for (const dead of tx.deadLetters) this.signals.deadLettered(dead.queue, dead.id, dead.reason);
   }
 
   async lock(key: string, options: LockOptions): Promise<Lock> {
@@ -272,8 +298,8 @@ export class PostgresBackend implements Backend, JobStore {
     return (await this.query<{ body: ScheduleRecord }>("list_schedules", [queue])).map((row) => row.body);
   }
 
-  async removeSchedule(queue: string, key: string): Promise<boolean> {
-    return (await this.query("remove_schedule", [queue, key])).length === 1;
+  removeSchedule(queue: string, key: string): Promise<boolean> {
+    return this.tx((tx) => schedules.removeSchedule(tx, queue, key));
   }
 
   setSchedulePaused(
@@ -337,6 +363,9 @@ export class PostgresBackend implements Backend, JobStore {
         const left = deadline - Date.now();
         if (left <= 0) return [];
         if (woken) continue;
+        // An abort during the claims above fired no listener yet: without this check the wait below would
+        // sleep its whole length (a worker's close took the 5 s safety poll).
+        if (request.signal.aborted) return [];
         const wait = Math.max(1, Math.min(left, SAFETY_POLL_MS, wakeAt - this.clock.now()));
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, wait);
@@ -419,8 +448,20 @@ export class PostgresBackend implements Backend, JobStore {
     return row?.due == null ? undefined : Number(row.due);
   }
 
-  async ackOutbox(queue: string, ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.query("ack_outbox", [queue, ids]);
+  async ackOutbox(queue: string, ids: string[], leasedUntil: number): Promise<void> {
+    if (ids.length > 0) await this.query("ack_outbox", [queue, ids, leasedUntil]);
+  }
+
+  promoteDue(queue: string, now: number): Promise<PromoteResult> {
+    return this.tx((tx) => promoteDueJobs(tx, queue, now));
+  }
+
+  rearmStale(queue: string, readyBefore: number, limit: number): Promise<number> {
+    return this.tx((tx) => rearmStale(tx, queue, readyBefore, limit));
+  }
+
+  watch(signals: StoreSignals): void {
+    this.signals = signals;
   }
 
   async getJob(queue: string, id: string): Promise<JobRecord | undefined> {

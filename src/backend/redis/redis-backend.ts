@@ -9,7 +9,14 @@ import { BackendUnavailableError, ClosedError } from "../../errors/warren-error.
 import type { JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "../contract.js";
-import type { ClaimRequest, ClaimResult, JobStore, OutboxEntry } from "../job-store.js";
+import type {
+  ClaimRequest,
+  ClaimResult,
+  JobStore,
+  OutboxEntry,
+  PromoteResult,
+  StoreSignals,
+} from "../job-store.js";
 import type {
   EnqueueResult,
   FetchRequest,
@@ -34,11 +41,12 @@ import { RedisBus } from "./redis-bus.js";
 import { EventReader } from "./event-reader.js";
 import { redisKeys, type RedisKeys } from "./keys.js";
 import * as read from "./redis-read.js";
+import * as workers from "./redis-workers.js";
 import { decodeRecord, toEnqueuePayload, translateScriptError } from "./record-codec.js";
 import { groupBy, groupLimitArgs } from "./redis-util.js";
 import { newJobRecord } from "../new-job-record.js";
 import { RedisSchedules } from "./redis-schedules.js";
-import { ScriptRunner, type ScriptName } from "./script-runner.js";
+import { ScriptRunner, type ScriptName, type ScriptReply } from "./script-runner.js";
 
 /** Options for {@link RedisBackend}. */
 export interface RedisBackendOptions {
@@ -61,9 +69,6 @@ export interface RedisBackendOptions {
 const BATCH = 1_000;
 /** Notices that a queue has work due (`<queue>\n<dueAt>`) go out on `<prefix>:due`. */
 const DUE_CHANNEL_SUFFIX = ":due";
-
-/** A registry entry: the worker's info and when it goes stale. */
-type StoredWorker = WorkerInfo & { expiresAt: number };
 
 /**
  * Jobs in Redis, shared by every process that uses the same server and prefix.
@@ -90,6 +95,8 @@ export class RedisBackend implements Backend, JobStore {
   private readonly outbox: "1" | "0";
   private readonly onError: (error: Error) => void;
   private readonly due: DueNotices;
+  /** The transport's ears, in store mode (see JobStore.watch). */
+  private signals: StoreSignals | undefined;
   private readonly fetcher: RedisFetcher;
   private closed = false;
 
@@ -155,12 +162,15 @@ export class RedisBackend implements Backend, JobStore {
     id?: string,
   ): Promise<unknown> {
     this.assertOpen();
+    let reply: ScriptReply;
     try {
       // Only the queue's own key is declared: every key a script touches shares its hash tag (one cluster slot).
-      return await this.scripts.run(name, [this.keys.base(queue)], args);
+      reply = await this.scripts.run(name, [this.keys.base(queue)], args);
     } catch (error) {
       throw translateScriptError(error, queue, id);
     }
+    if (this.signals) tellTransport(this.signals, reply);
+    return reply.result;
   }
 
   async lock(key: string, options: LockOptions): Promise<Lock> {
@@ -183,8 +193,7 @@ export class RedisBackend implements Backend, JobStore {
 
   async heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void> {
     this.assertOpen();
-    const entry: StoredWorker = { ...info, expiresAt: this.clock.now() + ttlMs };
-    await this.client.hset(this.keys.workers, info.id, JSON.stringify(entry));
+    await workers.heartbeat(this.client, this.keys, info, this.clock.now() + ttlMs);
   }
 
   async deregisterWorker(id: string): Promise<void> {
@@ -194,16 +203,7 @@ export class RedisBackend implements Backend, JobStore {
 
   async listWorkers(): Promise<WorkerInfo[]> {
     this.assertOpen();
-    const now = this.clock.now();
-    const live: WorkerInfo[] = [];
-    const stale: string[] = [];
-    for (const [id, text] of Object.entries(await this.client.hgetall(this.keys.workers))) {
-      const { expiresAt, ...info } = JSON.parse(text) as StoredWorker;
-      if (expiresAt > now) live.push(info);
-      else stale.push(id);
-    }
-    if (stale.length > 0) await this.client.hdel(this.keys.workers, ...stale);
-    return live.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+    return workers.listLive(this.client, this.keys, this.clock.now());
   }
 
   async publishMessage(topic: string, payload: string): Promise<void> {
@@ -218,7 +218,7 @@ export class RedisBackend implements Backend, JobStore {
 
   private async runLockScript(name: ScriptName, key: string, args: Array<string | number>): Promise<unknown> {
     this.assertOpen();
-    return this.scripts.run(name, [this.keys.lock(key)], args);
+    return (await this.scripts.run(name, [this.keys.lock(key)], args)).result;
   }
 
   async enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
@@ -230,7 +230,7 @@ export class RedisBackend implements Backend, JobStore {
       this.clock.now(),
       this.outbox,
       JSON.stringify(records.map(toEnqueuePayload)),
-    ])) as Array<[1, JobState, number | ""] | [0, string[]]>;
+    ])) as Array<[1, JobState, number | ""] | [0 | 2, string[]]>;
     await registered;
     // A new job's record is what was sent plus its entry state: no HGETALL back for every job of a batch.
     return reply.map((entry, i) =>
@@ -239,7 +239,7 @@ export class RedisBackend implements Backend, JobStore {
             record: newJobRecord(records[i]!, entry[1], entry[2] === "" ? undefined : Number(entry[2])),
             created: true,
           }
-        : { record: decodeRecord(entry[1]), created: false },
+        : { record: decodeRecord(entry[1]), created: entry[0] === 2 },
     );
   }
 
@@ -387,9 +387,21 @@ export class RedisBackend implements Backend, JobStore {
     return head[1] === undefined ? undefined : Number(head[1]);
   }
 
-  async ackOutbox(queue: string, ids: string[]): Promise<void> {
-    this.assertOpen();
-    if (ids.length > 0) await this.client.zrem(`${this.keys.base(queue)}outbox`, ...ids);
+  async ackOutbox(queue: string, ids: string[], leasedUntil: number): Promise<void> {
+    if (ids.length > 0) await this.run("ack-outbox", queue, [leasedUntil, ...ids]);
+  }
+
+  async promoteDue(queue: string, now: number): Promise<PromoteResult> {
+    const [promoted, next] = (await this.run("promote-due", queue, [now, this.outbox])) as [number, number];
+    return { promoted, nextDueAt: next > 0 ? next : undefined };
+  }
+
+  async rearmStale(queue: string, readyBefore: number, limit: number): Promise<number> {
+    return (await this.run("rearm-stale", queue, [readyBefore, limit])) as number;
+  }
+
+  watch(signals: StoreSignals): void {
+    this.signals = signals;
   }
 
   async getJob(queue: string, id: string): Promise<JobRecord | undefined> {
@@ -555,4 +567,11 @@ export class RedisBackend implements Backend, JobStore {
 function redacted(error: Error, url: string): Error {
   const safe = error.message.split(url).join(redactUrl(url));
   return new BackendUnavailableError(safe.replace(/rediss?:\/\/[^\s"']+/gi, (u) => redactUrl(u)));
+}
+
+/** Hands a script's signals to the transport: outbox entries to publish, jobs to dead-letter. */
+function tellTransport(signals: StoreSignals, reply: ScriptReply): void {
+  for (const queue of reply.outboxFilled) signals.outboxFilled(queue);
+  const dead = reply.deadLetters;
+  for (let i = 0; i + 2 < dead.length; i += 3) signals.deadLettered(dead[i]!, dead[i + 1]!, dead[i + 2]!);
 }

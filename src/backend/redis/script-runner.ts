@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 
 /** Every script file in ./scripts, by name. */
 export const SCRIPT_NAMES = [
+  "ack-outbox",
   "acquire-lock",
   "add-log",
   "cancel-job",
@@ -20,9 +21,12 @@ export const SCRIPT_NAMES = [
   "fire-schedule",
   "maintain-queue",
   "obliterate-queue",
+  "promote-due",
   "promote-job",
+  "rearm-stale",
   "release-lock",
   "remove-job",
+  "remove-schedule",
   "retry-job",
   "set-schedule-paused",
   "set-paused",
@@ -48,8 +52,13 @@ function loadScripts(): Promise<Map<ScriptName, LoadedScript>> {
     const lib = await read("lib");
     const scripts = new Map<ScriptName, LoadedScript>();
     for (const name of SCRIPT_NAMES) {
-      // The script body runs as a function so that its events are flushed once, whatever it returns.
-      const source = `${lib}\nlocal function main()\n${await read(name)}\nend\nlocal result = main()\nflushEvents()\nreturn result\n`;
+      // The script body runs as a function so that its events are flushed once, whatever it returns, and its
+      // signals for a transport ride beside its result (an error reply goes back as it is).
+      const source =
+        `${lib}\nlocal function main()\n${await read(name)}\nend\nlocal result = main()\nflushEvents()\n` +
+        `if type(result) == "table" and result.err then return result end\n` +
+        `if result == nil then result = false end\n` +
+        `return {result, outboxFilled, deadLetters}\n`;
       scripts.set(name, { source, sha: createHash("sha1").update(source).digest("hex") });
     }
     return scripts;
@@ -57,18 +66,30 @@ function loadScripts(): Promise<Map<ScriptName, LoadedScript>> {
   return loading;
 }
 
+/** A script's result, and what it tells a transport (outbox mode; both empty otherwise). */
+export interface ScriptReply {
+  result: unknown;
+  /** Queues whose outbox got entries. */
+  outboxFilled: string[];
+  /** Jobs that ended failed or expired for good: queue, id, reason, queue, id, reason, … */
+  deadLetters: string[];
+}
+
 /** Runs scripts on one connection. */
 export class ScriptRunner {
   constructor(private readonly client: Redis) {}
 
-  async run(name: ScriptName, keys: string[], args: Array<string | number>): Promise<unknown> {
+  async run(name: ScriptName, keys: string[], args: Array<string | number>): Promise<ScriptReply> {
     const script = (await loadScripts()).get(name)!;
+    let reply: unknown;
     try {
-      return await this.client.evalsha(script.sha, keys.length, ...keys, ...args);
+      reply = await this.client.evalsha(script.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
       await this.client.script("LOAD", script.source);
-      return this.client.evalsha(script.sha, keys.length, ...keys, ...args);
+      reply = await this.client.evalsha(script.sha, keys.length, ...keys, ...args);
     }
+    const [result, outboxFilled, deadLetters] = reply as [unknown, string[], string[]];
+    return { result, outboxFilled, deadLetters };
   }
 }

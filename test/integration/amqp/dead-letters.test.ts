@@ -94,4 +94,17 @@ describe.runIf(reachable)("RabbitMQ dead-lettering (real broker)", () => {
     const dead = await nextDeadLetter(queue.name);
     expect(String(dead.properties.headers?.["x-warren-reason"])).toMatch(/ttl/);
   });
+
+  it("a job that maintenance expires before any worker claims it is dead-lettered too", async () => {
+    const backend = await harness.backend();
+    const queue = harness.queue(backend, uniqueQueueName("dlq"));
+    // Paused: no claim ever sees the job, so only the maintenance pass can expire it.
+    await queue.pause();
+    harness.worker(backend, queue.name, () => "never runs");
+    const job = await queue.add("stale", {}, { ttl: 20 });
+    await expect(job.waitUntilFinished({ timeout: 20_000 })).rejects.toMatchObject({ state: "expired" });
+    const dead = await nextDeadLetter(queue.name);
+    expect(String(dead.properties.headers?.["x-warren-reason"])).toMatch(/ttl/);
+    expect(JSON.parse(dead.content.toString())).toMatchObject({ id: job.id, name: "stale" });
+  }, 30_000);
 });
