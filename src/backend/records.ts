@@ -27,6 +27,8 @@ export interface StoredJobOptions {
   group?: string | undefined;
   /** What the caller passed for `delay`/`runAt`, kept for display. */
   delay: number;
+  /** Set on a schedule's slot jobs: the schedule's key. The worker that starts one advances the schedule. */
+  schedule?: string | undefined;
 }
 
 /** A job as the public layer hands it to `enqueue`. */
@@ -252,13 +254,18 @@ export interface ScheduleRecord {
   updatedAt: number;
 }
 
-/** One slot of a schedule to fire, atomically: add `job` and move the schedule on to `nextRunAt`. */
+/**
+ * Moves a schedule on from `slot`, atomically: while the schedule exists, is not paused and its `nextRunAt`
+ * still equals `slot` (compare-and-set), set `nextRunAt`, count the slot when `counted`, and add the job of the
+ * new `nextRunAt` slot (delayed until then; an existing id adds nothing).
+ */
 export interface ScheduleFire {
   queue: string;
   key: string;
-  /** The slot being fired: applied only while the schedule's `nextRunAt` still equals it (compare-and-set). */
+  /** The slot being moved on from. */
   slot: number;
-  /** The slot after it; unset when the schedule ends with this one. */
+  /** The next slot; unset when the schedule ends. Equal to `slot` to re-make a missing slot job. */
   nextRunAt: number | undefined;
-  job: NewJobRecord;
+  /** The slot's job started (or ran): it counts toward the schedule's limit. */
+  counted: boolean;
 }

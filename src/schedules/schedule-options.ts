@@ -113,7 +113,8 @@ export function buildSchedule(input: ScheduleInput): ScheduleRecord {
     signature: scheduleSignature(timing),
     name: options.name,
     data: serializeData(options.data ?? null, input.maxPayloadBytes),
-    opts: { ...resolved.stored, delay: 0 },
+    // Every slot's job carries the key, so the worker that starts it moves the schedule on.
+    opts: { ...resolved.stored, delay: 0, schedule: key },
     limit: options.limit,
     nextRunAt,
     count: 0,

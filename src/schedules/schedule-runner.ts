@@ -1,63 +1,88 @@
-// Materialises due schedule slots: run by a queue's maintenance leader. Each slot's job id derives from
-// (key, slot time) and is added by one atomic compare-and-set on the schedule, so a slot fires at most once
-// cluster-wide even when two leaders overlap.
+// Keeps schedules moving. A slot is a delayed job due at the slot (see backend/schedule-slot.ts), made by the
+// backend together with the schedule; the worker that starts a slot's job moves the schedule on, which makes
+// the next slot's job — so slots run at their time, to the millisecond the backend's wake-ups allow, and at
+// most once cluster-wide (the job id and a compare-and-set on the slot). Maintenance only repairs a schedule
+// whose pending slot job went missing.
 import type { Backend } from "../backend/contract.js";
-import type { NewJobRecord, ScheduleRecord } from "../backend/records.js";
+import type { JobRecord, ScheduleRecord } from "../backend/records.js";
+import { slotJobId, slotOfJobId } from "../backend/schedule-slot.js";
+import { isTerminalState } from "../job/job-state.js";
 import { SlotCalculator } from "./schedule-timing.js";
 
-/** What one pass did, and when the earliest schedule is next due. */
-export interface ScheduleRunReport {
-  fired: number;
-  nextDueAt: number | undefined;
+export { slotJobId } from "../backend/schedule-slot.js";
+
+/** What one repair pass did. */
+export interface ScheduleRepairReport {
+  /** Slot jobs made again (they had gone missing before their slot). */
+  remade: number;
+  /** Schedules moved on past a slot whose job ran (or vanished) without moving them. */
+  advanced: number;
 }
 
-/** The job id of a schedule's slot: the same in every process, so a slot is one job. */
-export function slotJobId(key: string, slot: number): string {
-  return `repeat:${key}:${slot}`;
+/**
+ * A slot's job is starting: move its schedule on to the next slot (which adds that slot's job). Resolves false
+ * when another process already did, or the schedule changed, was paused or removed meanwhile.
+ */
+export async function advanceSchedule(backend: Backend, record: JobRecord, now: number): Promise<boolean> {
+  const key = record.opts.schedule;
+  if (key === undefined) return false;
+  const slot = slotOfJobId(key, record.id);
+  if (slot === undefined) return false;
+  const schedule = (await backend.listSchedules(record.queue)).find((candidate) => candidate.key === key);
+  if (!schedule || schedule.paused || schedule.nextRunAt !== slot) return false;
+  return backend.fireSchedule({
+    queue: record.queue,
+    key,
+    slot,
+    nextRunAt: nextSlot(schedule, now),
+    counted: true,
+  });
 }
 
-/** Fires every due, unpaused schedule of `queue` once (missed slots collapse into one run). */
-export async function runDueSchedules(
+/**
+ * The safety net, run by a queue's maintenance leader: a schedule whose next slot's job is missing gets it
+ * made again while the slot is ahead; once the slot has passed, or when its job ran without moving the
+ * schedule on (a worker died in between), the schedule moves on to the next slot after now.
+ */
+export async function repairSchedules(
   backend: Backend,
   queue: string,
   now: number,
-): Promise<ScheduleRunReport> {
-  let fired = 0;
-  let nextDueAt: number | undefined;
+): Promise<ScheduleRepairReport> {
+  const report: ScheduleRepairReport = { remade: 0, advanced: 0 };
   for (const schedule of await backend.listSchedules(queue)) {
-    if (schedule.paused || schedule.nextRunAt === undefined) continue;
-    if (schedule.nextRunAt > now) {
-      nextDueAt = Math.min(nextDueAt ?? Infinity, schedule.nextRunAt);
+    const slot = schedule.nextRunAt;
+    if (schedule.paused || slot === undefined) continue;
+    const job = await backend.getJob(queue, slotJobId(schedule.key, slot));
+    if (job && !isTerminalState(job.state)) continue;
+    if (!job && slot > now) {
+      const remade = await backend.fireSchedule({
+        queue,
+        key: schedule.key,
+        slot,
+        nextRunAt: slot,
+        counted: false,
+      });
+      if (remade) report.remade += 1;
       continue;
     }
-    const next = nextSlot(schedule, now);
-    const ok = await backend.fireSchedule({
+    const moved = await backend.fireSchedule({
       queue,
       key: schedule.key,
-      slot: schedule.nextRunAt,
-      nextRunAt: next,
-      job: slotJob(schedule, schedule.nextRunAt, now),
+      slot,
+      nextRunAt: nextSlot(schedule, now),
+      counted: job !== undefined,
     });
-    if (ok) fired += 1;
-    if (next !== undefined) nextDueAt = Math.min(nextDueAt ?? Infinity, next);
+    if (moved) report.advanced += 1;
   }
-  return { fired, nextDueAt };
+  return report;
 }
 
-/** The slot after the one firing now, or undefined when the schedule ends with it. */
+/**
+ * The slot after the one starting now, or undefined when the schedule ends with it. Slots missed in between
+ * (no worker ran) are skipped: a schedule runs once on recovery, not once per missed slot.
+ */
 function nextSlot(schedule: ScheduleRecord, now: number): number | undefined {
   if (schedule.limit !== undefined && schedule.count + 1 >= schedule.limit) return undefined;
   return new SlotCalculator(schedule).after(now, schedule.nextRunAt!);
-}
-
-function slotJob(schedule: ScheduleRecord, slot: number, now: number): NewJobRecord {
-  return {
-    id: slotJobId(schedule.key, slot),
-    queue: schedule.queue,
-    name: schedule.name,
-    data: schedule.data,
-    opts: schedule.opts,
-    createdAt: now,
-    runAt: now,
-  };
 }

@@ -1,12 +1,12 @@
-// Runs `backend.maintain` for a worker's queues on a timer: delayed promotion, stalled recovery, ttl, retention,
-// and due schedule slots (woken early when a slot falls before the next tick).
+// Runs `backend.maintain` for a worker's queues on a timer: the safety net for stalled recovery, ttl, retention,
+// due work a wake-up missed, and schedules whose pending slot job went missing. No latency depends on it.
 // Every worker hosts the timer; per queue, only the holder of the queue's maintenance lock runs the pass, so N
 // workers do one pass per interval instead of N. Leadership saves load, not correctness: every maintenance
 // transition locks its rows, so two overlapping leaders (a paused one past its ttl) cannot double-apply it.
 import type { Backend } from "../backend/contract.js";
 import { isTopicPattern, matchesTopic } from "../core/topic-pattern.js";
 import type { Lock } from "../locks/lock.js";
-import { runDueSchedules } from "../schedules/schedule-runner.js";
+import { repairSchedules } from "../schedules/schedule-runner.js";
 
 /** A leader that stops renewing is replaced after this many intervals. */
 const LEASE_INTERVALS = 3;
@@ -21,8 +21,6 @@ export function maintenanceLockKey(queue: string): string {
 /** Calls maintain for every queue matching `pattern` every `intervalMs`, when leader; one pass at a time. */
 export class MaintenanceTimer {
   private timer: NodeJS.Timeout | undefined;
-  /** A one-shot pass for a schedule slot due before the next tick. */
-  private early: NodeJS.Timeout | undefined;
   private pass: Promise<void> = Promise.resolve();
   private running = false;
   private stopped = false;
@@ -43,6 +41,8 @@ export class MaintenanceTimer {
     this.timer = setInterval(() => this.tick(), this.intervalMs);
     // Maintenance must never keep a process alive on its own.
     this.timer.unref();
+    // A starting worker recovers what a dead one left (expired leases, a missing slot job) at once.
+    this.tick();
   }
 
   private tick(): void {
@@ -63,26 +63,14 @@ export class MaintenanceTimer {
       const queues = isTopicPattern(this.pattern)
         ? (await this.backend.listQueues()).filter((queue) => matchesTopic(this.pattern, queue))
         : [this.pattern];
-      let nextDueAt = Infinity;
       for (const queue of queues) {
         if (!(await this.lead(queue))) continue;
         await this.backend.maintain(queue, this.backend.clock.now());
-        const report = await runDueSchedules(this.backend, queue, this.backend.clock.now());
-        nextDueAt = Math.min(nextDueAt, report.nextDueAt ?? Infinity);
+        await repairSchedules(this.backend, queue, this.backend.clock.now());
       }
-      this.wakeEarly(nextDueAt);
     } catch (error) {
       this.onError(error);
     }
-  }
-
-  /** Runs a pass when the next schedule slot is due, if that comes before the next tick. */
-  private wakeEarly(dueAt: number): void {
-    const delay = dueAt - this.backend.clock.now();
-    if (!this.timer || delay >= this.intervalMs) return;
-    clearTimeout(this.early);
-    this.early = setTimeout(() => this.tick(), Math.max(1, delay));
-    this.early.unref();
   }
 
   /** Renews this worker's leadership of `queue`, or takes it if nobody holds it. */
@@ -110,7 +98,6 @@ export class MaintenanceTimer {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    clearTimeout(this.early);
     this.timer = undefined;
     await this.pass;
     const leases = [...this.leases.values()];

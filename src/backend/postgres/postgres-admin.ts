@@ -8,8 +8,8 @@ import { decodeRow, type JobRow } from "./record-codec.js";
 import { releaseDependants, settleDependants, toWaiting } from "./transitions.js";
 
 const BATCH = 1_000;
-
-async function lockJob(tx: PgTx, queue: string, id: string): Promise<JobRow | undefined> {
+/** One job, locked for the transaction; undefined when it does not exist. */
+export async function lockJob(tx: PgTx, queue: string, id: string): Promise<JobRow | undefined> {
   const [row] = await tx.query<JobRow>("lock_jobs", [queue, [id]]);
   return row;
 }

@@ -1,10 +1,10 @@
-// Schedules on Redis: one hash per queue (`{prefix:queue}:schedules`, key → JSON). Upsert, pause and fire are
-// scripts, so a slot's compare-and-set and its job's add are one atomic step.
+// Schedules on Redis: one hash per queue (`{prefix:queue}:schedules`, key → JSON). Every change is a script that
+// also keeps the pending slot job (a delayed job due at the next run) in step, atomically.
 import type { Redis } from "ioredis";
 import type { Clock } from "../../core/clock.js";
 import type { ScheduleFire, ScheduleRecord } from "../records.js";
 import type { RedisKeys } from "./keys.js";
-import { decodeSchedule, encodeSchedule, toEnqueuePayload } from "./record-codec.js";
+import { decodeSchedule, encodeSchedule } from "./record-codec.js";
 import type { ScriptName } from "./script-runner.js";
 
 /** What the schedule operations need from the backend. */
@@ -25,7 +25,12 @@ export class RedisSchedules {
   async upsert(schedule: ScheduleRecord): Promise<ScheduleRecord> {
     const [, stored] = await Promise.all([
       this.ctx.register(schedule.queue),
-      this.ctx.run("upsert-schedule", schedule.queue, [schedule.key, encodeSchedule(schedule)]),
+      this.ctx.run("upsert-schedule", schedule.queue, [
+        schedule.key,
+        encodeSchedule(schedule),
+        this.ctx.clock.now(),
+        this.ctx.outbox,
+      ]),
     ]);
     return decodeSchedule(stored as string);
   }
@@ -37,8 +42,7 @@ export class RedisSchedules {
   }
 
   async remove(queue: string, key: string): Promise<boolean> {
-    this.ctx.assertOpen();
-    return (await this.ctx.client.hdel(`${this.ctx.keys.base(queue)}schedules`, key)) === 1;
+    return (await this.ctx.run("remove-schedule", queue, [key, this.ctx.clock.now()])) === 1;
   }
 
   async setPaused(
@@ -52,6 +56,7 @@ export class RedisSchedules {
       paused ? "1" : "0",
       nextRunAt ?? "",
       this.ctx.clock.now(),
+      this.ctx.outbox,
     ]);
     return typeof stored === "string" ? decodeSchedule(stored) : undefined;
   }
@@ -63,7 +68,7 @@ export class RedisSchedules {
       fire.key,
       fire.slot,
       fire.nextRunAt ?? "",
-      JSON.stringify(toEnqueuePayload(fire.job)),
+      fire.counted ? "1" : "0",
     ]);
     return fired === 1;
   }
