@@ -20,13 +20,26 @@ import type {
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
-import type { ClaimRequest, ClaimResult, JobStore, OutboxEntry } from "../job-store.js";
+import type {
+  ClaimRequest,
+  ClaimResult,
+  JobStore,
+  OutboxEntry,
+  PromoteResult,
+  StoreSignals,
+} from "../job-store.js";
 import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import * as admin from "./memory-admin.js";
 import { MemoryLocks } from "./memory-locks.js";
 import { MemoryWorkers } from "./memory-workers.js";
 import { MemorySchedules } from "./memory-schedules.js";
-import { claimJobs, takeOutbox } from "./memory-outbox.js";
+import {
+  ackOutbox,
+  claimJobs,
+  promoteDue as promoteDueInQueue,
+  rearmStale,
+  takeOutbox,
+} from "./memory-outbox.js";
 import { clearLock, copyRecord, MemoryCore } from "./memory-core.js";
 import { enqueueRecords } from "./memory-enqueue.js";
 import { fetchJobs, promoteDue } from "./memory-fetch.js";
@@ -59,13 +72,21 @@ export class MemoryBackend implements Backend, JobStore {
   private readonly locks: MemoryLocks;
   private readonly workers: MemoryWorkers;
   private readonly bus = new LocalBus();
-  private readonly schedules = new MemorySchedules();
+  private readonly schedules: MemorySchedules;
 
   constructor(options: MemoryBackendOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.core = new MemoryCore(this.clock, options.outbox ?? false);
     this.locks = new MemoryLocks(this.clock);
     this.workers = new MemoryWorkers(this.clock);
+    this.schedules = new MemorySchedules({
+      add: (record) => void enqueueRecords(this.core, [record]),
+      dropIfDelayed: (queue, id) => {
+        if (this.core.queues.get(queue)?.jobs.get(id)?.state === "delayed")
+          admin.removeJob(this.core, queue, id);
+      },
+      now: () => this.clock.now(),
+    });
   }
 
   /** Runs a synchronous operation on the open backend as a promise: ClosedError once closed, throws as rejections. */
@@ -144,7 +165,7 @@ export class MemoryBackend implements Backend, JobStore {
   }
 
   fireSchedule(fire: ScheduleFire): Promise<boolean> {
-    return this.op(() => this.schedules.fire(fire, () => enqueueRecords(this.core, [fire.job])));
+    return this.op(() => this.schedules.fire(fire));
   }
 
   enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
@@ -206,7 +227,7 @@ export class MemoryBackend implements Backend, JobStore {
           ...(outcome.returnValue === undefined ? {} : { value: outcome.returnValue }),
         });
         this.core.settleDependants(queue, job, now);
-        this.core.applyRetention(queue, "completed", job.opts.removeOnComplete, now);
+        this.core.applyRetention(queue, "completed", job.opts.removeOnComplete, now, job);
         return "ok";
       case "failed":
         job.stacktrace = [...job.stacktrace, outcome.stacktrace.join("\n")].slice(-MAX_STACKTRACE_ENTRIES);
@@ -306,12 +327,20 @@ export class MemoryBackend implements Backend, JobStore {
     });
   }
 
-  ackOutbox(queue: string, ids: string[]): Promise<void> {
-    return admin.settle(() => {
-      this.core.assertOpen();
-      const outbox = this.core.queues.get(queue)?.outbox;
-      for (const id of ids) outbox?.delete(id);
-    });
+  ackOutbox(queue: string, ids: string[], leasedUntil: number): Promise<void> {
+    return admin.settle(() => ackOutbox(this.core, queue, ids, leasedUntil));
+  }
+
+  promoteDue(queue: string, now: number): Promise<PromoteResult> {
+    return admin.settle(() => promoteDueInQueue(this.core, queue, now));
+  }
+
+  rearmStale(queue: string, readyBefore: number, limit: number): Promise<number> {
+    return admin.settle(() => rearmStale(this.core, queue, readyBefore, limit));
+  }
+
+  watch(signals: StoreSignals): void {
+    this.core.signals = signals;
   }
 
   getJob(queue: string, id: string): Promise<JobRecord | undefined> {

@@ -4,6 +4,7 @@ import { matchesTopic } from "../../core/topic-pattern.js";
 import { ClosedError, ValidationError } from "../../errors/warren-error.js";
 import { isTerminalState, type JobState } from "../../job/job-state.js";
 import { randomToken } from "../../core/ids.js";
+import type { StoreSignals } from "../job-store.js";
 import type { JobRecord, QueueEventName, QueueEventRecord, RetentionPolicy } from "../records.js";
 import { EventHub } from "./event-hub.js";
 import { QueueState, type StoredJob } from "./queue-state.js";
@@ -22,6 +23,8 @@ export class MemoryCore {
   /** `queue:id` of a dependency → `queue:id` of jobs waiting on it. */
   readonly dependants = new Map<string, Set<string>>();
   closed = false;
+  /** The transport's ears, in outbox mode (see JobStore.watch). */
+  signals: StoreSignals | undefined;
   private sequence = 0;
 
   constructor(
@@ -32,7 +35,14 @@ export class MemoryCore {
 
   /** A job became ready: a transport must deliver it. */
   recordReady(queue: QueueState, job: StoredJob): void {
-    if (this.outboxEnabled) queue.outbox.set(job.id, 0);
+    if (!this.outboxEnabled) return;
+    queue.outbox.set(job.id, 0);
+    this.signals?.outboxFilled(queue.name);
+  }
+
+  /** A job ended failed or expired for good: a transport keeps a copy in its dead letters. */
+  private recordDeadLetter(queue: QueueState, job: StoredJob, reason: string): void {
+    if (this.outboxEnabled) this.signals?.deadLettered(queue.name, job.id, reason);
   }
 
   /** Sliding window: at most `max` claims in any `duration` ms. */
@@ -146,6 +156,28 @@ export class MemoryCore {
     });
   }
 
+  /** Why `job` can never run: a dependency that already ended failed, cancelled or expired and fails its dependants. */
+  failedDependency(job: StoredJob): string | undefined {
+    for (const ref of job.opts.dependsOn) {
+      const found = this.findJob(ref)?.job;
+      if (found && isFailedEnd(found.state) && found.opts.failParentOnFailure) {
+        return `dependency ${ref} ${found.state}: ${found.failedReason ?? found.state}`;
+      }
+    }
+    return undefined;
+  }
+
+  /** A job whose dependencies are met: ready now, or delayed until its own run time. */
+  release(queue: QueueState, job: StoredJob, now: number, prev: JobState): void {
+    if (job.runAt <= now) {
+      this.toWaiting(queue, job, now, prev);
+      return;
+    }
+    queue.move(job, "delayed");
+    this.emit(queue.name, "delayed", job, { prev, runAt: job.runAt });
+    this.notify(queue.name);
+  }
+
   /** A job ended: release or fail the jobs that depend on it. */
   settleDependants(queue: QueueState, job: StoredJob, now: number): void {
     const ref = `${queue.name}:${job.id}`;
@@ -163,7 +195,7 @@ export class MemoryCore {
           now,
         );
       } else if (this.dependenciesMet(found.job, true)) {
-        this.toWaiting(found.queue, found.job, now, "waiting-children");
+        this.release(found.queue, found.job, now, "waiting-children");
       }
     }
   }
@@ -185,8 +217,9 @@ export class MemoryCore {
     clearLock(job);
     queue.move(job, "failed");
     this.emit(queue.name, "failed", job, { prev, failedReason: reason, attemptsMade: job.attemptsMade });
+    this.recordDeadLetter(queue, job, reason);
     this.settleDependants(queue, job, now);
-    this.applyRetention(queue, "failed", job.opts.removeOnFail, now);
+    this.applyRetention(queue, "failed", job.opts.removeOnFail, now, job);
   }
 
   /** Ends a waiting job expired and settles its dependants. */
@@ -196,19 +229,28 @@ export class MemoryCore {
     job.finishedAt = now;
     queue.move(job, "expired");
     this.emit(queue.name, "expired", job, { prev, failedReason: job.failedReason });
+    this.recordDeadLetter(queue, job, job.failedReason);
     this.settleDependants(queue, job, now);
   }
 
-  /** Removes finished jobs of `state` beyond the policy (count: newest N kept; age: finished longer ago). */
+  /**
+   * Applies a finished job's retention policy: `true` removes that job (`job`) and no other; a count keeps the
+   * newest N of the state, an age removes those finished longer ago (both trim the queue's whole set).
+   */
   applyRetention(
     queue: QueueState,
     state: "completed" | "failed",
     policy: RetentionPolicy,
     now: number,
+    job?: StoredJob,
   ): void {
     if (policy === false) return;
+    if (policy === true) {
+      if (job?.state === state) queue.delete(job);
+      return;
+    }
     const ids = queue.byState[state];
-    const keep = policy === true ? 0 : typeof policy === "number" ? policy : (policy.count ?? Infinity);
+    const keep = typeof policy === "number" ? policy : (policy.count ?? Infinity);
     const maxAge = typeof policy === "object" ? policy.age : undefined;
     for (const id of ids) {
       const job = queue.jobs.get(id)!;

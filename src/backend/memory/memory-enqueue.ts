@@ -61,8 +61,9 @@ function findDuplicate(
 
 function insertNew(core: MemoryCore, job: StoredJob, now: number): void {
   const queue = core.queue(job.queue);
+  // Dependencies come first: a delayed job with unmet ones waits for them, then for its time.
   const unmet = job.opts.dependsOn.length > 0 && !core.dependenciesMet(job);
-  job.state = job.runAt > now ? "delayed" : unmet ? "waiting-children" : "waiting";
+  job.state = unmet ? "waiting-children" : job.runAt > now ? "delayed" : "waiting";
   if (job.state === "waiting") job.readyAt = now;
   queue.insert(job);
   if (job.state === "waiting") core.recordReady(queue, job);
@@ -75,4 +76,7 @@ function insertNew(core: MemoryCore, job: StoredJob, now: number): void {
   core.emit(queue.name, job.state, job, job.state === "delayed" ? { runAt: job.runAt } : {});
   // A delayed job may be due before every parked fetch's wake-up: they look again and re-arm on it.
   if (job.state === "waiting" || job.state === "delayed") core.notify(queue.name);
+  // A dependency that already failed for good means this job can never run: it fails now, not never.
+  const failed = job.state === "waiting-children" ? core.failedDependency(job) : undefined;
+  if (failed) core.failJob(queue, job, failed, now);
 }

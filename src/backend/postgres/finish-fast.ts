@@ -3,7 +3,6 @@
 // are kept would pay that statement for nothing, so after a miss it is skipped for a while.
 import type { FinishStatus, Outcome } from "../records.js";
 import type { PgTx } from "./pg-tx.js";
-import { applyRetention } from "./transitions.js";
 
 /** Finish calls a queue skips the fast path after one in which it deleted nothing. */
 const SKIP_AFTER_MISS = 100;
@@ -49,10 +48,11 @@ export async function finishFast(tx: PgTx, outcomes: Outcome[]): Promise<Map<Out
     else byQueue.set(outcome.lock.queue, [outcome]);
   }
   for (const [queue, list] of byQueue) {
-    const rows = await tx.query<{ id: string; name: string; attempts_made: number; completed_left: boolean }>(
-      "finish_fast",
-      [queue, list.map((o) => o.lock.id), list.map((o) => o.lock.token)],
-    );
+    const rows = await tx.query<{ id: string; name: string; attempts_made: number }>("finish_fast", [
+      queue,
+      list.map((o) => o.lock.id),
+      list.map((o) => o.lock.token),
+    ]);
     if (rows.length === 0) continue;
     // A second outcome for the same try finds the job gone and is reported lock-lost by finishOutcomes.
     const firstById = new Map<string, Outcome>();
@@ -67,7 +67,6 @@ export async function finishFast(tx: PgTx, outcomes: Outcome[]): Promise<Map<Out
         ...(value === undefined ? {} : { value }),
       });
     }
-    if (rows[0]!.completed_left) await applyRetention(tx, queue, "completed", true);
   }
   return recorded;
 }

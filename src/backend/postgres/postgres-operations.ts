@@ -2,11 +2,11 @@
 // and the maintenance pass.
 import { ValidationError } from "../../errors/warren-error.js";
 import { isTerminalState, stalledTooOftenReason } from "../../job/job-state.js";
-import type { ClaimRequest, ClaimResult } from "../job-store.js";
+import type { ClaimRequest, ClaimResult, PromoteResult } from "../job-store.js";
 import type { EnqueueResult, FetchRequest, JobRecord, MaintenanceReport, NewJobRecord } from "../records.js";
 import { tokenPrefix, type PgTx } from "./pg-tx.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
-import { applyRetention, dependenciesMet, expireJob, failJob, toWaiting } from "./transitions.js";
+import { applyRetention, expireJob, failJob, toWaiting } from "./transitions.js";
 import { claimFair, claimGroupVerdicts, type QueueFlags } from "./postgres-groups.js";
 
 const BATCH = 1_000;
@@ -67,13 +67,19 @@ export async function enqueueJobs(
       byId.set(record.id, record.id);
       if (dedupe) byDedupe.set(dedupe.key, record.id);
     }
-    await checkDependencies(tx, fresh, records);
-    const rows = fresh.length === 0 ? [] : await insert(tx, fresh);
+    const dependencies = await awaitDependencies(tx, fresh, records);
+    const rows = fresh.length === 0 ? [] : await insert(tx, fresh, dependencies);
     const inserted = new Map(rows.map((row) => [row.id, row]));
     for (const record of fresh) {
-      const row = inserted.get(record.id)!;
+      let row = inserted.get(record.id)!;
       tx.emit(queue, "added", row);
       tx.emit(queue, row.state, row, row.state === "delayed" ? { runAt: record.runAt } : {});
+      // A dependency that already failed for good means this job can never run: it fails now, not never.
+      const failed = row.state === "waiting-children" ? failedDependency(record, dependencies) : undefined;
+      if (failed) {
+        await failJob(tx, row, failed, tx.now);
+        row = { ...row, state: "failed", failed_reason: failed, finished_at: String(tx.now) };
+      }
       results.set(record, { record: decodeRow(row), created: true });
     }
     if (returned.size > 0) {
@@ -86,11 +92,28 @@ export async function enqueueJobs(
   return records.map((record) => results.get(record)!);
 }
 
-async function checkDependencies(tx: PgTx, fresh: NewJobRecord[], batch: NewJobRecord[]): Promise<void> {
+/** The state of a dependency outside the batch, read under its row lock. */
+interface Dependency {
+  state: JobRecord["state"];
+  fail_parent: boolean;
+  failed_reason: string | null;
+}
+
+/**
+ * Marks the dependencies outside the batch awaited and reads them (see await_refs.sql: this serialises the add
+ * with their finishes); throws when one does not exist.
+ */
+async function awaitDependencies(
+  tx: PgTx,
+  fresh: NewJobRecord[],
+  batch: NewJobRecord[],
+): Promise<Map<string, Dependency>> {
   const inBatch = new Set(batch.map((r) => `${r.queue}:${r.id}`));
   const refs = [...new Set(fresh.flatMap((r) => r.opts.dependsOn).filter((ref) => !inBatch.has(ref)))];
-  if (refs.length === 0) return;
-  const found = new Set((await tx.query<{ ref: string }>("find_refs", [refs])).map((row) => row.ref));
+  if (refs.length === 0) return new Map();
+  const found = new Map(
+    (await tx.query<Dependency & { ref: string }>("await_refs", [refs])).map((row) => [row.ref, row]),
+  );
   const missing = refs.find((ref) => !found.has(ref));
   if (missing) {
     throw new ValidationError(
@@ -99,16 +122,42 @@ async function checkDependencies(tx: PgTx, fresh: NewJobRecord[], batch: NewJobR
       { details: { dependency: missing } },
     );
   }
+  return found;
 }
 
-async function insert(tx: PgTx, fresh: NewJobRecord[]): Promise<JobRow[]> {
+/** Whether a dependency lets its dependant run: completed, or ended otherwise with failParentOnFailure off. */
+function dependencyMet(dependency: Dependency | undefined): boolean {
+  if (!dependency) return false;
+  if (dependency.state === "completed") return true;
+  return isFailedEnd(dependency.state) && !dependency.fail_parent;
+}
+
+/** Why a new job can never run: a dependency that already ended failed and fails its dependants. */
+function failedDependency(record: NewJobRecord, dependencies: Map<string, Dependency>): string | undefined {
+  for (const ref of record.opts.dependsOn) {
+    const dependency = dependencies.get(ref);
+    if (dependency && isFailedEnd(dependency.state) && dependency.fail_parent) {
+      return `dependency ${ref} ${dependency.state}: ${dependency.failed_reason ?? dependency.state}`;
+    }
+  }
+  return undefined;
+}
+
+function isFailedEnd(state: JobRecord["state"]): boolean {
+  return state === "failed" || state === "cancelled" || state === "expired";
+}
+
+async function insert(
+  tx: PgTx,
+  fresh: NewJobRecord[],
+  dependencies: Map<string, Dependency>,
+): Promise<JobRow[]> {
   const rows = [];
   for (const record of fresh) {
-    const delayed = record.runAt > tx.now;
-    // Dependencies in the same batch were just created, so they are unmet.
-    const unmet =
-      !delayed && record.opts.dependsOn.length > 0 && !(await dependenciesMet(tx, record.opts.dependsOn));
-    const state = delayed ? "delayed" : unmet ? "waiting-children" : "waiting";
+    // Dependencies come first: a delayed job with unmet ones waits for them, then for its time. Dependencies
+    // in the same batch were just created, so they are unmet.
+    const unmet = record.opts.dependsOn.some((ref) => !dependencyMet(dependencies.get(ref)));
+    const state = unmet ? "waiting-children" : record.runAt > tx.now ? "delayed" : "waiting";
     rows.push({
       queue: record.queue,
       id: record.id,
@@ -126,9 +175,34 @@ async function insert(tx: PgTx, fresh: NewJobRecord[]): Promise<JobRow[]> {
       outbox_at: state === "waiting" && tx.outbox ? 0 : null,
     });
   }
+  if (tx.outbox && rows.some((row) => row.outbox_at === 0)) tx.outboxFilled.add(fresh[0]!.queue);
   const groups = [...new Set(fresh.flatMap((record) => (record.opts.group ? [record.opts.group] : [])))];
   if (groups.length > 0) await tx.query("register_groups", [fresh[0]!.queue, groups]);
   return tx.query<JobRow>("insert_jobs", [JSON.stringify(rows)]);
+}
+
+/** Promotes the due delayed jobs of a queue now, for a transport; says when the next one is due. */
+export async function promoteDueJobs(tx: PgTx, queue: string, now: number): Promise<PromoteResult> {
+  const due = (await tx.query<{ id: string }>("due_delayed", [queue, now, BATCH])).map((row) => row.id);
+  await toWaiting(tx, queue, due, "delayed");
+  const [next] = await tx.query<{ due: string | null }>("next_due", [queue]);
+  return { promoted: due.length, nextDueAt: next?.due == null ? undefined : Number(next.due) };
+}
+
+/** Reconciliation: waiting jobs ready since before `readyBefore` with no outbox entry get one again. */
+export async function rearmStale(
+  tx: PgTx,
+  queue: string,
+  readyBefore: number,
+  limit: number,
+): Promise<number> {
+  const stale = (await tx.query<{ id: string }>("stale_waiting", [queue, readyBefore, limit])).map(
+    (r) => r.id,
+  );
+  if (stale.length === 0) return 0;
+  const rearmed = await tx.query("rearm_outbox", [queue, stale]);
+  if (rearmed.length > 0) tx.outboxFilled.add(queue);
+  return rearmed.length;
 }
 
 /** Promotes due delayed jobs and expires stale ttl jobs of a queue. Returns how many of each. */

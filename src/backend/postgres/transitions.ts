@@ -12,6 +12,26 @@ export async function toWaiting(tx: PgTx, queue: string, ids: string[], prev: Jo
   if (ids.length === 0) return;
   const rows = await tx.query<{ id: string; name: string }>("to_waiting", [queue, ids, tx.now, tx.outbox]);
   for (const row of rows) tx.emit(queue, "waiting", row, { prev });
+  if (tx.outbox && rows.length > 0) tx.outboxFilled.add(queue);
+}
+
+/** Jobs whose dependencies are met: ready now, or delayed until their own run time. */
+export async function release(tx: PgTx, jobs: JobRow[], prev: JobState): Promise<void> {
+  const byQueue = new Map<string, { now: string[]; later: string[] }>();
+  for (const job of jobs) {
+    let split = byQueue.get(job.queue);
+    if (!split) byQueue.set(job.queue, (split = { now: [], later: [] }));
+    (Number(job.run_at) > tx.now ? split.later : split.now).push(job.id);
+  }
+  for (const [queue, split] of byQueue) {
+    await toWaiting(tx, queue, split.now, prev);
+    if (split.later.length === 0) continue;
+    const delayed = await tx.query<{ id: string; name: string; run_at: string }>("to_delayed", [
+      queue,
+      split.later,
+    ]);
+    for (const row of delayed) tx.emit(queue, "delayed", row, { prev, runAt: Number(row.run_at) });
+  }
 }
 
 /** Ends a job failed for good, settles its dependants and applies removeOnFail. */
@@ -22,8 +42,9 @@ export async function failJob(tx: PgTx, job: JobRow, reason: string, finishedAt:
     failedReason: reason,
     attemptsMade: job.attempts_made,
   });
+  if (tx.outbox) tx.deadLetters.push({ queue: job.queue, id: job.id, reason });
   await settleDependants(tx, [{ ...job, state: "failed", failed_reason: reason }]);
-  await applyRetention(tx, job.queue, "failed", job.opts.removeOnFail);
+  await applyRetention(tx, job.queue, "failed", job.opts.removeOnFail, [job.id]);
 }
 
 /** Ends a waiting job expired and settles its dependants. */
@@ -31,6 +52,7 @@ export async function expireJob(tx: PgTx, job: JobRow): Promise<string> {
   const reason = `expired: not started within ttl of ${job.opts.ttl ?? 0} ms`;
   await tx.query("finish_job", [job.queue, job.id, "expired", tx.now, null, reason, null]);
   tx.emit(job.queue, "expired", job, { prev: job.state, failedReason: reason });
+  if (tx.outbox) tx.deadLetters.push({ queue: job.queue, id: job.id, reason });
   await settleDependants(tx, [{ ...job, state: "expired", failed_reason: reason }]);
   return reason;
 }
@@ -50,7 +72,7 @@ export async function settleDependants(tx: PgTx, ended: JobRow[]): Promise<void>
         `${failedDependency.failed_reason ?? failedDependency.state}`;
       await failJob(tx, dependant, reason, tx.now);
     } else if (await dependenciesMet(tx, dependant.depends_on, true)) {
-      await toWaiting(tx, dependant.queue, [dependant.id], "waiting-children");
+      await release(tx, [dependant], "waiting-children");
     }
   }
 }
@@ -61,7 +83,7 @@ export async function releaseDependants(tx: PgTx, queue: string, ids: string[]):
   const dependants = await tx.query<JobRow>("find_dependants", [ids.map((id) => `${queue}:${id}`)]);
   for (const dependant of dependants) {
     if (await dependenciesMet(tx, dependant.depends_on, true)) {
-      await toWaiting(tx, dependant.queue, [dependant.id], "waiting-children");
+      await release(tx, [dependant], "waiting-children");
     }
   }
 }
@@ -81,20 +103,27 @@ export async function dependenciesMet(tx: PgTx, refs: string[], missingMet = fal
   );
 }
 
-/** Removes finished jobs of a state beyond the policy's count, or older than its age. */
+/**
+ * Applies a retention policy: `true` removes the jobs that just finished (`ids`) and no other; a count keeps
+ * the newest N of the state, an age removes those finished longer ago (both trim the queue's whole set).
+ */
 export async function applyRetention(
   tx: PgTx,
   queue: string,
   state: "completed" | "failed",
   policy: RetentionPolicy,
+  ids: string[] = [],
 ): Promise<number> {
   if (policy === false) return 0;
-  const keep =
-    policy === true ? 0 : typeof policy === "number" ? policy : (policy.count ?? Number.MAX_SAFE_INTEGER);
+  if (policy === true) {
+    if (ids.length > 0) await tx.query("delete_jobs", [queue, ids]);
+    return ids.length;
+  }
+  const keep = typeof policy === "number" ? policy : (policy.count ?? Number.MAX_SAFE_INTEGER);
   const before = typeof policy === "object" && policy.age !== undefined ? tx.now - policy.age : 0;
-  const ids = (
+  const old = (
     await tx.query<{ id: string }>("retention_ids", [queue, state, keep, before, RETENTION_BATCH])
   ).map((row) => row.id);
-  if (ids.length > 0) await tx.query("delete_jobs", [queue, ids]);
-  return ids.length;
+  if (old.length > 0) await tx.query("delete_jobs", [queue, old]);
+  return old.length;
 }

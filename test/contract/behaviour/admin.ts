@@ -157,6 +157,28 @@ export function adminCases({ harness }: ContractContext): void {
     );
   });
 
+  it("removeOnComplete / removeOnFail true remove that job only: other jobs of the queue are kept", async () => {
+    const backend = await harness.backend();
+    const queue = harness.queue(backend);
+    harness.worker(backend, queue.name, (job) => {
+      if (job.name === "bad") throw new Error("no");
+      return "ok";
+    });
+    const keptDone = await queue.add("good", {});
+    const keptFailed = await queue.add("bad", {});
+    await keptDone.waitUntilFinished({ timeout: 10_000 });
+    await expect(keptFailed.waitUntilFinished({ timeout: 10_000 })).rejects.toMatchObject({
+      state: "failed",
+    });
+    const goneDone = await queue.add("good", {}, { removeOnComplete: true });
+    const goneFailed = await queue.add("bad", {}, { removeOnFail: true });
+    await waitFor(async () => !(await queue.getJob(goneDone.id)) && !(await queue.getJob(goneFailed.id)), {
+      message: "the removeOn* jobs to be removed",
+    });
+    expect((await queue.getJobs("completed")).map((job) => job.id)).toEqual([keptDone.id]);
+    expect((await queue.getJobs("failed")).map((job) => job.id)).toEqual([keptFailed.id]);
+  });
+
   it("a dependency removed on completion still releases the job waiting on it", async () => {
     const backend = await harness.backend();
     const queue = harness.queue(backend);

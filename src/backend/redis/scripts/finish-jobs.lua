@@ -21,7 +21,6 @@ local function decodeOpts(text)
   return opts
 end
 local leaving = {} -- ids leaving the active set, removed with one ZREM
-local dropped = false -- a completed job was deleted at once (removeOnComplete: true)
 for i, o in ipairs(outcomes) do
   local key = jobKey(base, o.id)
   local f = redis.call("HMGET", key, "state", "lockToken", "name", "attemptsMade", "opts", "stacktrace", "group",
@@ -38,7 +37,6 @@ for i, o in ipairs(outcomes) do
       -- Fast path: nothing waits on it and it is not kept, so it is deleted without visiting the completed set.
       emit(base, now, "completed", o.id, name, {p = "active", a = attempts, v = o.returnValue})
       dropRecord(base, o.id, f[8])
-      dropped = true
     else
       clearLock(key)
       if o.kind == "completed" then
@@ -51,7 +49,7 @@ for i, o in ipairs(outcomes) do
         end
         emit(base, now, "completed", o.id, name, fields)
         settleDependants(base, o.id, now, outbox)
-        applyRetention(base, "completed", opts.removeOnComplete, now)
+        applyRetention(base, "completed", opts.removeOnComplete, now, o.id)
       elseif o.kind == "failed" then
         local traces = cjson.decode(f[6])
         traces[#traces + 1] = o.stack
@@ -82,6 +80,4 @@ for i, o in ipairs(outcomes) do
   end
 end
 callChunked("ZREM", base .. "active", leaving)
--- Older completed jobs kept under another policy go too, as retention "keep none" always did.
-if dropped then applyRetention(base, "completed", true, now) end
 return statuses

@@ -86,6 +86,23 @@ local function noteDue(base, at)
   dueAt[base] = at
 end
 
+-- What a store tells its transport (outbox mode), returned beside every script's result by the script runner:
+-- the queues whose outbox got entries, and the jobs that ended failed or expired for good (queue, id, reason).
+local outboxFilled, outboxFilledSeen, deadLetters = {}, {}, {}
+
+local function noteOutbox(base)
+  if outboxFilledSeen[base] then return end
+  outboxFilledSeen[base] = true
+  outboxFilled[#outboxFilled + 1] = queueOf(base)
+end
+
+local function noteDeadLetter(base, id, reason, outbox)
+  if outbox ~= "1" then return end
+  deadLetters[#deadLetters + 1] = queueOf(base)
+  deadLetters[#deadLetters + 1] = id
+  deadLetters[#deadLetters + 1] = reason
+end
+
 local function flushEvents()
   for _, base in ipairs(eventQueues) do
     redis.call("XADD", base .. "events", "MAXLEN", "~", EVENTS_MAXLEN, "*", "b", cjson.encode(eventBatches[base]))
@@ -165,6 +182,7 @@ local function toWaiting(base, id, from, now, outbox)
   if ttl then redis.call("ZADD", base .. "ttl", now + ttl, id) end
   if outbox == "1" then
     redis.call("ZADD", base .. "outbox", 0, id)
+    noteOutbox(base)
   end
   wake(base)
   emit(base, now, "waiting", id, fields[3], {p = from})
@@ -194,13 +212,19 @@ local function deleteJob(base, id)
   dropRecord(base, id, fields[2])
 end
 
--- Keeps the newest `keep` jobs of a finished state and drops those finished before `olderThan`.
-local function applyRetention(base, state, policy, now)
+-- Applies a finished job's retention policy: true removes that job (`id`) and no other; a count keeps the newest
+-- N of the state, an age drops those finished longer ago (both trim the queue's whole set).
+local function applyRetention(base, state, policy, now, id)
   if policy == nil or policy == false then return 0 end
-  local keep, maxAge
   if policy == true then
-    keep = 0
-  elseif type(policy) == "number" then
+    if id and redis.call("HGET", jobKey(base, id), "state") == state then
+      deleteJob(base, id)
+      return 1
+    end
+    return 0
+  end
+  local keep, maxAge
+  if type(policy) == "number" then
     keep = policy
   else
     keep = policy["count"]
@@ -237,9 +261,10 @@ local function failJob(base, id, reason, now, from, outbox)
   clearLock(key)
   redis.call("HSET", key, "failedReason", reason, "finishedAt", now)
   emit(base, now, "failed", id, fields[1], {p = from, r = reason, a = fields[2]})
+  noteDeadLetter(base, id, reason, outbox)
   settleDependants(base, id, now, outbox)
   local opts = cjson.decode(fields[3])
-  applyRetention(base, "failed", opts["removeOnFail"], now)
+  applyRetention(base, "failed", opts["removeOnFail"], now, id)
 end
 
 local function expireJob(base, id, now, from, outbox)
@@ -250,6 +275,7 @@ local function expireJob(base, id, now, from, outbox)
   setState(base, id, from, "expired", now)
   redis.call("HSET", key, "failedReason", reason, "finishedAt", now)
   emit(base, now, "expired", id, fields[1], {p = from, r = reason})
+  noteDeadLetter(base, id, reason, outbox)
   settleDependants(base, id, now, outbox)
   return reason
 end
@@ -273,6 +299,33 @@ local function depsMet(prefix, opts, missingMet)
   return true
 end
 
+-- Why a job can never run: a dependency already ended failed, cancelled or expired and fails its dependants
+-- (nil when none did).
+local function failedDependency(prefix, opts)
+  for _, ref in ipairs(opts["dependsOn"]) do
+    local colon = string.find(ref, ":", 1, true)
+    local depBase = baseFor(prefix, string.sub(ref, 1, colon - 1))
+    local fields = redis.call("HMGET", jobKey(depBase, string.sub(ref, colon + 1)), "state", "opts", "failedReason")
+    local state = fields[1]
+    if (state == "failed" or state == "cancelled" or state == "expired")
+      and cjson.decode(fields[2])["failParentOnFailure"] then
+      return "dependency " .. ref .. " " .. state .. ": " .. (fields[3] or state)
+    end
+  end
+  return nil
+end
+
+-- A job whose dependencies are met: ready now, or delayed until its own run time.
+local function releaseJob(base, id, from, now, outbox)
+  local runAt = tonumber(redis.call("HGET", jobKey(base, id), "runAt"))
+  if runAt and runAt > now then
+    setState(base, id, from, "delayed", runAt)
+    emit(base, now, "delayed", id, redis.call("HGET", jobKey(base, id), "name"), {p = from, t = runAt})
+  else
+    toWaiting(base, id, from, now, outbox)
+  end
+end
+
 -- A job ended: release or fail the jobs waiting on it (possibly in other queues of the same prefix).
 settleDependants = function(base, id, now, outbox)
   local depsKey = base .. "deps:" .. id
@@ -293,7 +346,7 @@ settleDependants = function(base, id, now, outbox)
         local reason = "dependency " .. queueOf(base) .. ":" .. id .. " " .. fields[1] .. ": " .. (fields[3] or fields[1])
         failJob(depBase, depId, reason, now, "waiting-children", outbox)
       elseif depsMet(prefix, cjson.decode(depFields[2]), true) then
-        toWaiting(depBase, depId, "waiting-children", now, outbox)
+        releaseJob(depBase, depId, "waiting-children", now, outbox)
       end
     end
   end
@@ -473,7 +526,8 @@ end
 local TERMINAL = {completed = true, failed = true, cancelled = true, expired = true}
 
 -- Stores records (each names its queue), all or none. Returns per record {1, entry state, readyAt or ""} for a
--- new job (the caller knows the rest of it) or {0, HGETALL} for an existing one; or nil and the first dependency
+-- new job (the caller knows the rest of it), {2, HGETALL} for a new job that failed at once (a dependency had
+-- already failed for good), or {0, HGETALL} for an existing one; or nil and the first dependency
 -- that does not exist (checked before anything is written). A record whose id exists in its queue, or whose
 -- dedupe key is held by a pending job (or within its ttl), returns that job and adds nothing.
 enqueueRecords = function(prefix, now, outbox, records)
@@ -551,19 +605,29 @@ enqueueRecords = function(prefix, now, outbox, records)
         redis.call("SADD", depBase .. "deps:" .. string.sub(ref, colon + 1), record.queue .. ":" .. id)
       end
       emit(base, now, "added", id, record.name, nil)
-      if record.runAt > now then
-        setState(base, id, nil, "delayed", record.runAt)
-        emit(base, now, "delayed", id, record.name, {t = record.runAt})
-        results[i] = {1, "delayed", ""}
-      elseif #opts.dependsOn > 0 and not depsMet(prefix, opts, false) then
+      -- Dependencies come first: a delayed job with unmet ones waits for them, then for its time.
+      if #opts.dependsOn > 0 and not depsMet(prefix, opts, false) then
         setState(base, id, nil, "waiting-children", seq)
         emit(base, now, "waiting-children", id, record.name, nil)
         results[i] = {1, "waiting-children", ""}
+        -- A dependency that already failed for good means this job can never run: it fails now, not never.
+        local failed = failedDependency(prefix, opts)
+        if failed then
+          failJob(base, id, failed, now, "waiting-children", outbox)
+          results[i] = {2, redis.call("HGETALL", key)}
+        end
+      elseif record.runAt > now then
+        setState(base, id, nil, "delayed", record.runAt)
+        emit(base, now, "delayed", id, record.name, {t = record.runAt})
+        results[i] = {1, "delayed", ""}
       else
         setState(base, id, nil, "waiting", waitScore(opts.priority, seq, opts.group), opts.group or false)
         redis.call("HSET", key, "readyAt", now)
         if opts.ttl then redis.call("ZADD", base .. "ttl", now + opts.ttl, id) end
-        if outbox == "1" then redis.call("ZADD", base .. "outbox", 0, id) end
+        if outbox == "1" then
+          redis.call("ZADD", base .. "outbox", 0, id)
+          noteOutbox(base)
+        end
         wake(base)
         emit(base, now, "waiting", id, record.name, nil)
         results[i] = {1, "waiting", now}
@@ -571,4 +635,30 @@ enqueueRecords = function(prefix, now, outbox, records)
     end
   end
   return results
+end
+
+-- Schedules: a slot is one delayed job due at the slot, id "repeat:<key>:<slot>" (as schedule-slot.ts builds
+-- it). `schedule` is a stored schedule (cjson-decoded; its data and opts are JSON text).
+local function slotJobId(key, slot)
+  return "repeat:" .. key .. ":" .. string.format("%.0f", slot)
+end
+
+-- Adds the job of the schedule's next run (an existing id adds nothing), unless it is paused or ended.
+local function addSlotJob(base, schedule, now, outbox)
+  if schedule.paused or schedule.nextRunAt == nil then return end
+  enqueueRecords(prefixOf(base), now, outbox, {{
+    queue = queueOf(base), id = slotJobId(schedule.key, schedule.nextRunAt), name = schedule.name,
+    data = schedule.data, opts = schedule.opts, createdAt = now, runAt = schedule.nextRunAt,
+  }})
+end
+
+-- Removes the job of the schedule's next run while it is still delayed (its slot has not come).
+local function dropDelayedSlot(base, schedule, now)
+  if schedule.nextRunAt == nil then return end
+  local id = slotJobId(schedule.key, schedule.nextRunAt)
+  local f = redis.call("HMGET", jobKey(base, id), "state", "name")
+  if f[1] == "delayed" then
+    deleteJob(base, id)
+    emit(base, now, "removed", id, f[2], {p = "delayed"})
+  end
 end
