@@ -3,6 +3,7 @@ export { ERROR_CODES, type ErrorCode } from "./error-codes.js";
 export {
   BackendUnavailableError,
   ClosedError,
+  isClosedError,
   ConflictError,
   JobFailedError,
   LockError,

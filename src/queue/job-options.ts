@@ -19,7 +19,7 @@ export type BackoffOptions =
       jitter?: number;
     };
 
-/** Options for one job. Every field is optional; see the table in the README. */
+/** Options for one job. Every field is optional; docs/reference/job-options.md lists them with their defaults. */
 export interface JobOptions {
   /** Caller-chosen id; adding an id that exists returns the existing job. @defaultValue a UUID v7 */
   jobId?: string;

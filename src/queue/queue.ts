@@ -29,7 +29,10 @@ export interface BulkJob<Data> {
 
 /** Options of `addAndWait`: job options plus how long to wait for the result. */
 export type AddAndWaitOptions = JobOptions & {
-  /** Reject with TimeoutError when no result came within this many ms. @defaultValue wait forever */
+  /**
+   * Reject with TimeoutError when no result came within this many ms; the job itself is left to run. Not the
+   * job's `timeout`, which limits each try of the processor. @defaultValue wait forever
+   */
   waitTimeout?: number;
 };
 
@@ -89,7 +92,11 @@ export class Queue<Data = unknown, Result = unknown> {
     return results.map((result) => this.handle(result.record));
   }
 
-  /** Adds a job and resolves with its result (request/reply); rejects with JobFailedError if it fails. */
+  /**
+   * Adds a job and resolves with its result (request/reply); rejects with JobFailedError if it fails, and with
+   * TimeoutError when `opts.waitTimeout` passes first.
+   * @example const thumbnail = await images.addAndWait("resize", { id }, { waitTimeout: 10_000 });
+   */
   async addAndWait(name: string, data: Data, opts: AddAndWaitOptions = {}): Promise<Result> {
     const { waitTimeout, ...jobOptions } = opts;
     const job = await this.add(name, data, jobOptions);

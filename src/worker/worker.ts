@@ -16,6 +16,7 @@ import { WorkerRegistration } from "./worker-registration.js";
 import { MaintenanceTimer } from "./maintenance-timer.js";
 import { AttemptAbort } from "./attempt-abort.js";
 import { runAttempt, toError, type Processor } from "./run-attempt.js";
+import { advanceSchedule } from "../schedules/schedule-runner.js";
 import type { WorkerEventMap } from "./worker-events.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.js";
 
@@ -217,6 +218,13 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   private async process(record: JobRecord, job: Job<Data, Result>, abort: AttemptAbort): Promise<void> {
     this.emit("active", job);
     this.executing += 1;
+    // A schedule's slot job moves its schedule on before it runs, so the next slot's job exists before this
+    // one can finish (and, with removeOnComplete, vanish): the repair pass never sees a slot job missing early.
+    if (record.opts.schedule !== undefined) {
+      await advanceSchedule(this.backend, record, this.backend.clock.now()).catch((error: unknown) =>
+        this.emitError(error),
+      );
+    }
     let attempt: Awaited<ReturnType<typeof runAttempt>>;
     try {
       attempt = await runAttempt({

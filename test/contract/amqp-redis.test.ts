@@ -7,17 +7,16 @@ import { defineContractSuite } from "./contract-suite.js";
 
 const reachable = (await requireService("rabbitmq")) && (await requireService("redis"));
 
+// One store prefix for the file: backend objects of a test share state as processes would (see redis.test.ts).
+const prefix = `wt-${randomBytes(4).toString("hex")}`;
+
 describe.runIf(reachable)("amqp+redis", () => {
   defineContractSuite({
     name: "amqp+redis",
     create: () =>
       new AmqpBackend({
         url: SERVICE_URLS.rabbitmq,
-        store: new RedisStore({
-          url: SERVICE_URLS.redis,
-          prefix: `wt-${randomBytes(4).toString("hex")}`,
-          onError: () => {},
-        }),
+        store: new RedisStore({ url: SERVICE_URLS.redis, prefix, onError: () => {} }),
         exchange: "warren-test",
         onError: () => {},
       }),

@@ -4,6 +4,7 @@ import type { Backend } from "../../src/index.js";
 import { useHarness, type Harness } from "../helpers/harness.js";
 import { adminCases } from "./behaviour/admin.js";
 import { controlCases } from "./behaviour/control.js";
+import { dependencyCases } from "./behaviour/dependencies.js";
 import { enqueueCases } from "./behaviour/enqueue.js";
 import { eventBusCases } from "./behaviour/event-bus.js";
 import { eventCases } from "./behaviour/events.js";
@@ -18,6 +19,7 @@ import { registryCases } from "./behaviour/registry.js";
 import { retryCases } from "./behaviour/retries.js";
 import { scheduleCases } from "./behaviour/schedules.js";
 import { timeoutCases } from "./behaviour/timeouts.js";
+import { timingCases } from "./behaviour/timing.js";
 import { validationCases } from "./behaviour/validation.js";
 import { workerCases } from "./behaviour/worker.js";
 
@@ -53,8 +55,10 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       eventBusCases,
       scheduleCases,
       flowCases,
+      dependencyCases,
       groupCases,
       lifecycleCases,
+      timingCases,
     ]) {
       cases(ctx);
     }

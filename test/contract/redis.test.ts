@@ -6,15 +6,13 @@ import { defineContractSuite } from "./contract-suite.js";
 
 const reachable = await requireService("redis");
 
+// One prefix for the file: backend objects of a test share state as processes would (unique queue names keep
+// tests apart; queues are obliterated after each test), and no other run on the server sees it.
+const prefix = `wt-${randomBytes(4).toString("hex")}`;
+
 describe.runIf(reachable)("redis", () => {
   defineContractSuite({
     name: "redis",
-    // A fresh prefix per backend keeps tests apart on the shared server; queues are obliterated after each test.
-    create: () =>
-      new RedisBackend({
-        url: SERVICE_URLS.redis,
-        prefix: `wt-${randomBytes(4).toString("hex")}`,
-        onError: () => {},
-      }),
+    create: () => new RedisBackend({ url: SERVICE_URLS.redis, prefix, onError: () => {} }),
   });
 });

@@ -15,6 +15,7 @@ export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[
 
 /** Resolves after `ms`, or at once when the signal aborts. */
 export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done(): void {

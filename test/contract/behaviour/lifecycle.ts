@@ -80,6 +80,25 @@ export function lifecycleCases({ harness }: ContractContext): void {
     }
   });
 
+  it("closing a worker right after its job finishes ends its fetch at once, not at its block time", async () => {
+    const backend = await harness.backend();
+    const queue = harness.queue(backend);
+    for (let round = 0; round < 5; round++) {
+      const worker = new Worker(queue.name, () => "done", {
+        backend,
+        blockMs: 60_000,
+        maintenanceInterval: 60_000,
+      });
+      worker.on("error", () => undefined);
+      await (await queue.add("once", {})).waitUntilFinished({ timeout: 10_000 });
+      // The loop is fetching again, mid-claim or parked: close must abort either at once. The bound only
+      // separates "at once" from a block time (60 s) or a safety poll (5 s); it is no speed assertion.
+      const closed = worker.close().then(() => "closed");
+      const late = new Promise((resolve) => setTimeout(resolve, 3_000, "still closing"));
+      expect(await Promise.race([closed, late])).toBe("closed");
+    }
+  });
+
   it("closing the backend while a worker waits for work ends the wait at once", async () => {
     const backend = await harness.backend();
     const queue = harness.queue(backend);

@@ -85,15 +85,10 @@ export function workerCases({ harness }: ContractContext): void {
     const queue = harness.queue(backend);
     const started = deferred();
     const job = await queue.add("crashy", {}, { attempts: 1 });
-    const doomed = harness.worker(
-      backend,
-      queue.name,
-      () => {
-        started.resolve();
-        return new Promise(() => undefined);
-      },
-      { lockDuration: 200 },
-    );
+    const doomed = harness.worker(backend, queue.name, () => {
+      started.resolve();
+      return new Promise(() => undefined);
+    });
     await started.promise;
     await doomed.close({ force: true });
     expect(await job.getState()).toBe("active");

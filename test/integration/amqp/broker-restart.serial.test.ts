@@ -41,7 +41,7 @@ describe.runIf(reachable)("a RabbitMQ restart mid-run (real broker, amqp+redis)"
         await new Promise((resolve) => setTimeout(resolve, 5));
         return job.data.n;
       },
-      { concurrency: 10, maintenanceInterval: 500 },
+      { concurrency: 10 },
     );
     worker.on("completed", () => (completed += 1));
     const before = await queue.addBulk(Array.from({ length: JOBS }, (_, n) => ({ name: "n", data: { n } })));

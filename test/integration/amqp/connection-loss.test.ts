@@ -25,7 +25,7 @@ describe.runIf(reachable)("RabbitMQ connection loss (real broker, amqp+redis)", 
 
   it(
     "300 jobs in flight all complete exactly once when every broker connection is cut twice",
-    { timeout: 120_000 },
+    { timeout: 180_000 },
     async () => {
       await runConnectionCutScenario(harness, () => closeConnectionsNamed(connectionName));
     },

@@ -30,7 +30,7 @@ describe.runIf(reachable)("PostgreSQL connection loss (real server)", () => {
 
   it(
     "300 jobs in flight complete exactly once when pg_terminate_backend cuts every connection twice",
-    { timeout: 120_000 },
+    { timeout: 180_000 },
     async () => {
       await runConnectionCutScenario(harness, () => terminatePostgresConnectionsNamed(applicationName));
     },

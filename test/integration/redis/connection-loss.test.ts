@@ -24,7 +24,7 @@ describe.runIf(reachable)("Redis connection loss (real server)", () => {
 
   it(
     "300 jobs in flight complete exactly once when CLIENT KILL cuts every connection twice",
-    { timeout: 120_000 },
+    { timeout: 180_000 },
     async () => {
       await runConnectionCutScenario(harness, () => killRedisClientsNamed(connectionName));
     },
@@ -32,18 +32,16 @@ describe.runIf(reachable)("Redis connection loss (real server)", () => {
 
   it(
     "QueueEvents resumes from its last-seen id after its connections are cut, so it misses no event",
-    { timeout: 120_000 },
+    { timeout: 180_000 },
     async () => {
       const backend = await harness.backend();
       const queue = harness.queue<{ n: number }>(backend, uniqueQueueName("events-cut"));
       const recorded = await harness.events(backend, queue.name);
       const seen = (): Set<string> =>
         new Set(recorded.log.filter((event) => event.event === "completed").map((event) => event.jobId!));
-      // A short lease: claims whose replies were lost in a cut come back quickly (see connection-cut.ts).
+      // Claims whose replies were lost in a cut come back when their lease expires (see connection-cut.ts).
       harness.worker<{ n: number }>(backend, queue.name, (job) => job.data.n, {
         concurrency: 5,
-        lockDuration: 2_000,
-        maintenanceInterval: 500,
         maxStalledCount: 3,
       });
 
@@ -63,7 +61,7 @@ describe.runIf(reachable)("Redis connection loss (real server)", () => {
       }
       await waitFor(() => batches.every((job) => seen().has(job.id)), {
         message: "a completed event for every job",
-        timeout: 60_000,
+        timeout: 120_000,
       });
       expect(seen().size).toBe(batches.length);
     },

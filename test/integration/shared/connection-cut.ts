@@ -26,8 +26,8 @@ export async function runConnectionCutScenario(
       return job.data.n;
     },
     // A claim whose reply was lost with the connection leaves its jobs leased to nobody: the lease expiry
-    // (stall recovery) returns them, so a short lease keeps the test quick. They never ran, so no job runs twice.
-    { concurrency: 20, lockDuration: 2_000, maintenanceInterval: 500, maxStalledCount: 3 },
+    // (stall recovery, 30 s by default) returns them. They never ran, so no job runs twice.
+    { concurrency: 20, maxStalledCount: 3 },
   );
   worker.on("completed", () => (completed += 1));
   worker.on("error", () => undefined);
@@ -41,9 +41,10 @@ export async function runConnectionCutScenario(
     expect(severed).toBeGreaterThan(0);
   }
 
+  // Stranded claims come back when their lease (30 s) expires, at the next maintenance pass (5 s).
   await waitFor(async () => (await queue.getJobCounts("completed")).completed === jobsInFlight, {
     message: "every job completed after the cuts",
-    timeout: 90_000,
+    timeout: 120_000,
   });
   expect(runs.size).toBe(jobsInFlight);
   expect(jobs.every((job) => runs.get(job.id) === 1)).toBe(true);
