@@ -225,13 +225,16 @@ export class RedisBackend implements Backend, JobStore {
     const queues = [...new Set(records.map((record) => record.queue))];
     // The registry (for topic patterns and listQueues) lives outside the queues' slots, so it is written
     // beside the script rather than inside it; pipelined on the same connection, it costs no round-trip.
-    const registered = Promise.all(queues.map((queue) => this.register(queue)));
-    const reply = (await this.run("enqueue-jobs", queues[0]!, [
-      this.clock.now(),
-      this.outbox,
-      JSON.stringify(records.map(toEnqueuePayload)),
-    ])) as Array<[1, JobState, number | ""] | [0, string[]]>;
-    await registered;
+    // Awaited together: a registry write left floating rejected unhandled when the server was down, and Node
+    // exits on an unhandled rejection.
+    const [reply] = (await Promise.all([
+      this.run("enqueue-jobs", queues[0]!, [
+        this.clock.now(),
+        this.outbox,
+        JSON.stringify(records.map(toEnqueuePayload)),
+      ]),
+      ...queues.map((queue) => this.register(queue)),
+    ])) as [Array<[1, JobState, number | ""] | [0, string[]]>, ...unknown[]];
     // A new job's record is what was sent plus its entry state: no HGETALL back for every job of a batch.
     return reply.map((entry, i) =>
       entry[0] === 1
