@@ -1,96 +1,90 @@
-// URL → backend. Server drivers are imported lazily here, so `memory://` users load none of them.
+// URL → backend. Server drivers are imported lazily here, so `memory://` users load none of them. URL
+// parameters are read (and unknown ones refused) in url-options.ts.
 import { redactUrl } from "../core/redact-url.js";
 import { ValidationError } from "../errors/warren-error.js";
 import type { Backend } from "./contract.js";
 import type { JobStore } from "./job-store.js";
+import {
+  amqpUrlOptions,
+  backendScheme,
+  memoryUrlOptions,
+  postgresUrlOptions,
+  redisUrlOptions,
+} from "./url-options.js";
 
 /** The URL used when none is given and WARREN_URL is unset. */
 export const DEFAULT_BACKEND_URL = "memory://";
 
 /**
- * Creates a backend from a URL: `memory://` (default), later `redis://`, `postgres://`, `amqp://…?store=…`.
- * Defaults to `process.env.WARREN_URL`, else `memory://`.
+ * Creates a backend from a URL: `memory://` (default), `redis://host:6379/0?prefix=…`,
+ * `postgres://user@host:5432/db?schema=…`, or `amqp://user:pass@host:5672/?store=<redis:// or postgres:// url>`.
+ * Defaults to `process.env.WARREN_URL`, else `memory://`. Every server URL also takes `connectTimeout` (ms).
+ * An unknown URL parameter, or an `amqp://` URL without `store`, is refused with ValidationError INVALID_URL.
  * @example const backend = await createBackend(process.env.WARREN_URL);
  */
 export async function createBackend(url?: string): Promise<Backend> {
   const target = url ?? process.env["WARREN_URL"] ?? DEFAULT_BACKEND_URL;
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase() ?? "";
-  switch (scheme) {
+  switch (backendScheme(target)) {
     case "memory": {
+      memoryUrlOptions(target);
       const { MemoryBackend } = await import("./memory/index.js");
       return new MemoryBackend();
     }
-    case "redis":
-    case "rediss": {
+    case "redis": {
       const { RedisBackend } = await import("./redis/index.js");
-      return new RedisBackend(redisOptions(target));
+      return new RedisBackend(redisUrlOptions(target));
     }
-    case "postgres":
-    case "postgresql": {
+    case "postgres": {
       const { PostgresBackend } = await import("./postgres/index.js");
-      return new PostgresBackend(postgresOptions(target));
+      return new PostgresBackend(postgresUrlOptions(target));
     }
     case "amqp":
-    case "amqps":
       return createAmqpBackend(target);
     default:
       throw new ValidationError(
         "INVALID_URL",
         `no backend for ${JSON.stringify(redactUrl(target))}; use memory://, ` +
           `redis://, postgres://, or amqp://…?store=…`,
-        { details: { scheme } },
+        { details: { scheme: /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1] ?? "" } },
       );
   }
 }
 
-/** `amqp://…?store=<store url>`: the store defaults to memory://. */
+/** `amqp://…?store=<store url>`: the store is required (see amqpUrlOptions). */
 async function createAmqpBackend(target: string): Promise<Backend> {
-  const url = new URL(target);
-  const storeUrl = url.searchParams.get("store") ?? "memory://";
-  url.searchParams.delete("store");
+  const { storeUrl, ...options } = amqpUrlOptions(target);
   const store = await createStore(storeUrl);
   const { AmqpBackend } = await import("./amqp/index.js");
-  return new AmqpBackend({ url: url.toString(), store });
+  try {
+    return new AmqpBackend({ ...options, store });
+  } catch (error) {
+    // The store already opened its connections: close them, or the process could not exit.
+    await store.close();
+    throw error;
+  }
 }
 
 /** A JobStore from its URL. */
 async function createStore(url: string): Promise<JobStore> {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase() ?? "";
-  switch (scheme) {
+  switch (backendScheme(url)) {
     case "memory": {
+      memoryUrlOptions(url);
       const { MemoryStore } = await import("./memory/index.js");
       return new MemoryStore();
     }
-    case "redis":
-    case "rediss": {
+    case "redis": {
       const { RedisStore } = await import("./redis/index.js");
-      return new RedisStore(redisOptions(url));
+      return new RedisStore(redisUrlOptions(url));
     }
-    case "postgres":
-    case "postgresql": {
+    case "postgres": {
       const { PostgresStore } = await import("./postgres/index.js");
-      return new PostgresStore(postgresOptions(url));
+      return new PostgresStore(postgresUrlOptions(url));
     }
     default:
       throw new ValidationError(
         "INVALID_URL",
-        `no job store for ${JSON.stringify(redactUrl(url))}; use store=memory://, store=redis:// or store=postgres://`,
+        `no job store for ${JSON.stringify(redactUrl(url))}; use store=redis://, store=postgres:// or ` +
+          `store=memory:// (one process only)`,
       );
   }
-}
-
-/** `redis://host:port/db?prefix=name`: the prefix query parameter becomes the key prefix. */
-function redisOptions(target: string): { url: string; prefix?: string } {
-  const url = new URL(target);
-  const prefix = url.searchParams.get("prefix") ?? undefined;
-  url.searchParams.delete("prefix");
-  return prefix === undefined ? { url: url.toString() } : { url: url.toString(), prefix };
-}
-
-/** `postgres://…?schema=name`: the schema query parameter selects Warren's schema. */
-function postgresOptions(target: string): { url: string; schema?: string } {
-  const url = new URL(target);
-  const schema = url.searchParams.get("schema") ?? undefined;
-  url.searchParams.delete("schema");
-  return schema === undefined ? { url: url.toString() } : { url: url.toString(), schema };
 }

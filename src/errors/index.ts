@@ -1,6 +1,7 @@
 // Public error names.
 export { ERROR_CODES, type ErrorCode } from "./error-codes.js";
 export {
+  AuthenticationError,
   BackendUnavailableError,
   ClosedError,
   isClosedError,

@@ -83,10 +83,27 @@ export class TimeoutError extends WarrenError {
   }
 }
 
-/** The server behind the backend is unreachable; try again later. */
+/**
+ * The server behind the backend cannot be reached now; check that it runs at the address named, then try again.
+ * `code` says how: `BACKEND_UNAVAILABLE` (refused, reset, unknown host, lost) or `CONNECT_TIMEOUT` (no answer
+ * within the backend's connect timeout: a firewall that drops packets, or a port that speaks another protocol).
+ */
 export class BackendUnavailableError extends WarrenError {
+  constructor(
+    message: string,
+    options: WarrenErrorOptions & { code?: "BACKEND_UNAVAILABLE" | "CONNECT_TIMEOUT" } = {},
+  ) {
+    super(options.code ?? "BACKEND_UNAVAILABLE", message, { ...options, retryable: true });
+  }
+}
+
+/**
+ * The server refused the credentials (or the access rights) in the backend's URL: fix them; retrying the same
+ * URL cannot succeed. Code `AUTH_FAILED`.
+ */
+export class AuthenticationError extends WarrenError {
   constructor(message: string, options: WarrenErrorOptions = {}) {
-    super("BACKEND_UNAVAILABLE", message, { ...options, retryable: true });
+    super("AUTH_FAILED", message, options);
   }
 }
 

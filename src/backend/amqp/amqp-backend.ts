@@ -11,6 +11,7 @@ import type { JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "../contract.js";
 import type { JobStore } from "../job-store.js";
+import { assertDriverUrl } from "../url-options.js";
 import type {
   EnqueueResult,
   FetchRequest,
@@ -51,13 +52,21 @@ export interface AmqpBackendOptions {
   exchange?: string;
   /** TLS options passed to the client for `amqps://` (ca, cert, key, …). @defaultValue none */
   tls?: amqp.SocketOptions;
-  /** How long producer calls wait for an unreachable broker before the outbox takes over. @defaultValue 5000 */
+  /**
+   * Once the broker was reached, how long producer calls wait for it during an outage before the outbox takes
+   * over. @defaultValue 5000
+   */
   publishTimeoutMs?: number;
   /**
    * Reconciliation: a job the store holds as waiting for this long, while its broker queue has no ready
    * message, is published again (its delivery was lost; a duplicate is harmless). @defaultValue 30000
    */
   redeliverAfterMs?: number;
+  /**
+   * Bound of each connection attempt and of the first connection: until the broker was reached once, `add` and
+   * worker fetches wait at most this long, then fail (nothing stored). @defaultValue 10000
+   */
+  connectTimeoutMs?: number;
   /** Reports connection trouble (already redacted). @defaultValue console.warn */
   onError?: (error: Error) => void;
   /** The connection's name in the broker's management UI. @defaultValue "warren-<pid>" */
@@ -68,6 +77,8 @@ const MAX_DERIVED_PREFETCH = 500;
 const QUORUM_DELIVERY_LIMIT = 20;
 const DEFAULT_REDELIVER_AFTER_MS = 30_000;
 const GROUP_IDLE_MS = 15_000;
+/** See {@link AmqpBackendOptions.connectTimeoutMs}. */
+export const DEFAULT_AMQP_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Jobs delivered over RabbitMQ, state kept in a JobStore.
@@ -99,6 +110,7 @@ export class AmqpBackend implements Backend {
     if (!/^amqps?:\/\//i.test(options.url)) {
       throw new ValidationError("INVALID_URL", "AmqpBackend needs an amqp:// or amqps:// url");
     }
+    assertDriverUrl(options.url, "amqp", "AmqpBackend");
     this.store = options.store;
     this.clock = options.store.clock;
     this.kind = `amqp+${options.store.kind}`;
@@ -118,6 +130,7 @@ export class AmqpBackend implements Backend {
       url: options.url,
       socketOptions: options.tls ?? {},
       connectionName: options.connectionName ?? `warren-${process.pid}`,
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_AMQP_CONNECT_TIMEOUT_MS,
       onError: (error) => this.onError(error),
     });
     this.publisher = new Publisher(this.connection, this.names, this.topology, this.publishTimeoutMs);
@@ -159,6 +172,10 @@ export class AmqpBackend implements Backend {
   }
 
   async enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
+    void this.live;
+    // Store-first covers an outage of a broker this backend has reached; before that, a wrong URL or refused
+    // credentials would leave jobs stored that no worker can ever be sent: refuse them instead.
+    await this.connection.whenFirstConnected();
     const results = await this.live.enqueue(records);
     const ready = new Set<string>();
     for (const { record, created } of results) {
@@ -174,6 +191,7 @@ export class AmqpBackend implements Backend {
   async fetch(request: FetchRequest): Promise<JobRecord[]> {
     void this.live;
     await this.started;
+    await this.connection.whenFirstConnected();
     const group = await this.groupFor(request);
     group.inFlight += 1;
     try {

@@ -4,9 +4,9 @@
 import type pg from "pg";
 import { loadPg } from "../load-driver.js";
 import { systemClock, type Clock } from "../../core/clock.js";
-import { redactUrl } from "../../core/redact-url.js";
-import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import { BackendUnavailableError, ClosedError, ValidationError } from "../../errors/warren-error.js";
+import { connectionTarget, type ConnectionTarget } from "../connection-target.js";
+import { assertDriverUrl } from "../url-options.js";
 import type { JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "../contract.js";
@@ -38,17 +38,11 @@ import * as admin from "./postgres-admin.js";
 import * as schedules from "./postgres-schedules.js";
 import { FastFinishGate, finishFast } from "./finish-fast.js";
 import { finishOutcomes } from "./finish-outcomes.js";
-import {
-  claimFast,
-  claimIds,
-  claimReady,
-  enqueueJobs,
-  maintainQueue,
-  promoteDueJobs,
-  rearmStale,
-} from "./postgres-operations.js";
+import { classifyPgError, pgConnectionError } from "./connection-errors.js";
+import { claimIds, enqueueJobs, maintainQueue, promoteDueJobs, rearmStale } from "./postgres-operations.js";
 import { migrate } from "./migrator.js";
 import { NotifyListener } from "./notify-listener.js";
+import { PostgresFetcher } from "./postgres-fetch.js";
 import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import { PgTx } from "./pg-tx.js";
 import { loadQueries, runQuery, type Queries } from "./query-runner.js";
@@ -77,10 +71,17 @@ export interface PostgresBackendOptions {
   outbox?: boolean;
   /** Reports connection trouble (already redacted). @defaultValue console.warn */
   onError?: (error: Error) => void;
+  /**
+   * How long opening a connection may take before the call fails with CONNECT_TIMEOUT (pg's
+   * `connectionTimeoutMillis`; with `pool`, the pool's own setting applies). @defaultValue 10000
+   */
+  connectTimeoutMs?: number;
 }
 
+/** See {@link PostgresBackendOptions.connectTimeoutMs}. */
+export const DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
+
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
-const SAFETY_POLL_MS = 5_000;
 /** NOTIFY payloads must stay under 8000 bytes. */
 const MAX_BUS_BYTES = 7_900;
 const RETRYABLE = new Set(["40001", "40P01", "57P01", "57P02", "57P03", "08000", "08003", "08006"]);
@@ -112,7 +113,11 @@ export class PostgresBackend implements Backend, JobStore {
   private readonly preparedStatements: boolean;
   private readonly fastFinish = new FastFinishGate();
   private readonly onError: (error: Error) => void;
+  private readonly target: ConnectionTarget;
+  private readonly connectTimeoutMs: number;
+  private everConnected = false;
   private readyPromise: Promise<Queries> | undefined;
+  private readonly fetcher: PostgresFetcher;
   /** The transport's ears, in store mode (see JobStore.watch). */
   private signals: StoreSignals | undefined;
   private closed = false;
@@ -129,32 +134,62 @@ export class PostgresBackend implements Backend, JobStore {
     this.quoted = `"${schema}"`;
     this.channel = `${schema}_events`;
     const url = options.url ?? "postgres://postgres@127.0.0.1:5432/postgres";
+    if (options.pool === undefined) assertDriverUrl(url, "postgres", "PostgresBackend");
     this.onError = options.onError ?? ((error) => console.warn(`[warren] postgres: ${error.message}`));
     this.ownsPool = options.pool === undefined;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS;
     const config: pg.PoolConfig = options.pool
       ? { ...options.pool.options }
       : {
           connectionString: url,
           max: options.poolSize ?? 10,
           application_name: options.applicationName ?? "warren",
+          // pg waits forever by default: a port that accepts and never answers (not PostgreSQL) hung every call.
+          connectionTimeoutMillis: this.connectTimeoutMs,
         };
+    this.target = connectionTarget(options.pool ? poolUrl(config) : url);
     this.pool = options.pool ?? new (loadPg().Pool)(config);
-    this.pool.on("error", (error) => this.onError(redacted(error, url)));
+    this.pool.on("error", (error) => this.onError(this.translate(error)));
     // A checked-out client whose connection dies between queries emits "error" outside any query; the next
     // query on it fails and tx() retries on a fresh one, so here it is only reported.
-    this.pool.on("connect", (client) => client.on("error", (error) => this.onError(redacted(error, url))));
+    this.pool.on("connect", (client) => {
+      this.everConnected = true;
+      client.on("error", (error) => this.onError(this.translate(error)));
+    });
     this.clock = options.clock ?? systemClock;
     this.outbox = options.outbox ?? false;
     this.preparedStatements = options.preparedStatements ?? true;
     this.busChannel = `${schema}_bus`;
     this.listener = new NotifyListener(config, this.channel, this.busChannel, (error) =>
-      this.onError(redacted(error as Error, url)),
+      this.onError(this.translate(error)),
     );
+    this.fetcher = new PostgresFetcher({
+      clock: this.clock,
+      listener: this.listener,
+      ready: () => this.ready(),
+      assertOpen: () => this.assertOpen(),
+      listQueues: () => this.listQueues(),
+      tx: (work, options) => this.tx(work, options),
+    });
   }
 
   /** Creates or upgrades the schema (also done on first use). Returns the migration versions applied. */
   async migrate(): Promise<number[]> {
-    return migrate(this.pool, this.schema, this.quoted);
+    try {
+      return await migrate(this.pool, this.schema, this.quoted);
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  /** The Warren error for a pg error (connection failures typed and redacted; query errors as they are). */
+  private translate(error: unknown): Error {
+    const translated = pgConnectionError(error, {
+      target: this.target,
+      connectTimeoutMs: this.connectTimeoutMs,
+      everConnected: this.everConnected,
+    });
+    return translated instanceof Error ? translated : new Error(String(translated));
   }
 
   /** Throws ClosedError once close() was called: no handle may use a closed backend. */
@@ -208,13 +243,20 @@ export class PostgresBackend implements Backend, JobStore {
         // close() ended the pool under this transaction: say so, rather than "unavailable".
         this.assertOpen();
         const code = (error as { code?: string }).code;
-        const connectionLost = code === undefined && /terminat|Connection|ECONN|closed/i.test(String(error));
+        // A connect timeout is not retried: three more waits would stretch connectTimeoutMs threefold.
+        const connectionLost =
+          code === undefined &&
+          /terminat|Connection|ECONN|closed/i.test(String(error)) &&
+          classifyPgError(error) !== "timeout";
         client?.release(connectionLost || RETRYABLE.has(code ?? "") ? (error as Error) : undefined);
         if (attempt < TX_ATTEMPTS && (RETRYABLE.has(code ?? "") || connectionLost)) continue;
+        const translated = this.translate(error);
+        if (translated !== error) throw translated;
         if (connectionLost || code?.startsWith("08") || code?.startsWith("57P")) {
-          throw new BackendUnavailableError(`postgres is unavailable: ${(error as Error).message}`, {
-            cause: error,
-          });
+          throw new BackendUnavailableError(
+            `PostgreSQL at ${this.target.host} is unavailable (${translated.message}); retry later`,
+            { cause: translated, details: { host: this.target.host, url: this.target.url } },
+          );
         }
         throw error;
       }
@@ -271,12 +313,21 @@ export class PostgresBackend implements Backend, JobStore {
       );
     }
     await this.ready();
-    await this.pool.query("SELECT pg_notify($1, $2)", [this.busChannel, message]);
+    try {
+      await this.pool.query("SELECT pg_notify($1, $2)", [this.busChannel, message]);
+    } catch (error) {
+      this.assertOpen();
+      throw this.translate(error);
+    }
   }
 
   async subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
     await this.ready();
-    return this.listener.subscribeBus(pattern, listener);
+    try {
+      return await this.listener.subscribeBus(pattern, listener);
+    } catch (error) {
+      throw this.translate(error);
+    }
   }
 
   /** Runs one query outside a transaction. */
@@ -286,7 +337,7 @@ export class PostgresBackend implements Backend, JobStore {
       return await runQuery<R>(this.pool, queries, name, params);
     } catch (error) {
       this.assertOpen();
-      throw error;
+      throw this.translate(error);
     }
   }
 
@@ -325,68 +376,8 @@ export class PostgresBackend implements Backend, JobStore {
     }
   }
 
-  async fetch(request: FetchRequest): Promise<JobRecord[]> {
-    await this.ready();
-    await this.listener.ensureListening();
-    const deadline = Date.now() + request.blockMs;
-    for (;;) {
-      // A closed backend refuses, rather than answering "no work" at once: a caller looping on fetch would spin.
-      this.assertOpen();
-      if (request.signal.aborted) return [];
-      const queues = await this.resolveQueues(request.queues);
-      // Register before claiming, so a job that becomes ready in between still wakes us.
-      let woken = false;
-      let wake: () => void = () => (woken = true);
-      const stop = this.listener.onReady((queue) => {
-        if (queue === "*" || queues.includes(queue) || request.queues.some((p) => matchesTopic(p, queue)))
-          wake();
-      });
-      try {
-        const claimed: JobRecord[] = [];
-        let wakeAt = Infinity;
-        for (const queue of queues) {
-          const max = request.max - claimed.length;
-          if (request.limiter === undefined) {
-            const fast = await this.tx((tx) => claimFast(tx, queue, request, max), { atomic: false });
-            if (fast.length > 0) {
-              claimed.push(...fast);
-              if (claimed.length >= request.max) break;
-              continue;
-            }
-          }
-          const result = await this.tx((tx) => claimReady(tx, queue, request, max));
-          claimed.push(...result.claimed);
-          wakeAt = Math.min(wakeAt, result.wakeAt ?? Infinity);
-          if (claimed.length >= request.max) break;
-        }
-        if (claimed.length > 0) return claimed;
-        const left = deadline - Date.now();
-        if (left <= 0) return [];
-        if (woken) continue;
-        // An abort during the claims above fired no listener yet: without this check the wait below would
-        // sleep its whole length (a worker's close took the 5 s safety poll).
-        if (request.signal.aborted) return [];
-        const wait = Math.max(1, Math.min(left, SAFETY_POLL_MS, wakeAt - this.clock.now()));
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, wait);
-          function done(): void {
-            clearTimeout(timer);
-            request.signal.removeEventListener("abort", done);
-            resolve();
-          }
-          wake = done;
-          request.signal.addEventListener("abort", done, { once: true });
-        });
-      } finally {
-        stop();
-      }
-    }
-  }
-
-  private async resolveQueues(patterns: string[]): Promise<string[]> {
-    if (!patterns.some(isTopicPattern)) return patterns;
-    const all = await this.listQueues();
-    return all.filter((queue) => patterns.some((pattern) => matchesTopic(pattern, queue)));
+  fetch(request: FetchRequest): Promise<JobRecord[]> {
+    return this.fetcher.fetch(request);
   }
 
   releaseWorker(_workerId: string): Promise<void> {
@@ -557,7 +548,11 @@ export class PostgresBackend implements Backend, JobStore {
 
   async subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
     await this.ready();
-    return this.listener.subscribe(queue, listener);
+    try {
+      return await this.listener.subscribe(queue, listener);
+    } catch (error) {
+      throw this.translate(error);
+    }
   }
 
   async ping(): Promise<void> {
@@ -565,9 +560,8 @@ export class PostgresBackend implements Backend, JobStore {
     try {
       await this.pool.query("SELECT 1");
     } catch (error) {
-      throw new BackendUnavailableError(`postgres is unreachable: ${(error as Error).message}`, {
-        cause: error,
-      });
+      this.assertOpen();
+      throw this.translate(error);
     }
   }
 
@@ -579,11 +573,9 @@ export class PostgresBackend implements Backend, JobStore {
   }
 }
 
-function redacted(error: Error, url: string): Error {
-  return new BackendUnavailableError(
-    error.message
-      .split(url)
-      .join(redactUrl(url))
-      .replace(/postgres(ql)?:\/\/[^\s"']+/gi, (u) => redactUrl(u)),
-  );
+/** A caller's pool as a URL, only to name its host in errors (without credentials). */
+function poolUrl(config: pg.PoolConfig): string {
+  if (config.connectionString) return config.connectionString;
+  const host = config.host ?? "127.0.0.1";
+  return `postgres://${host.includes(":") ? `[${host}]` : host}:${config.port ?? 5432}/${config.database ?? ""}`;
 }

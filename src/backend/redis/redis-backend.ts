@@ -1,11 +1,9 @@
 // The self-contained Redis backend: every state transition is one Lua script (scripts/*.lua), fetch blocks on
 // the server (BLPOP on per-queue markers) instead of polling, events flow through one bounded stream per queue.
 import type { Redis } from "ioredis";
-import { loadIoredis } from "../load-driver.js";
 import { systemClock, type Clock } from "../../core/clock.js";
 import { randomToken } from "../../core/ids.js";
-import { redactUrl } from "../../core/redact-url.js";
-import { BackendUnavailableError, ClosedError } from "../../errors/warren-error.js";
+import { ClosedError } from "../../errors/warren-error.js";
 import type { JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "../contract.js";
@@ -35,6 +33,8 @@ import type {
 } from "../records.js";
 import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import { BlockingPool } from "./blocking-pool.js";
+import type { RedisConnectionGuard } from "./connection-guard.js";
+import { openRedisConnection } from "./open-connection.js";
 import { DueNotices } from "./due-notices.js";
 import { RedisFetcher } from "./redis-fetch.js";
 import { RedisBus } from "./redis-bus.js";
@@ -64,6 +64,11 @@ export interface RedisBackendOptions {
   outbox?: boolean;
   /** Reports connection trouble (already redacted). @defaultValue console.warn */
   onError?: (error: Error) => void;
+  /**
+   * How long a call waits for the first connection before it fails with CONNECT_TIMEOUT (also ioredis's
+   * `connectTimeout` for each attempt). @defaultValue 10000
+   */
+  connectTimeoutMs?: number;
 }
 
 const BATCH = 1_000;
@@ -94,6 +99,7 @@ export class RedisBackend implements Backend, JobStore {
   private readonly schedules: RedisSchedules;
   private readonly outbox: "1" | "0";
   private readonly onError: (error: Error) => void;
+  private readonly guard: RedisConnectionGuard;
   private readonly due: DueNotices;
   /** The transport's ears, in store mode (see JobStore.watch). */
   private signals: StoreSignals | undefined;
@@ -101,30 +107,26 @@ export class RedisBackend implements Backend, JobStore {
   private closed = false;
 
   constructor(options: RedisBackendOptions = {}) {
-    const url = options.url ?? "redis://127.0.0.1:6379/0";
     this.onError = options.onError ?? ((error) => console.warn(`[warren] redis: ${error.message}`));
-    this.ownsClient = options.client === undefined;
-    this.client =
-      options.client ??
-      new (loadIoredis().Redis)(url, {
-        lazyConnect: false,
-        maxRetriesPerRequest: 3,
-        connectionName: options.connectionName ?? "warren",
-      });
-    this.client.on("error", (error: Error) => this.onError(redacted(error, url)));
+    const connection = openRedisConnection(options, (error) => this.onError(error));
+    this.client = connection.client;
+    this.ownsClient = connection.ownsClient;
+    this.guard = connection.guard;
     this.clock = options.clock ?? systemClock;
     this.keys = redisKeys(options.prefix ?? "warren");
     this.scripts = new ScriptRunner(this.client);
     this.blocking = new BlockingPool(this.client);
     const reader = this.client.duplicate();
+    // Its failures surface through the reader loop (reported below); the event would otherwise be unhandled.
     reader.on("error", () => undefined);
+    this.guard.watch(reader);
     this.events = new EventReader(this.client, reader, this.keys, (error) =>
-      this.closed ? undefined : this.onError(redacted(error as Error, url)),
+      this.closed ? undefined : this.onError(this.guard.translate(error)),
     );
     this.outbox = options.outbox ? "1" : "0";
     const prefix = options.prefix ?? "warren";
     this.due = new DueNotices(this.client, `${prefix}${DUE_CHANNEL_SUFFIX}`, (error) =>
-      this.closed ? undefined : this.onError(redacted(error as Error, url)),
+      this.closed ? undefined : this.onError(this.guard.translate(error)),
     );
     this.fetcher = new RedisFetcher({
       client: this.client,
@@ -136,7 +138,7 @@ export class RedisBackend implements Backend, JobStore {
       run: (name, queue, args) => this.run(name, queue, args),
       assertOpen: () => this.assertOpen(),
     });
-    this.bus = new RedisBus(this.client, options.prefix ?? "warren", (error) => this.onError(error as Error));
+    this.bus = new RedisBus(this.client, prefix, (error) => this.onError(this.guard.translate(error)));
     this.schedules = new RedisSchedules({
       client: this.client,
       keys: this.keys,
@@ -162,12 +164,13 @@ export class RedisBackend implements Backend, JobStore {
     id?: string,
   ): Promise<unknown> {
     this.assertOpen();
+    if (!this.guard.open) await this.guard.ready();
     let reply: ScriptReply;
     try {
       // Only the queue's own key is declared: every key a script touches shares its hash tag (one cluster slot).
       reply = await this.scripts.run(name, [this.keys.base(queue)], args);
     } catch (error) {
-      throw translateScriptError(error, queue, id);
+      throw this.guard.translate(translateScriptError(error, queue, id));
     }
     if (this.signals) tellTransport(this.signals, reply);
     return reply.result;
@@ -193,45 +196,48 @@ export class RedisBackend implements Backend, JobStore {
 
   async heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void> {
     this.assertOpen();
-    await workers.heartbeat(this.client, this.keys, info, this.clock.now() + ttlMs);
+    await this.guard.call(() => workers.heartbeat(this.client, this.keys, info, this.clock.now() + ttlMs));
   }
 
   async deregisterWorker(id: string): Promise<void> {
     this.assertOpen();
-    await this.client.hdel(this.keys.workers, id);
+    await this.guard.call(() => this.client.hdel(this.keys.workers, id));
   }
 
   async listWorkers(): Promise<WorkerInfo[]> {
     this.assertOpen();
-    return workers.listLive(this.client, this.keys, this.clock.now());
+    return this.guard.call(() => workers.listLive(this.client, this.keys, this.clock.now()));
   }
 
   async publishMessage(topic: string, payload: string): Promise<void> {
     this.assertOpen();
-    return this.bus.publish(topic, payload);
+    return this.guard.call(() => this.bus.publish(topic, payload));
   }
 
   async subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
     this.assertOpen();
-    return this.bus.subscribe(pattern, listener);
+    return this.guard.call(() => this.bus.subscribe(pattern, listener));
   }
 
   private async runLockScript(name: ScriptName, key: string, args: Array<string | number>): Promise<unknown> {
     this.assertOpen();
-    return (await this.scripts.run(name, [this.keys.lock(key)], args)).result;
+    return (await this.guard.call(() => this.scripts.run(name, [this.keys.lock(key)], args))).result;
   }
 
   async enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
     const queues = [...new Set(records.map((record) => record.queue))];
     // The registry (for topic patterns and listQueues) lives outside the queues' slots, so it is written
     // beside the script rather than inside it; pipelined on the same connection, it costs no round-trip.
-    const registered = Promise.all(queues.map((queue) => this.register(queue)));
-    const reply = (await this.run("enqueue-jobs", queues[0]!, [
-      this.clock.now(),
-      this.outbox,
-      JSON.stringify(records.map(toEnqueuePayload)),
-    ])) as Array<[1, JobState, number | ""] | [0 | 2, string[]]>;
-    await registered;
+    // Awaited together: a registry write left floating rejected unhandled when the server was down, and Node
+    // exits on an unhandled rejection.
+    const [reply] = (await Promise.all([
+      this.run("enqueue-jobs", queues[0]!, [
+        this.clock.now(),
+        this.outbox,
+        JSON.stringify(records.map(toEnqueuePayload)),
+      ]),
+      ...queues.map((queue) => this.register(queue)),
+    ])) as [Array<[1, JobState, number | ""] | [0 | 2, string[]]>, ...unknown[]];
     // A new job's record is what was sent plus its entry state: no HGETALL back for every job of a batch.
     return reply.map((entry, i) =>
       entry[0] === 1
@@ -269,12 +275,13 @@ export class RedisBackend implements Backend, JobStore {
   }
 
   async fetch(request: FetchRequest): Promise<JobRecord[]> {
+    if (!this.guard.open) await this.guard.ready();
     try {
       return await this.fetcher.fetch(request);
     } catch (error) {
       // close() cuts the blocking connections: whatever a fetch in flight then saw, the answer is "closed".
       this.assertOpen();
-      throw error;
+      throw this.guard.translate(error);
     }
   }
 
@@ -383,7 +390,9 @@ export class RedisBackend implements Backend, JobStore {
 
   async nextDueAt(queue: string): Promise<number | undefined> {
     this.assertOpen();
-    const head = await this.client.zrange(this.keys.delayed(queue), "0", "0", "WITHSCORES");
+    const head = await this.guard.call(() =>
+      this.client.zrange(this.keys.delayed(queue), "0", "0", "WITHSCORES"),
+    );
     return head[1] === undefined ? undefined : Number(head[1]);
   }
 
@@ -406,18 +415,18 @@ export class RedisBackend implements Backend, JobStore {
 
   async getJob(queue: string, id: string): Promise<JobRecord | undefined> {
     this.assertOpen();
-    const flat = await this.client.hgetall(`${this.keys.base(queue)}j:${id}`);
+    const flat = await this.guard.call(() => this.client.hgetall(`${this.keys.base(queue)}j:${id}`));
     return Object.keys(flat).length === 0 ? undefined : decodeRecord(Object.entries(flat).flat());
   }
 
   async listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
     this.assertOpen();
-    return read.listJobs(this.client, this.keys, queue, query);
+    return this.guard.call(() => read.listJobs(this.client, this.keys, queue, query));
   }
 
   async countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
     this.assertOpen();
-    return read.countJobs(this.client, this.keys, queue, states);
+    return this.guard.call(() => read.countJobs(this.client, this.keys, queue, states));
   }
 
   async removeJob(queue: string, id: string): Promise<boolean> {
@@ -467,10 +476,12 @@ export class RedisBackend implements Backend, JobStore {
   ): Promise<{ logs: string[]; count: number }> {
     this.assertOpen();
     const key = this.keys.logs(queue, id);
-    const [logs, count] = await Promise.all([
-      limit > 0 ? this.client.lrange(key, String(offset), String(offset + limit - 1)) : Promise.resolve([]),
-      this.client.llen(key),
-    ]);
+    const [logs, count] = await this.guard.call(() =>
+      Promise.all([
+        limit > 0 ? this.client.lrange(key, String(offset), String(offset + limit - 1)) : Promise.resolve([]),
+        this.client.llen(key),
+      ]),
+    );
     return { logs, count };
   }
 
@@ -509,7 +520,7 @@ export class RedisBackend implements Backend, JobStore {
     while (((await this.run("obliterate-queue", queue, [force ? "1" : "0", BATCH])) as number) > 0) {
       // Batches keep each script call short; loop until the queue is gone.
     }
-    await this.client.srem(this.keys.registry, queue);
+    await this.guard.call(() => this.client.srem(this.keys.registry, queue));
   }
 
   async pause(queue: string): Promise<void> {
@@ -524,49 +535,40 @@ export class RedisBackend implements Backend, JobStore {
   private async register(queue: string): Promise<void> {
     if (this.closed) return;
     // A new queue may match a worker's topic pattern: announce it, so that worker takes its jobs at once.
-    if ((await this.client.sadd(this.keys.registry, queue)) === 1) await this.due.publish(queue, 0);
+    const added = await this.guard.call(() => this.client.sadd(this.keys.registry, queue));
+    if (added === 1) await this.guard.call(() => this.due.publish(queue, 0));
   }
 
   async isPaused(queue: string): Promise<boolean> {
     this.assertOpen();
-    return (await this.client.hget(`${this.keys.base(queue)}meta`, "paused")) === "1";
+    return (await this.guard.call(() => this.client.hget(`${this.keys.base(queue)}meta`, "paused"))) === "1";
   }
 
   async listQueues(): Promise<string[]> {
     this.assertOpen();
-    return (await this.client.smembers(this.keys.registry)).sort();
+    return (await this.guard.call(() => this.client.smembers(this.keys.registry))).sort();
   }
 
   async subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
     this.assertOpen();
-    return this.events.subscribe(queue, listener);
+    return this.guard.call(() => this.events.subscribe(queue, listener));
   }
 
   async ping(): Promise<void> {
     this.assertOpen();
-    try {
-      await this.client.ping();
-    } catch (error) {
-      throw new BackendUnavailableError(`redis is unreachable: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    await this.guard.call(() => this.client.ping());
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.guard.close(new ClosedError("the redis backend is closed; create a new one"));
     await this.events.close();
     this.bus.close();
     this.due.close();
     this.blocking.close();
     if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
   }
-}
-
-function redacted(error: Error, url: string): Error {
-  const safe = error.message.split(url).join(redactUrl(url));
-  return new BackendUnavailableError(safe.replace(/rediss?:\/\/[^\s"']+/gi, (u) => redactUrl(u)));
 }
 
 /** Hands a script's signals to the transport: outbox entries to publish, jobs to dead-letter. */
