@@ -101,11 +101,14 @@ export class AmqpBackend implements Backend {
     this.prefetch = options.prefetch;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
     this.onError = options.onError ?? ((error) => console.warn(`[warren] ${error.message}`));
-    this.topology = new TopologyDeclarer(this.names, options.queueType ?? "classic", QUORUM_DELIVERY_LIMIT);
     this.connection = new AmqpConnection({
       url: options.url,
       socketOptions: options.tls ?? {},
       connectionName: options.connectionName ?? `warren-${process.pid}`,
+      onError: (error) => this.onError(error),
+    });
+    this.topology = new TopologyDeclarer(this.names, options.queueType ?? "classic", QUORUM_DELIVERY_LIMIT, {
+      connection: this.connection,
       onError: (error) => this.onError(error),
     });
     this.publisher = new Publisher(this.connection, this.names, this.topology, this.publishTimeoutMs);

@@ -1,28 +1,42 @@
 // Declares Warren's exchanges and per-queue topology on a channel, idempotently; remembers what it declared
 // on the current connection so each queue is declared once per connection.
 import type * as amqp from "amqplib";
+import type { AmqpConnection } from "./connection.js";
+import { declareJobsExchange, type JobsExchangeDeclaration } from "./jobs-exchange.js";
 import { jobQueueArguments, type AmqpQueueType, type TopologyNames } from "./topology.js";
+
+/** What {@link TopologyDeclarer} needs besides names and queue settings. */
+export interface TopologyDeclarerOptions {
+  /** Gives the throwaway channels that probe the jobs exchange. */
+  connection: AmqpConnection;
+  /** Reports, once, a jobs exchange that cannot hold unrouted messages. */
+  onError: (error: Error) => void;
+}
 
 /** Declares the shared exchanges and, lazily, each Warren queue's job and dead-letter queues. */
 export class TopologyDeclarer {
   private declared = new Set<string>();
   private exchangesDeclared = false;
+  private jobsExchange: Promise<JobsExchangeDeclaration> | undefined;
+  private warned = false;
 
   constructor(
     private readonly names: TopologyNames,
     private readonly queueType: AmqpQueueType,
     private readonly deliveryLimit: number,
+    private readonly options: TopologyDeclarerOptions,
   ) {}
 
   /** Forget everything: the next declare runs again (after a reconnect or a channel error). */
   reset(): void {
     this.declared.clear();
     this.exchangesDeclared = false;
+    this.jobsExchange = undefined;
   }
 
   async declareExchanges(channel: amqp.Channel): Promise<void> {
     if (this.exchangesDeclared) return;
-    await channel.assertExchange(this.names.jobsExchange, "topic", { durable: true });
+    await this.declareJobsExchange();
     await channel.assertExchange(this.names.deadLetterExchange, "topic", { durable: true });
     await channel.assertExchange(this.names.eventsExchange, "topic", { durable: true });
     this.exchangesDeclared = true;
@@ -49,5 +63,26 @@ export class TopologyDeclarer {
     await channel.deleteQueue(this.names.jobQueue(queue));
     await channel.deleteQueue(this.names.deadLetterQueue(queue));
     this.declared.delete(queue);
+  }
+
+  /** Once per connection, shared by concurrent callers; a failure is tried again by the next declare. */
+  private async declareJobsExchange(): Promise<JobsExchangeDeclaration> {
+    this.jobsExchange ??= this.options.connection
+      .whenConnected(0)
+      .then((model) => declareJobsExchange(model, this.names))
+      .then((declaration) => {
+        if (declaration.warning && !this.warned) {
+          this.warned = true;
+          this.options.onError(declaration.warning);
+        }
+        return declaration;
+      });
+    const pending = this.jobsExchange;
+    try {
+      return await pending;
+    } catch (error) {
+      if (this.jobsExchange === pending) this.jobsExchange = undefined;
+      throw error;
+    }
   }
 }
