@@ -451,6 +451,7 @@ export class AmqpBackend implements Backend {
     for (const group of this.groups.values()) await group.close();
     this.groups.clear();
     await this.started.catch(() => undefined);
+    await this.topology.close();
     await this.connection.close();
     await this.store.close();
   }
