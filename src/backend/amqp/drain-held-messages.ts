@@ -109,6 +109,23 @@ export async function drainHeldMessages(
 }
 
 /**
+ * Whether the holding queue has no ready message. Cheap (one passive declare, no lock), but blind to messages another
+ * process's pass holds unacked at that moment: good enough to skip a sweep, not to skip the pass a declaration asks for.
+ */
+export async function holdingQueueLooksEmpty(
+  model: amqp.ChannelModel,
+  names: TopologyNames,
+): Promise<boolean> {
+  const channel = await model.createChannel();
+  channel.on("error", () => undefined);
+  try {
+    return (await channel.checkQueue(names.holdingQueue)).messageCount === 0;
+  } finally {
+    await channel.close().catch(() => undefined);
+  }
+}
+
+/**
  * A broker-side lock held by this channel: an exclusive, auto-deleted queue with this channel's consumer on it. A
  * second connection's declare is refused (405, which closes that channel); the queue goes when the consumer does —
  * at the end of the pass, or when this channel or its connection dies, so a crashed drainer never holds it.

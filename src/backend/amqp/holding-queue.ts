@@ -1,12 +1,18 @@
 // When the holding queue is drained. Soon after this process declares a Warren queue on its connection (coalesced:
 // a burst of declarations costs one pass, or two), and every HOLDING_SWEEP_MS as the safety net for what a
 // declare-time pass cannot see: a message routed just before the binding existed that reached the holding queue
-// after the pass looked, or one another process's pass held while this one was locked out. Passes run beside the
-// hot path: a declaration never waits for one.
+// after the pass looked, or one another process's pass held while this one was locked out. A pass a declaration
+// asked for is not dropped: locked out, cut off or failed, it is tried again (with backoff when it failed). Passes
+// run beside the hot path: a declaration never waits for one.
 import type * as amqp from "amqplib";
 import { BackendUnavailableError, UnsupportedError } from "../../errors/warren-error.js";
 import type { AmqpConnection } from "./connection.js";
-import { drainHeldMessages, HOLDING_SCAN_LIMIT, type DrainReport } from "./drain-held-messages.js";
+import {
+  drainHeldMessages,
+  HOLDING_SCAN_LIMIT,
+  holdingQueueLooksEmpty,
+  type DrainReport,
+} from "./drain-held-messages.js";
 import type { TopologyNames } from "./topology.js";
 
 /** Options for {@link HoldingQueue}. */
@@ -20,9 +26,9 @@ export interface HoldingQueueOptions {
 /** How often each process sweeps the holding queue, whatever it declared. */
 export const HOLDING_SWEEP_MS = 60_000;
 /** A pass asked for by a declaration, refused because another process is draining, is tried again after this… */
-const LOCK_RETRY_MS = 1_000;
+const RETRY_MS = 1_000;
 /** …plus up to this much, so processes locked out together do not all come back together. */
-const LOCK_RETRY_JITTER_MS = 500;
+const RETRY_JITTER_MS = 500;
 /** Routing keys named in the warning about a holding queue too full to scan. */
 const NAMED_IN_WARNING = 5;
 
@@ -35,6 +41,8 @@ export class HoldingQueue {
   private sweepDue = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Asked-for passes that failed in a row: each waits twice as long as the last, up to the sweep interval. */
+  private failures = 0;
   private warnedFull = false;
   private closed = false;
 
@@ -80,26 +88,32 @@ export class HoldingQueue {
       const mustRun = this.wanted;
       this.wanted = false;
       this.sweepDue = false;
-      const outcome = await this.runPass();
-      if (outcome === "busy" && mustRun) {
+      const outcome = await this.runPass(mustRun);
+      this.failures = outcome === "failed" ? this.failures + 1 : 0;
+      if (outcome !== "done" && mustRun) {
         this.retryLater();
         return;
       }
     }
   }
 
-  /** One pass, while connected: a reconnect declares every queue again, which asks for a pass anyway. */
-  private async runPass(): Promise<"busy" | "done"> {
-    if (!this.options.connection.connected) return "done";
+  /**
+   * One pass, while connected. A sweep skips an empty holding queue without taking the lock: contending for it
+   * costs each loser a channel error.
+   */
+  private async runPass(askedByDeclaration: boolean): Promise<"busy" | "offline" | "failed" | "done"> {
+    if (!this.options.connection.connected) return "offline";
     try {
       const model: amqp.ChannelModel = await this.options.connection.whenConnected(0);
+      if (!askedByDeclaration && (await holdingQueueLooksEmpty(model, this.options.names))) return "done";
       const outcome = await drainHeldMessages(model, this.options.names, () => this.closed);
       if (outcome.status === "busy") return "busy";
       this.reportFull(outcome.report);
       return "done";
     } catch (error) {
-      // Whatever the pass held went back to the holding queue with its channel; the next pass picks it up.
-      if (!this.closed) {
+      // Whatever the pass held went back to the holding queue with its channel; the next pass picks it up. A cut
+      // connection is reported by the connection itself.
+      if (!this.closed && this.options.connection.connected) {
         this.options.onError(
           new BackendUnavailableError(
             `draining the RabbitMQ holding queue ${this.options.names.holdingQueue} failed (${(error as Error).message}); ` +
@@ -108,13 +122,13 @@ export class HoldingQueue {
           ),
         );
       }
-      return "done";
+      return "failed";
     }
   }
 
   private retryLater(): void {
     if (this.retryTimer || this.closed) return;
-    const delay = LOCK_RETRY_MS + Math.random() * LOCK_RETRY_JITTER_MS;
+    const delay = Math.min(RETRY_MS * 2 ** this.failures, HOLDING_SWEEP_MS) + Math.random() * RETRY_JITTER_MS;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.wanted = true;
