@@ -158,13 +158,13 @@ describe.runIf(reachable && pikaInstalled)("pika jobs published before their que
   it("is held with mandatory on, then run by the first worker of that queue, and leaves nothing held", async () => {
     const backend = await runningWarren(harness);
     const names = topologyNames(PREFIX);
-    expect((await getExchange(names.jobsExchange))?.arguments).toEqual({
-      "alternate-exchange": names.unroutedExchange,
-    });
     const name = uniqueQueueName("held");
     const id = `py-${randomBytes(4).toString("hex")}`;
     // Before the holding queue, pika raised UnroutableError here: no queue was bound for `name`.
     expect(await publishWithPika(PREFIX, name, id)).toContain(`published ${id}`);
+    expect((await getExchange(names.jobsExchange))?.arguments).toEqual({
+      "alternate-exchange": names.unroutedExchange,
+    });
     expect(await heldFor(PREFIX, name)).toHaveLength(1);
 
     const queue = harness.queue<Image, string>(backend, name);
