@@ -86,8 +86,13 @@ export async function drainHeldMessages(
         publishConfirmed(channel, target, message).then(
           () => {
             if ((returnedUpTo.get(target) ?? 0) >= sequence) return;
-            channel.ack(message);
-            report.moved += 1;
+            // Never throw from here: the promise sits unawaited until the loop ends.
+            try {
+              channel.ack(message);
+              report.moved += 1;
+            } catch {
+              // The channel closed after the confirm: the broker requeued the original; its copy is a duplicate.
+            }
           },
           // Nacked, or the channel died: the original stays unacked and goes back to the holding queue.
           () => undefined,
