@@ -30,12 +30,22 @@ export function getQueue(name: string): Promise<ManagedQueue | undefined> {
 
 export function getExchange(
   name: string,
-): Promise<{ name: string; type: string; durable: boolean } | undefined> {
+): Promise<
+  | { name: string; type: string; durable: boolean; arguments: Record<string, unknown>; policy?: string }
+  | undefined
+> {
   return getResource(`/exchanges/%2F/${encodeURIComponent(name)}`);
 }
 
 export async function getBindings(queue: string): Promise<Array<{ source: string; routing_key: string }>> {
   return (await getResource(`/queues/%2F/${encodeURIComponent(queue)}/bindings`)) ?? [];
+}
+
+/** How many broker connections the management API lists under this client-supplied name (it lags by seconds). */
+export async function countConnectionsNamed(connectionName: string): Promise<number> {
+  const connections =
+    (await getResource<Array<{ client_properties?: { connection_name?: string } }>>("/connections")) ?? [];
+  return connections.filter((c) => c.client_properties?.connection_name === connectionName).length;
 }
 
 /** Closes every broker connection whose client-supplied name is `connectionName`; returns how many. */
@@ -62,5 +72,49 @@ export async function managementReachable(): Promise<boolean> {
     return (await call("/overview")).ok;
   } catch {
     return false;
+  }
+}
+
+/** A message as the management API shows it. */
+export interface PeekedMessage {
+  routing_key: string;
+  exchange: string;
+  payload: string;
+  properties: { message_id?: string; headers?: Record<string, unknown> };
+}
+
+/**
+ * Reads up to `count` ready messages from the head of `queue` and puts them back, in their places. Messages a
+ * consumer holds unacked at that moment are not seen.
+ */
+export async function peekMessages(queue: string, count = 1000): Promise<PeekedMessage[]> {
+  const response = await call(`/queues/%2F/${encodeURIComponent(queue)}/get`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ count, ackmode: "ack_requeue_true", encoding: "auto", truncate: 50_000 }),
+  });
+  if (response.status === 404) return [];
+  if (!response.ok) throw new Error(`peek ${queue}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as PeekedMessage[];
+}
+
+/** Sets a policy on the default vhost, as `rabbitmqctl set_policy` would. */
+export async function setPolicy(
+  name: string,
+  policy: { pattern: string; definition: Record<string, unknown>; "apply-to": "exchanges" | "queues" },
+): Promise<void> {
+  const response = await call(`/policies/%2F/${encodeURIComponent(name)}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(policy),
+  });
+  if (!response.ok) throw new Error(`set policy ${name}: ${response.status} ${await response.text()}`);
+}
+
+/** Deletes a policy, an exchange or a queue of the default vhost; a missing one is not an error. */
+export async function deleteResource(kind: "policies" | "exchanges" | "queues", name: string): Promise<void> {
+  const response = await call(`/${kind}/%2F/${encodeURIComponent(name)}`, { method: "DELETE" });
+  if (!response.ok && response.status !== 404) {
+    throw new Error(`delete ${kind} ${name}: ${response.status} ${await response.text()}`);
   }
 }

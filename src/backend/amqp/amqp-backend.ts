@@ -125,12 +125,15 @@ export class AmqpBackend implements Backend {
     this.prefetch = options.prefetch;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
     this.onError = options.onError ?? ((error) => console.warn(`[warren] ${error.message}`));
-    this.topology = new TopologyDeclarer(this.names, options.queueType ?? "classic", QUORUM_DELIVERY_LIMIT);
     this.connection = new AmqpConnection({
       url: options.url,
       socketOptions: options.tls ?? {},
       connectionName: options.connectionName ?? `warren-${process.pid}`,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_AMQP_CONNECT_TIMEOUT_MS,
+      onError: (error) => this.onError(error),
+    });
+    this.topology = new TopologyDeclarer(this.names, options.queueType ?? "classic", QUORUM_DELIVERY_LIMIT, {
+      connection: this.connection,
       onError: (error) => this.onError(error),
     });
     this.publisher = new Publisher(this.connection, this.names, this.topology, this.publishTimeoutMs);
@@ -511,6 +514,7 @@ export class AmqpBackend implements Backend {
     await this.dueWatch.close();
     await this.relay.close();
     await this.started.catch(() => undefined);
+    await this.topology.close();
     await this.connection.close();
     await this.store.close();
   }

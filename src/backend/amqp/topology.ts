@@ -12,6 +12,12 @@ export interface TopologyNames {
   jobQueue(queue: string): string;
   /** The dead-letter queue of one Warren queue. */
   deadLetterQueue(queue: string): string;
+  /** Durable fanout exchange: the jobs exchange's alternate exchange, for messages no job queue is bound for. */
+  unroutedExchange: string;
+  /** Durable queue holding those messages (routing key kept) until their Warren queue is declared. */
+  holdingQueue: string;
+  /** Exclusive, auto-deleted queue whose existence means one process is draining the holding queue. */
+  holdingDrainLock: string;
 }
 
 /** Names under `prefix` (default `warren`): `warren.jobs`, `warren.q.email`, `warren.dlq.email`, … */
@@ -22,6 +28,9 @@ export function topologyNames(prefix: string): TopologyNames {
     eventsExchange: `${prefix}.events`,
     jobQueue: (queue) => `${prefix}.q.${queue}`,
     deadLetterQueue: (queue) => `${prefix}.dlq.${queue}`,
+    unroutedExchange: `${prefix}.unrouted`,
+    holdingQueue: `${prefix}.unrouted`,
+    holdingDrainLock: `${prefix}.unrouted.drain-lock`,
   };
 }
 
@@ -29,6 +38,14 @@ export function topologyNames(prefix: string): TopologyNames {
 export function dueRoutingKey(queueOrPattern: string): string {
   return `due.${queueOrPattern}`;
 }
+
+/**
+ * Arguments of the holding queue, whatever the job queues' type: classic, because a requeued message goes back to
+ * its place (the drain keeps messages it cannot deliver yet in order that way), and because a quorum queue's
+ * delivery limit would drop a message that waits through many drains. Foreign producers that declare the
+ * topology themselves must use exactly these (docs/reference/wire-format.md).
+ */
+export const HOLDING_QUEUE_ARGUMENTS = { "x-queue-type": "classic" } as const;
 
 /** Queue type of the job queues. */
 export type AmqpQueueType = "classic" | "quorum";
