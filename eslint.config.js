@@ -11,7 +11,7 @@ export default tseslint.config(
       "bench/peers/**",
       // Plain JS modules that import the built package, as a user's task module would.
       "test/e2e/fixtures/*.mjs",
-      "bench/*.mjs",
+      "bench/**/*.mjs",
       "coverage/**",
       "eslint.config.js",
     ],
