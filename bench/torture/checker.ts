@@ -19,7 +19,8 @@ export type ViolationKind =
   | "events"
   | "counts"
   | "producer"
-  | "schedule";
+  | "schedule"
+  | "unhandled";
 
 /** One broken promise, with enough to find it again. */
 export interface Violation {

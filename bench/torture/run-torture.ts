@@ -111,6 +111,15 @@ export async function runTorture(options: TortureOptions): Promise<TortureResult
   const redisUrl = storeUrl(serverUrl, "redis");
   const postgresUrl = storeUrl(serverUrl, "postgres");
   let timedOut = false;
+  const unhandled: string[] = [];
+  const onUnhandled = (reason: unknown): void => {
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    unhandled.push(
+      `${error.name}: ${error.message} ${error.stack?.split("\n").slice(1, 4).join(" <") ?? ""}`,
+    );
+  };
+  // See worker-child.ts: an unhandled rejection is a finding (invariant 11), not the end of the run.
+  process.on("unhandledRejection", onUnhandled);
   try {
     await tally.listen(backend, Object.values(names));
     await fleet.start();
@@ -142,6 +151,15 @@ export async function runTorture(options: TortureOptions): Promise<TortureResult
       events: tally,
       ...final,
     });
+    for (const crash of [...fleet.crashes, ...unhandled.map((what) => ({ worker: "producer", what }))]) {
+      verdict.violations.push({
+        kind: "unhandled",
+        id: crash.worker,
+        plan: "a worker or producer process",
+        expected: "no unhandled rejection, no crash",
+        seen: crash.what,
+      });
+    }
     if (tally.errors.length > 0) notes.push(`QueueEvents errors: ${tally.errors.slice(0, 3).join("; ")}`);
     if (verdict.violations.length > 0 && options.verbose) notes.push(`ledgers kept in ${dir}`);
     return {
@@ -155,6 +173,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureResult
       notes,
     };
   } finally {
+    process.off("unhandledRejection", onUnhandled);
     await fleet.stop().catch(() => undefined);
     await tally.close().catch(() => undefined);
     for (const schedule of plan.schedules)

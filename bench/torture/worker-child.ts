@@ -13,6 +13,15 @@ export interface WorkerChildConfig extends WorkerHostConfig {
 }
 
 const config = JSON.parse(process.argv[2] ?? "{}") as WorkerChildConfig;
+// Warren promises that connection failures never surface as unhandled rejections (invariant 11). One that
+// does is reported to the parent as a violation, and the process carries on, so one finding does not end
+// the run.
+process.on("unhandledRejection", (reason) => {
+  const error = reason instanceof Error ? reason : new Error(String(reason));
+  process.stdout.write(
+    `unhandled ${JSON.stringify(`${error.name}: ${error.message} ${error.stack?.split("\n").slice(1, 4).join(" <") ?? ""}`)}\n`,
+  );
+});
 const report = (error: Error): void => {
   if (config.verbose) console.error(`[${config.workerName}] ${error.message}`);
 };

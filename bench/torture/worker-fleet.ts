@@ -2,6 +2,7 @@
 // On memory:// (which no other process can reach) each "process" is an in-process WorkerHost instead.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import type { Backend } from "../../src/index.js";
 import { LedgerWriter, ledgerPath } from "./ledger.js";
 import type { WorkerChildConfig } from "./worker-child.js";
@@ -20,8 +21,15 @@ export interface FleetOptions {
   inProcessBackend?: Backend;
 }
 
+const CHILD_ENTRY = fileURLToPath(new URL("./worker-child.ts", import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
+
+/** Something a worker process did that Warren promises it never does. */
+export interface FleetCrash {
+  worker: string;
+  what: string;
+}
 
 /** One worker slot: its current incarnation, replaced on every kill. */
 interface Incarnation {
@@ -34,6 +42,8 @@ interface Incarnation {
 export class WorkerFleet {
   private readonly slots: Incarnation[] = [];
   private readonly counts: number[] = [];
+  /** Unhandled rejections and unexpected exits the worker processes reported, by incarnation. */
+  readonly crashes: FleetCrash[] = [];
 
   constructor(private readonly options: FleetOptions) {}
 
@@ -69,7 +79,10 @@ export class WorkerFleet {
     const host: WorkerHostConfig = { ...this.options.host, workerName: name };
     if (this.options.inProcessBackend)
       return Promise.resolve(inProcess(this.options.inProcessBackend, host, ledgerFile));
-    return spawnChild({ ...host, url: this.options.url, ledgerFile, verbose: this.options.verbose });
+    return spawnChild(
+      { ...host, url: this.options.url, ledgerFile, verbose: this.options.verbose },
+      this.crashes,
+    );
   }
 }
 
@@ -90,19 +103,31 @@ function inProcess(backend: Backend, config: WorkerHostConfig, ledgerFile: strin
   };
 }
 
-async function spawnChild(config: WorkerChildConfig): Promise<Incarnation> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "bench/torture/worker-child.ts", JSON.stringify(config)],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+async function spawnChild(config: WorkerChildConfig, crashes: FleetCrash[]): Promise<Incarnation> {
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD_ENTRY, JSON.stringify(config)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let expectedExit = false;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.once("exit", (code, signal) => {
+    if (!expectedExit)
+      crashes.push({
+        worker: config.workerName,
+        what: `exited unexpectedly (code ${code}, signal ${signal})`,
+      });
+  });
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    if (!line.startsWith("unhandled ")) return;
+    crashes.push({
+      worker: config.workerName,
+      what: `unhandled rejection: ${String(JSON.parse(line.slice(10)))}`,
+    });
+  });
   await waitForLine(child, "ready", READY_TIMEOUT_MS, config.workerName);
   return {
     name: config.workerName,
     stop: async () => {
+      expectedExit = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
@@ -110,6 +135,7 @@ async function spawnChild(config: WorkerChildConfig): Promise<Incarnation> {
       clearTimeout(timer);
     },
     kill: async () => {
+      expectedExit = true;
       child.kill("SIGKILL");
       await exited;
     },

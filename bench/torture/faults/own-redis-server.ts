@@ -17,9 +17,9 @@ export class OwnRedisServer {
 
   private constructor(readonly port: number) {}
 
-  /** Starts a server on the first free port from 6390 up. */
+  /** Starts a server on a free port from 6390 up (a random start, so concurrent runs rarely collide). */
   static async start(): Promise<OwnRedisServer> {
-    const server = new OwnRedisServer(await freePort(6390));
+    const server = new OwnRedisServer(await freePort(6390 + Math.floor(Math.random() * 500)));
     await server.launch();
     return server;
   }

@@ -1,0 +1,64 @@
+// Regression cases for what `npm run torture` found, one per bug, on every backend. A case written with
+// `it.fails` pins a bug still open on main: it passes while the bug is there and starts failing the day
+// the bug is fixed, which is the signal to turn it into a plain `it` (and move it into the contract suite).
+import { afterAll, describe, expect, it } from "vitest";
+import { waitFor } from "../../src/testing/index.js";
+import { useHarness } from "../helpers/harness.js";
+import { tortureBackends } from "./torture-backends.js";
+
+for (const target of await tortureBackends()) {
+  describe.runIf(target.reachable)(`torture regressions (${target.name})`, () => {
+    const harness = useHarness(target.create);
+    afterAll(target.dispose);
+
+    // torture seed 1 (`npm run torture -- --url all --jobs 150 --seed 1`): j13 depends on j5, which had
+    // already failed for good when j13 was added; j13 stays in waiting-children forever on every backend.
+    it.fails(
+      "a job added after its dependency failed for good fails at once instead of waiting forever",
+      async () => {
+        const backend = await harness.backend();
+        const queue = harness.queue(backend);
+        harness.worker(backend, queue.name, () => {
+          throw new Error("boom");
+        });
+        const dependency = await queue.add("dependency", {});
+        await waitFor(async () => (await dependency.getState()) === "failed", {
+          message: "the dependency to fail",
+          timeout: 10_000,
+        });
+        const dependant = await queue.add("dependant", {}, { dependsOn: dependency.id });
+        await waitFor(async () => (await dependant.getState()) === "failed", {
+          message: "the dependant to fail",
+          timeout: 8_000,
+        });
+        await dependant.refresh();
+        expect(dependant.failedReason).toMatch(new RegExp(dependency.id));
+      },
+    );
+
+    // torture seed 7 (`npm run torture -- --url memory --jobs 200 --seed 7 --faults kill`): j110 has a delay
+    // and dependsOn j80,j83; it started 661 ms before they completed. A delayed job is promoted when its delay
+    // ends without looking at its dependencies, on every backend.
+    it.fails("a delayed job with dependsOn waits for its dependency even after its delay ends", async () => {
+      const backend = await harness.backend();
+      const queue = harness.queue(backend);
+      const started = new Map<string, number>();
+      const finished = new Map<string, number>();
+      harness.worker(
+        backend,
+        queue.name,
+        async (job) => {
+          started.set(job.name, Date.now());
+          if (job.name === "dependency") await new Promise((resolve) => setTimeout(resolve, 1_500));
+          finished.set(job.name, Date.now());
+          return job.name;
+        },
+        { concurrency: 2 },
+      );
+      const dependency = await queue.add("dependency", {});
+      const dependant = await queue.add("dependant", {}, { dependsOn: dependency.id, delay: 200 });
+      await dependant.waitUntilFinished({ timeout: 15_000 });
+      expect(started.get("dependant")!).toBeGreaterThanOrEqual(finished.get("dependency")!);
+    });
+  });
+}
