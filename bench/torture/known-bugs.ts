@@ -25,7 +25,27 @@ export const KNOWN_BUGS: KnownBug[] = [
     name: "a delayed job with dependsOn starts when its delay ends, before its dependencies complete",
     test: "a delayed job with dependsOn waits for its dependency even after its delay ends",
     matches: (violation) =>
-      violation.kind === "early" && /dependsOn/.test(violation.plan) && /delay \d+/.test(violation.plan),
+      ["early", "ran-when-it-must-not", "wrong-state"].includes(violation.kind) &&
+      /dependsOn/.test(violation.plan) &&
+      /delay \d+/.test(violation.plan) &&
+      (violation.kind === "early" || /blocked/.test(violation.plan)),
+  },
+  {
+    name: "RedisBackend.enqueue leaves the registry SADD's rejection unhandled when the enqueue script fails first",
+    test: "a Redis restart under a producer with QueueEvents (own redis-server) leaves no unhandled rejection behind",
+    matches: (violation) =>
+      violation.kind === "unhandled" && /MaxRetriesPerRequestError/.test(violation.seen),
+  },
+  {
+    name: "on amqp, a job that fails and retries with no backoff can stay waiting forever",
+    test: "a job that fails once and retries with no backoff completes on its second try",
+    matches: (violation, backend) =>
+      backend.startsWith("amqp") &&
+      violation.kind === "stuck" &&
+      violation.seen.startsWith("waiting") &&
+      !violation.seen.startsWith("waiting-children") &&
+      /threw/.test(violation.seen) &&
+      !/backoff/.test(violation.plan),
   },
 ];
 

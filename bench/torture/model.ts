@@ -116,11 +116,12 @@ function withDependencies(
         why: `dependency ${depId} ended ${depState}`,
       };
     }
+    // Blocked: it must still wait (reported stuck, as a consequence), and must not have run.
     return {
       states: [],
-      mayRun: true,
+      mayRun: false,
       dueAt: undefined,
-      why: `dependency ${depId} never ended (${depState})`,
+      why: `blocked: dependency ${depId} never ended (${depState})`,
     };
   }
   const outcome = behaviourOutcome(job);
