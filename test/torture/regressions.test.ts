@@ -66,7 +66,7 @@ for (const target of await tortureBackends()) {
     // attempts 4 and no backoff, and stayed `waiting` forever. This plain scenario does not reproduce it (it
     // passes on amqp too: the torture run had two worker processes and a SIGKILL and a cut in its first
     // seconds); it guards the plain path, and the torture seed above is the reproducer until one is found.
-    openOnAmqp("a job that fails once and retries with no backoff completes on its second try", async () => {
+    it("a job that fails once and retries with no backoff completes on its second try", async () => {
       const backend = await harness.backend();
       const queue = harness.queue(backend);
       harness.worker(
