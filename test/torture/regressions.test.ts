@@ -29,7 +29,7 @@ for (const target of await tortureBackends()) {
         const dependant = await queue.add("dependant", {}, { dependsOn: dependency.id });
         await waitFor(async () => (await dependant.getState()) === "failed", {
           message: "the dependant to fail",
-          timeout: 8_000,
+          timeout: 3_000,
         });
         await dependant.refresh();
         expect(dependant.failedReason).toMatch(new RegExp(dependency.id));
