@@ -18,6 +18,11 @@ export interface ProducerLog {
   createdAt: Map<string, number>;
   /** Per held job id: when its action was called, and what it answered. */
   actions: Map<string, { kind: PlannedAction["kind"]; calledAt: number; result: string }>;
+  /**
+   * Per schedule key: when `schedule()` was called. Slots before it cannot fire (a schedule starts at the
+   * first slot after its creation), which matters when the worker processes booted slowly.
+   */
+  scheduledAt: Map<string, number>;
   /** Steps that never succeeded (each one a violation: the job may not exist). */
   failures: string[];
   /** When the producer finished its last step. */
@@ -40,8 +45,15 @@ export async function runProducer(
   handles: ProducerHandles,
   startedAt: number,
 ): Promise<ProducerLog> {
-  const log: ProducerLog = { createdAt: new Map(), actions: new Map(), failures: [], doneAt: 0 };
+  const log: ProducerLog = {
+    createdAt: new Map(),
+    actions: new Map(),
+    scheduledAt: new Map(),
+    failures: [],
+    doneAt: 0,
+  };
   for (const schedule of plan.schedules) {
+    log.scheduledAt.set(schedule.key, Date.now());
     await step(log, `schedule ${schedule.key}`, () =>
       handles.queues.main.schedule(
         schedule.key,

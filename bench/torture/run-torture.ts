@@ -123,6 +123,9 @@ export async function runTorture(options: TortureOptions): Promise<TortureResult
   try {
     await tally.listen(backend, Object.values(names));
     await fleet.start();
+    const bootOverrun = Date.now() - startedAt;
+    if (bootOverrun > 0)
+      notes.push(`the worker processes booted ${bootOverrun} ms late: the first steps ran late`);
     const targets = { fleet, servers, redisUrl, postgresUrl, ownRedis, adminName: `torture-${runId}-admin` };
     const [producerLog] = await Promise.all([
       runProducer(plan, { queues, flows: new FlowProducer({ backend }) }, startedAt),

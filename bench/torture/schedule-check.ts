@@ -21,9 +21,13 @@ export function checkSchedules(
   lateness: Lateness[],
 ): ScheduleFigures[] {
   return plan.schedules.map((schedule) => {
-    const first = seen.startedAt + schedule.startAt;
+    const gridStart = seen.startedAt + schedule.startAt;
+    const createdAt = seen.producer.scheduledAt.get(schedule.key) ?? gridStart;
+    // The first slot that can fire: on the grid, and after the schedule was created.
+    const first =
+      gridStart + Math.max(0, Math.ceil((createdAt - gridStart) / schedule.every)) * schedule.every;
     const last = seen.startedAt + schedule.endAt;
-    const expected = Math.floor((last - first) / schedule.every) + 1;
+    const expected = first > last ? 0 : Math.floor((last - first) / schedule.every) + 1;
     const prefix = `repeat:${schedule.key}:`;
     const ids = new Set([...seen.slotJobs.keys(), ...seen.runs.keys()].filter((id) => id.startsWith(prefix)));
     const report = (id: string, expectedText: string, seenText: string): void => {
@@ -39,8 +43,13 @@ export function checkSchedules(
       const slot = Number(id.slice(prefix.length));
       const history = historyOf(seen, id);
       const final = seen.slotJobs.get(id);
-      if (!Number.isInteger(slot) || slot < first || slot > last || (slot - first) % schedule.every !== 0) {
-        report(id, `a slot on the grid ${first} + k·${schedule.every} up to ${last}`, `slot ${slot}`);
+      if (
+        !Number.isInteger(slot) ||
+        slot < gridStart ||
+        slot > last ||
+        (slot - gridStart) % schedule.every !== 0
+      ) {
+        report(id, `a slot on the grid ${gridStart} + k·${schedule.every} up to ${last}`, `slot ${slot}`);
       }
       if (history.completedEvents > 1)
         report(id, "the slot completes once", `${history.completedEvents} completed events`);
