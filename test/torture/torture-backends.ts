@@ -57,7 +57,7 @@ export async function tortureBackends(): Promise<TortureBackend[]> {
         new AmqpBackend({
           url: SERVICE_URLS.rabbitmq,
           store: new RedisStore(redisOptions()),
-          exchange: `wt-torture-${tag}`,
+          exchange: "warren-test-torture",
           onError: quiet,
         }),
       dispose: none,
@@ -69,7 +69,7 @@ export async function tortureBackends(): Promise<TortureBackend[]> {
         new AmqpBackend({
           url: SERVICE_URLS.rabbitmq,
           store: new PostgresStore(postgresOptions()),
-          exchange: `wt-torture-${tag}`,
+          exchange: "warren-test-torture",
           onError: quiet,
         }),
       dispose: dropSchema,
