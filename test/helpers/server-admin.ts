@@ -3,9 +3,25 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { SERVICE_URLS } from "./services.js";
 
+/** Where an admin connection goes, and the name it carries (so it never kills itself). */
+export interface AdminTarget {
+  /** @defaultValue the test server's URL */
+  url?: string;
+  /** @defaultValue "warren-test-admin" */
+  adminName?: string;
+}
+
+const ADMIN_NAME = "warren-test-admin";
+
 /** Kills every Redis connection named `name` (CLIENT SETNAME); returns how many. */
-export async function killRedisClientsNamed(name: string): Promise<number> {
-  const admin = new Redis(SERVICE_URLS.redis, { lazyConnect: true });
+export async function killRedisClientsNamed(name: string, target: AdminTarget = {}): Promise<number> {
+  const admin = new Redis(target.url ?? SERVICE_URLS.redis, {
+    lazyConnect: true,
+    connectionName: target.adminName ?? ADMIN_NAME,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  admin.on("error", () => undefined);
   try {
     await admin.connect();
     const list = String(await admin.call("CLIENT", "LIST", "TYPE", "normal"));
@@ -22,8 +38,15 @@ export async function killRedisClientsNamed(name: string): Promise<number> {
 }
 
 /** Terminates every PostgreSQL backend whose application_name is `name`; returns how many. */
-export async function terminatePostgresConnectionsNamed(name: string): Promise<number> {
-  const admin = new pg.Client({ connectionString: SERVICE_URLS.postgres });
+export async function terminatePostgresConnectionsNamed(
+  name: string,
+  target: AdminTarget = {},
+): Promise<number> {
+  const admin = new pg.Client({
+    connectionString: target.url ?? SERVICE_URLS.postgres,
+    application_name: target.adminName ?? ADMIN_NAME,
+  });
+  admin.on("error", () => undefined);
   await admin.connect();
   try {
     const result = await admin.query<{ ok: boolean }>(

@@ -4,8 +4,10 @@ import type { Prng } from "../prng.js";
 import type { WorkerFleet } from "../worker-fleet.js";
 import { cutAmqpConnections } from "./amqp-cut.js";
 import type { OwnRedisServer } from "./own-redis-server.js";
-import { cutPostgresConnections } from "./postgres-cut.js";
-import { cutRedisClients } from "./redis-cut.js";
+import {
+  killRedisClientsNamed,
+  terminatePostgresConnectionsNamed,
+} from "../../../test/helpers/server-admin.js";
 
 /** The fault kinds `--faults` accepts. */
 export const FAULT_KINDS = ["kill", "cut", "restart"] as const;
@@ -143,12 +145,15 @@ async function cutOnce(
     total += n;
   }
   if (cutStore && targets.servers.has("redis") && targets.redisUrl) {
-    const n = await cutRedisClients(targets.redisUrl, name, targets.adminName);
+    const n = await killRedisClientsNamed(name, { url: targets.redisUrl, adminName: targets.adminName });
     parts.push(`${n} redis`);
     total += n;
   }
   if (cutStore && targets.servers.has("postgres") && targets.postgresUrl) {
-    const n = await cutPostgresConnections(targets.postgresUrl, name, targets.adminName);
+    const n = await terminatePostgresConnectionsNamed(name, {
+      url: targets.postgresUrl,
+      adminName: targets.adminName,
+    });
     parts.push(`${n} postgres`);
     total += n;
   }

@@ -312,9 +312,13 @@ export class AmqpBackend implements Backend {
     return fired;
   }
 
-  /** A slot job due at `slot` was made: due later, its timer is armed; due now, the signals publish it. */
+  /**
+   * A slot job due at `slot` was made. Its timer is armed even when the slot is due by now: the store judged
+   * "delayed" by its own earlier now, and a slot job stored delayed with no timer would wait for a
+   * maintenance pass (a slot started 4.2 s late). If it went straight to waiting, the timer finds nothing.
+   */
   private slotMade(queue: string, slot: number | undefined): void {
-    if (slot !== undefined && slot > this.clock.now()) this.dueWatch.due(queue, slot);
+    if (slot !== undefined) this.dueWatch.due(queue, slot);
   }
 
   /** Named locks live in the store: the broker has no place for them. */
@@ -349,10 +353,11 @@ export class AmqpBackend implements Backend {
   /** Records outcomes; retries, released dependants and dead letters reach the broker through the signals. */
   async finish(outcomes: Outcome[]): Promise<FinishStatus[]> {
     const statuses = await this.live.finish(outcomes);
-    const now = this.clock.now();
     for (const [index, outcome] of outcomes.entries()) {
       if (statuses[index] !== "ok" || outcome.kind !== "failed") continue;
-      if (outcome.retryAt !== undefined && outcome.retryAt > now) {
+      // Armed for every retry with a backoff, even one due by now: the store judged "delayed" by its own
+      // earlier now, and a retry it stored delayed with no timer armed would wait for a maintenance pass.
+      if (outcome.retryAt !== undefined && outcome.retryAt > outcome.finishedAt) {
         this.dueWatch.due(outcome.lock.queue, outcome.retryAt);
       }
     }

@@ -38,13 +38,21 @@ export class DueNotices {
   }
 
   private async subscribe(): Promise<void> {
-    const subscriber = this.client.duplicate();
+    // ioredis's own re-subscribe after a reconnect leaves its promise unhandled: a second drop during it was
+    // an unhandled MaxRetriesPerRequestError (found by the model checker restarting Redis). Ours is handled.
+    const subscriber = this.client.duplicate({ autoResubscribe: false });
     let connectedBefore = false;
     subscriber.on("error", (error: Error) => this.onError(error));
     subscriber.on("ready", () => {
-      // ioredis re-subscribes after a reconnect; notices sent while it was away are lost: look again.
-      if (connectedBefore) this.dispatch(undefined, 0);
-      connectedBefore = true;
+      if (!connectedBefore) {
+        connectedBefore = true;
+        return;
+      }
+      subscriber.subscribe(this.channel).then(
+        // Notices sent while it was away are lost: every fetcher looks again.
+        () => this.dispatch(undefined, 0),
+        (error: unknown) => this.onError(error),
+      );
     });
     subscriber.on("message", (_channel: string, message: string) => {
       const newline = message.lastIndexOf("\n");

@@ -2,7 +2,6 @@
 // the server (BLPOP on per-queue markers) instead of polling, events flow through one bounded stream per queue.
 import type { Redis } from "ioredis";
 import { systemClock, type Clock } from "../../core/clock.js";
-import { randomToken } from "../../core/ids.js";
 import { ClosedError } from "../../errors/warren-error.js";
 import type { JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
@@ -43,7 +42,7 @@ import { redisKeys, type RedisKeys } from "./keys.js";
 import * as read from "./redis-read.js";
 import * as workers from "./redis-workers.js";
 import { decodeRecord, toEnqueuePayload, translateScriptError } from "./record-codec.js";
-import { groupBy, groupLimitArgs } from "./redis-util.js";
+import { groupBy, leaseArgs } from "./redis-util.js";
 import { newJobRecord } from "../new-job-record.js";
 import { RedisSchedules } from "./redis-schedules.js";
 import { ScriptRunner, type ScriptName, type ScriptReply } from "./script-runner.js";
@@ -349,14 +348,7 @@ export class RedisBackend implements Backend, JobStore {
   async claimJobs(request: ClaimRequest): Promise<ClaimResult[]> {
     const reply = (await this.run("claim-job-ids", request.queue, [
       this.clock.now(),
-      request.workerId,
-      request.lockMs,
-      request.maxStalledCount,
-      request.limiter?.max ?? 0,
-      request.limiter?.duration ?? 0,
-      randomToken(9),
-      this.outbox,
-      ...groupLimitArgs(request.groupLimits),
+      ...leaseArgs(request, this.outbox),
       ...request.ids,
     ])) as Array<[string, unknown?]>;
     return reply.map(([status, payload], i): ClaimResult => {

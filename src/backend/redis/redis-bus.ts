@@ -1,6 +1,6 @@
 // EventBus over Redis pub/sub: one PSUBSCRIBE per backend on `<prefix>:bus:*`, opened on the first
 // subscription; topics are matched here with Warren's own wildcard rules (Redis globs would let `*` cross dots).
-// ioredis re-subscribes by itself after a reconnect.
+// The subscription is made again after every reconnect.
 import type { Redis } from "ioredis";
 import type { MessageListener } from "../contract.js";
 import { LocalBus } from "../local-bus.js";
@@ -16,7 +16,7 @@ export class RedisBus {
   constructor(
     private readonly client: Redis,
     prefix: string,
-    onError: (error: unknown) => void,
+    private readonly onError: (error: unknown) => void,
   ) {
     this.channelPrefix = `${prefix}:bus:`;
     this.local = new LocalBus(onError);
@@ -39,8 +39,14 @@ export class RedisBus {
 
   private ensureSubscribed(): Promise<void> {
     this.subscribing ??= (async () => {
-      const subscriber = this.client.duplicate();
+      // Not ioredis's own re-subscribe after a reconnect: it leaves its promise unhandled (see due-notices.ts).
+      const subscriber = this.client.duplicate({ autoResubscribe: false });
+      let connectedBefore = false;
       subscriber.on("error", () => undefined);
+      subscriber.on("ready", () => {
+        if (connectedBefore) subscriber.psubscribe(`${this.channelPrefix}*`).catch(this.onError);
+        connectedBefore = true;
+      });
       subscriber.on("pmessage", (_pattern: string, channel: string, message: string) =>
         this.local.dispatch(channel.slice(this.channelPrefix.length), message),
       );

@@ -3,14 +3,13 @@
 // limiter window) arrives, a due notice moves that time earlier, or blockMs passes. Never polls.
 import type { Redis } from "ioredis";
 import type { Clock } from "../../core/clock.js";
-import { randomToken } from "../../core/ids.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import type { FetchRequest, JobRecord } from "../records.js";
 import type { BlockingPool } from "./blocking-pool.js";
 import type { DueNotices } from "./due-notices.js";
 import type { RedisKeys } from "./keys.js";
 import { decodeRecord } from "./record-codec.js";
-import { groupLimitArgs, sleepUnlessAborted } from "./redis-util.js";
+import { leaseArgs, sleepUnlessAborted } from "./redis-util.js";
 import type { ScriptName } from "./script-runner.js";
 
 /** What the fetcher needs from its backend. */
@@ -99,14 +98,7 @@ export class RedisFetcher {
       const [nextDue, limiterReset, jobs] = (await this.ctx.run("claim-jobs", queue, [
         this.ctx.clock.now(),
         request.max - claimed.length,
-        request.workerId,
-        request.lockMs,
-        request.maxStalledCount,
-        request.limiter?.max ?? 0,
-        request.limiter?.duration ?? 0,
-        randomToken(9),
-        this.ctx.outbox,
-        ...groupLimitArgs(request.groupLimits),
+        ...leaseArgs(request, this.ctx.outbox),
       ])) as [number, number, string[]];
       for (const json of jobs) claimed.push(decodeRecord(json));
       if (nextDue > 0) wakeAt = Math.min(wakeAt, nextDue);

@@ -1,5 +1,6 @@
 // Small helpers of the Redis backend's loops.
-import type { GroupLimits } from "../records.js";
+import { randomToken } from "../../core/ids.js";
+import type { GroupLimits, RateLimit } from "../records.js";
 
 /** Items grouped by key, in first-seen order. */
 export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -25,6 +26,32 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<voi
     }
     signal.addEventListener("abort", done, { once: true });
   });
+}
+
+/**
+ * The claim scripts' shared arguments (claim-jobs after now and max, claim-job-ids after now): the lease to
+ * take, the limits to honour, a fresh token prefix, and the outbox flag.
+ */
+export function leaseArgs(
+  request: {
+    workerId: string;
+    lockMs: number;
+    maxStalledCount: number;
+    limiter: RateLimit | undefined;
+    groupLimits?: GroupLimits | undefined;
+  },
+  outbox: string,
+): Array<string | number> {
+  return [
+    request.workerId,
+    request.lockMs,
+    request.maxStalledCount,
+    request.limiter?.max ?? 0,
+    request.limiter?.duration ?? 0,
+    randomToken(9),
+    outbox,
+    ...groupLimitArgs(request.groupLimits),
+  ];
 }
 
 /** Group limits as the claim scripts read them: concurrency, limiter max, limiter duration (0 = none). */

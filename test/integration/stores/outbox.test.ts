@@ -41,6 +41,20 @@ function listening(store: JobStore): { filled: string[]; dead: Array<[string, st
   return heard;
 }
 
+/** Claims one job as a transport's delivery would; returns its lock token. */
+async function claimOne(store: JobStore, queue: string, id: string): Promise<string> {
+  const [claim] = await store.claimJobs({
+    queue,
+    ids: [id],
+    workerId: "w",
+    lockMs: 30_000,
+    maxStalledCount: 1,
+    limiter: undefined,
+  });
+  expect(claim?.status).toBe("claimed");
+  return claim?.status === "claimed" ? claim.record.lockToken! : "";
+}
+
 /** A job record as Queue.add would build it, through a Queue on the store. */
 async function addJob(store: JobStore, queue: string, opts: Record<string, unknown> = {}): Promise<string> {
   const job = await new Queue(queue, { backend: store }).add("job", { n: 1 }, opts);
@@ -62,16 +76,7 @@ for (const target of stores) {
       const now = store.clock.now();
       // The publisher takes the entry, and its message is delivered before the publish is confirmed ...
       expect((await store.takeOutbox(queue, now, 10, LEASE_MS)).map((e) => e.id)).toEqual([id]);
-      const [claim] = await store.claimJobs({
-        queue,
-        ids: [id],
-        workerId: "w",
-        lockMs: 30_000,
-        maxStalledCount: 1,
-        limiter: undefined,
-      });
-      expect(claim?.status).toBe("claimed");
-      const token = claim?.status === "claimed" ? claim.record.lockToken! : "";
+      const token = await claimOne(store, queue, id);
       // ... the try fails and is retried at once, which makes a new outbox entry ...
       const finishedAt = store.clock.now();
       await store.finish([
@@ -147,15 +152,7 @@ for (const target of stores) {
       const heard = listening(store);
       const queue = harness.queue(store, uniqueQueueName("ob")).name;
       const id = await addJob(store, queue);
-      const [claim] = await store.claimJobs({
-        queue,
-        ids: [id],
-        workerId: "w",
-        lockMs: 30_000,
-        maxStalledCount: 1,
-        limiter: undefined,
-      });
-      const token = claim?.status === "claimed" ? claim.record.lockToken! : "";
+      const token = await claimOne(store, queue, id);
       const at = store.clock.now();
       await store.finish([
         {
