@@ -323,7 +323,7 @@ export class AmqpBackend implements Backend {
 
   /** Named locks live in the store: the broker has no place for them. */
   lock(key: string, options: LockOptions): Promise<Lock> {
-    return acquireLock(this.store, key, options);
+    return acquireLock(this.store, key, options, this.clock);
   }
 
   async acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {
