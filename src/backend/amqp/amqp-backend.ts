@@ -5,7 +5,7 @@
 // crash recovery. Time: due jobs are promoted and published by per-queue timers (see due-watch.ts).
 import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import type * as amqp from "amqplib";
-import type { Clock } from "../../core/clock.js";
+import { realTimeNow, type Clock } from "../../core/clock.js";
 import { ClosedError, ValidationError } from "../../errors/warren-error.js";
 import type { JobState } from "../../job/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
@@ -198,7 +198,7 @@ export class AmqpBackend implements Backend {
     const group = await this.groupFor(request);
     group.inFlight += 1;
     try {
-      const deadline = Date.now() + request.blockMs;
+      const deadline = realTimeNow() + request.blockMs;
       for (;;) {
         // A closed backend refuses, rather than answering "no work" at once: a caller looping would spin.
         void this.live;
@@ -213,7 +213,7 @@ export class AmqpBackend implements Backend {
           if (claimed.length > 0) return claimed;
           continue;
         }
-        const left = deadline - Date.now();
+        const left = deadline - realTimeNow();
         if (left <= 0) return [];
         // Due jobs reach the broker by the due timers; the fetch waits for deliveries, or a held-back one.
         const heldBack = group.nextHeldBack();
@@ -222,7 +222,7 @@ export class AmqpBackend implements Backend {
       }
     } finally {
       group.inFlight -= 1;
-      group.lastUsed = Date.now();
+      group.lastUsed = realTimeNow();
     }
   }
 
@@ -251,7 +251,7 @@ export class AmqpBackend implements Backend {
 
   private async closeIdleGroups(): Promise<void> {
     for (const [key, group] of this.groups) {
-      if (group.inFlight === 0 && Date.now() - group.lastUsed > GROUP_IDLE_MS) {
+      if (group.inFlight === 0 && realTimeNow() - group.lastUsed > GROUP_IDLE_MS) {
         this.groups.delete(key);
         await group.close();
       }
@@ -323,7 +323,7 @@ export class AmqpBackend implements Backend {
 
   /** Named locks live in the store: the broker has no place for them. */
   lock(key: string, options: LockOptions): Promise<Lock> {
-    return acquireLock(this.store, key, options);
+    return acquireLock(this.store, key, options, this.clock);
   }
 
   async acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {

@@ -125,7 +125,7 @@ export class MemoryBackend implements Backend, JobStore {
 
   async lock(key: string, options: LockOptions): Promise<Lock> {
     this.core.assertOpen();
-    return acquireLock(this, key, options);
+    return acquireLock(this, key, options, this.clock);
   }
 
   async acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {

@@ -1,5 +1,6 @@
 // The memory backend's fetch: promote due delayed jobs, claim the most urgent ready jobs, or park until a
 // transition, the next due time or a limiter window wakes the fetch. Never polls.
+import { realTimeNow } from "../../core/clock.js";
 import { matchesTopic } from "../../core/topic-pattern.js";
 import type { FetchRequest, JobRecord } from "../records.js";
 import type { FairPick } from "./group-state.js";
@@ -8,7 +9,7 @@ import type { QueueState, StoredJob } from "./queue-state.js";
 
 /** Claims up to `request.max` jobs, waiting for work until `blockMs` passes or the signal aborts. */
 export async function fetchJobs(core: MemoryCore, request: FetchRequest): Promise<JobRecord[]> {
-  const deadline = Date.now() + request.blockMs;
+  const deadline = realTimeNow() + request.blockMs;
   for (;;) {
     // A closed backend refuses, rather than answering "no work" at once: a caller looping on fetch would spin.
     core.assertOpen();
@@ -17,7 +18,7 @@ export async function fetchJobs(core: MemoryCore, request: FetchRequest): Promis
     const queues = matchingQueues(core, request.queues);
     const claimed = claim(core, queues, request, now);
     if (claimed.length > 0) return claimed;
-    const remaining = deadline - Date.now();
+    const remaining = deadline - realTimeNow();
     if (remaining <= 0) return [];
     await park(core, request, queues, now, remaining);
   }

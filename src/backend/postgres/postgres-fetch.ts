@@ -1,7 +1,7 @@
 // The PostgreSQL backend's delivery: claim ready jobs (FOR UPDATE SKIP LOCKED, the common case in one
 // autocommitted statement), and when there are none, wait until a NOTIFY says a queue may have work, the
 // earliest due time arrives, or a safety poll (NOTIFY is the wake-up, not the correctness path).
-import type { Clock } from "../../core/clock.js";
+import { realTimeNow, type Clock } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import type { FetchRequest, JobRecord } from "../records.js";
 import type { NotifyListener } from "./notify-listener.js";
@@ -29,7 +29,7 @@ export class PostgresFetcher {
     const { ctx } = this;
     await ctx.ready();
     await ctx.listener.ensureListening();
-    const deadline = Date.now() + request.blockMs;
+    const deadline = realTimeNow() + request.blockMs;
     for (;;) {
       // A closed backend refuses, rather than answering "no work" at once: a caller looping on fetch would spin.
       ctx.assertOpen();
@@ -45,7 +45,7 @@ export class PostgresFetcher {
       try {
         const { claimed, wakeAt } = await this.claim(queues, request);
         if (claimed.length > 0) return claimed;
-        const left = deadline - Date.now();
+        const left = deadline - realTimeNow();
         if (left <= 0) return [];
         if (woken) continue;
         // An abort during the claims above fired no listener yet: without this check the wait below would

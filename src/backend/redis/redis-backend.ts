@@ -177,7 +177,7 @@ export class RedisBackend implements Backend, JobStore {
 
   async lock(key: string, options: LockOptions): Promise<Lock> {
     this.assertOpen();
-    return acquireLock(this, key, options);
+    return acquireLock(this, key, options, this.clock);
   }
 
   async acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {
