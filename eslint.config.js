@@ -49,6 +49,34 @@ export default tseslint.config(
     },
   },
   {
+    // One clock: library code reads time from the Clock it was given (a FakeClock in tests), or, to bound a real
+    // wait, from realTimeNow(); both live in src/core/clock.ts. Tests and benches measure real time freely.
+    files: ["src/**/*.ts"],
+    ignores: ["src/core/clock.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "Date",
+          property: "now",
+          message:
+            "Read time from the injected Clock (or realTimeNow() to bound a real wait), from src/core/clock.ts.",
+        },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "new Date() reads the system time: use new Date(clock.now()) with the injected Clock.",
+        },
+        {
+          selector: "CallExpression[callee.name='Date']",
+          message: "Date() reads the system time: use new Date(clock.now()) with the injected Clock.",
+        },
+      ],
+    },
+  },
+  {
     files: ["test/**/*.ts", "examples/**/*.ts", "bench/**/*.ts"],
     rules: {
       "@typescript-eslint/no-unsafe-assignment": "off",

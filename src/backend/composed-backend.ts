@@ -240,7 +240,7 @@ export class ComposedBackend implements Backend {
 
   async lock(key: string, options: LockOptions): Promise<Lock> {
     void this.live;
-    return acquireLock(this, key, options);
+    return acquireLock(this, key, options, this.clock);
   }
 
   async acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {

@@ -10,9 +10,19 @@ export interface Clock {
 
 /** The real clock. */
 export const systemClock: Clock = Object.freeze({
-  now: () => Date.now(),
+  now: () => realTimeNow(),
   sleep: (ms: number, signal?: AbortSignal) => sleepFor(ms, signal),
 });
+
+/**
+ * Real time (ms since the epoch), for bounding a wait that a real timer or socket ends: a fetch's blockMs, a
+ * connect timeout, how often a housekeeping loop calls the server. Such a bound read from a FakeClock would never
+ * pass, and the wait would never end. Every time a job, lease, lock or schedule carries reads the injected
+ * {@link Clock} instead. Lint forbids reading the system time anywhere else in `src/`.
+ */
+export function realTimeNow(): number {
+  return Date.now();
+}
 
 /** Real-time sleep that honours an AbortSignal and never keeps the process alive past an abort. */
 export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {

@@ -22,8 +22,8 @@ let lastMs = 0;
 let sequence = 0;
 const uuidBytes = Buffer.alloc(16);
 
-/** A new RFC 9562 UUID v7; monotonic within this process. */
-export function uuidv7(nowMs: number = Date.now()): string {
+/** A new RFC 9562 UUID v7 for time `nowMs` (the caller's clock); monotonic within this process. */
+export function uuidv7(nowMs: number): string {
   const bytes = uuidBytes;
   takeRandom(16).copy(bytes);
   // Keep ids strictly increasing within a millisecond by using 12 bits of rand_a as a counter.

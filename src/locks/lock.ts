@@ -1,5 +1,6 @@
 // Named locks with fencing tokens, over three atomic primitives every backend implements. The fence grows by
 // one at every acquisition of a key, so a resource can refuse writes from a holder whose lock was taken over.
+import type { Clock } from "../core/clock.js";
 import { randomToken } from "../core/ids.js";
 import { LockError, ValidationError } from "../errors/warren-error.js";
 
@@ -64,11 +65,15 @@ export class Lock {
   }
 }
 
-/** Takes `key`, trying for up to `options.wait` ms. Throws LockError LOCK_HELD when it stays held. */
+/**
+ * Takes `key`, trying for up to `options.wait` ms of `clock`'s time (the backend's: the one its lock expiries are
+ * judged by). Throws LockError LOCK_HELD when it stays held.
+ */
 export async function acquireLock(
   primitives: LockPrimitives,
   key: string,
   options: LockOptions,
+  clock: Clock,
 ): Promise<Lock> {
   if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH) {
     throw new ValidationError(
@@ -82,11 +87,11 @@ export async function acquireLock(
     throw new ValidationError("INVALID_OPTION", `lock wait must be an integer >= 0 ms (got ${String(wait)})`);
   }
   const token = randomToken(16);
-  const deadline = Date.now() + wait;
+  const deadline = clock.now() + wait;
   for (;;) {
     const fence = await primitives.acquireLock(key, token, options.ttl);
     if (fence !== undefined) return new Lock(primitives, key, token, fence, options.ttl);
-    if (Date.now() >= deadline) {
+    if (clock.now() >= deadline) {
       throw new LockError(
         "LOCK_HELD",
         `lock ${JSON.stringify(key)} is held by another holder; try again later`,
@@ -95,7 +100,7 @@ export async function acquireLock(
         },
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MS, deadline - Date.now())));
+    await clock.sleep(Math.min(RETRY_MS, deadline - clock.now()));
   }
 }
 

@@ -6,10 +6,19 @@ interface Sleeper {
   resolve: () => void;
 }
 
-/** A {@link Clock} whose time advances only through `advance` or `set`. */
+interface SleepWatch {
+  count: number;
+  resolve: () => void;
+}
+
+/**
+ * A {@link Clock} whose time advances only through `advance` or `set`. Give it to a backend
+ * (`new MemoryBackend({ clock })`) and every handle on that backend reads it.
+ */
 export class FakeClock implements Clock {
   private current: number;
   private sleepers: Sleeper[] = [];
+  private watches: SleepWatch[] = [];
 
   constructor(start: number = Date.UTC(2026, 0, 1)) {
     this.current = start;
@@ -39,10 +48,14 @@ export class FakeClock implements Clock {
       signal?.addEventListener("abort", onAbort, { once: true });
       this.sleepers.push(sleeper);
       this.wakeDue();
+      this.notifyWatches();
     });
   }
 
-  /** Moves time forward by `ms`, waking every sleeper that is now due. */
+  /**
+   * Moves time forward by `ms`, waking every sleeper that is now due, earliest wake time first (ties in the order
+   * they slept). Time jumps: woken code runs after this returns and reads the new time.
+   */
   advance(ms: number): void {
     this.set(this.current + ms);
   }
@@ -58,9 +71,29 @@ export class FakeClock implements Clock {
     return this.sleepers.length;
   }
 
+  /**
+   * Resolves once at least `count` sleeps are pending: the components a test moves time for are parked on the
+   * clock, so an `advance` after it reaches them.
+   * @example await clock.whenSleeping(); clock.advance(1000);
+   */
+  whenSleeping(count = 1): Promise<void> {
+    if (this.sleepers.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.watches.push({ count, resolve }));
+  }
+
   private wakeDue(): void {
     const due = this.sleepers.filter((s) => s.wakeAt <= this.current);
+    if (due.length === 0) return;
     this.sleepers = this.sleepers.filter((s) => s.wakeAt > this.current);
+    // Array.prototype.sort is stable: equal wake times keep the order they slept in.
+    due.sort((a, b) => a.wakeAt - b.wakeAt);
     for (const sleeper of due) sleeper.resolve();
+  }
+
+  private notifyWatches(): void {
+    const met = this.watches.filter((w) => this.sleepers.length >= w.count);
+    if (met.length === 0) return;
+    this.watches = this.watches.filter((w) => this.sleepers.length < w.count);
+    for (const watch of met) watch.resolve();
   }
 }

@@ -1,4 +1,5 @@
 // Poll-with-deadline: the one way tests (and users' tests) wait for a condition without sleeping blindly.
+import { realTimeNow } from "../core/clock.js";
 import { TimeoutError } from "../errors/warren-error.js";
 
 /** Options for {@link waitFor}. */
@@ -24,7 +25,7 @@ export async function waitFor<T>(
 ): Promise<NonNullable<T>> {
   const timeout = options.timeout ?? DEFAULT_WAIT_TIMEOUT_MS;
   const interval = options.interval ?? DEFAULT_POLL_INTERVAL_MS;
-  const deadline = Date.now() + timeout;
+  const deadline = realTimeNow() + timeout;
   let lastError: unknown;
   for (;;) {
     try {
@@ -33,7 +34,7 @@ export async function waitFor<T>(
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() >= deadline) {
+    if (realTimeNow() >= deadline) {
       throw new TimeoutError(
         `waitFor gave up after ${timeout} ms: ${options.message ?? "condition never became true"}`,
         { cause: lastError },

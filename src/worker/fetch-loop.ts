@@ -105,7 +105,7 @@ export class FetchLoop {
           blockMs: options.blockMs,
         });
         failures = 0;
-        this.lastFetchAt = Date.now();
+        this.lastFetchAt = backend.clock.now();
         // Claimed jobs are ours even if we are stopping: run them so close() can wait for them.
         if (records.length > 0) this.config.onJobs(records);
       } catch (error) {

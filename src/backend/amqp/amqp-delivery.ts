@@ -4,7 +4,7 @@
 // each delivery is claimed in the store, then acked at once — the store's lease, not an open delivery, owns
 // crash recovery. Time: due jobs are promoted and published by per-queue timers (see due-watch.ts).
 import type * as amqp from "amqplib";
-import type { Clock } from "../../core/clock.js";
+import { realTimeNow, type Clock } from "../../core/clock.js";
 import { ClosedError, ValidationError } from "../../errors/warren-error.js";
 import type { Delivery, DeliveryCapabilities, StoreChange } from "../delivery.js";
 import type { JobStore } from "../job-store.js";
@@ -250,7 +250,7 @@ export class AmqpDelivery implements Delivery {
     const group = await this.groupFor(request);
     group.inFlight += 1;
     try {
-      const deadline = Date.now() + request.blockMs;
+      const deadline = realTimeNow() + request.blockMs;
       for (;;) {
         // A closed backend refuses, rather than answering "no work" at once: a caller looping would spin.
         this.assertOpen();
@@ -265,7 +265,7 @@ export class AmqpDelivery implements Delivery {
           if (claimed.length > 0) return claimed;
           continue;
         }
-        const left = deadline - Date.now();
+        const left = deadline - realTimeNow();
         if (left <= 0) return [];
         // Due jobs reach the broker by the due timers; the fetch waits for deliveries, or a held-back one.
         const heldBack = group.nextHeldBack();
@@ -274,7 +274,7 @@ export class AmqpDelivery implements Delivery {
       }
     } finally {
       group.inFlight -= 1;
-      group.lastUsed = Date.now();
+      group.lastUsed = realTimeNow();
     }
   }
 
@@ -303,7 +303,7 @@ export class AmqpDelivery implements Delivery {
 
   private async closeIdleGroups(): Promise<void> {
     for (const [key, group] of this.groups) {
-      if (group.inFlight === 0 && Date.now() - group.lastUsed > GROUP_IDLE_MS) {
+      if (group.inFlight === 0 && realTimeNow() - group.lastUsed > GROUP_IDLE_MS) {
         this.groups.delete(key);
         await group.close();
       }

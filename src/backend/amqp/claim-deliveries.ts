@@ -102,7 +102,7 @@ async function resolveId(
 ): Promise<string | undefined> {
   const fromWarren = delivery.message.properties.headers?.[WARREN_HEADER] !== undefined;
   const messageId = delivery.message.properties.messageId as string | undefined;
-  const id = envelope.id ?? messageId ?? uuidv7();
+  const id = envelope.id ?? messageId ?? uuidv7(ctx.store.clock.now());
   if (fromWarren || (await ctx.store.getJob(delivery.queue, id))) return id;
   try {
     await ctx.store.enqueue([adoptedRecord(delivery.queue, id, envelope, ctx.store.clock.now())]);

@@ -4,6 +4,7 @@
 // until the first connection, callers waiting for it learn of each failed attempt at once.
 import type * as amqp from "amqplib";
 import { loadAmqplib } from "../load-driver.js";
+import { realTimeNow } from "../../core/clock.js";
 import { redactText } from "../../core/redacted-cause.js";
 import { BackendUnavailableError, ClosedError, type WarrenError } from "../../errors/warren-error.js";
 import { connectionTarget, type ConnectionTarget } from "../connection-target.js";
@@ -132,11 +133,11 @@ export class AmqpConnection {
    */
   async whenConnected(timeoutMs: number): Promise<amqp.ChannelModel> {
     const bound = this.everConnected ? timeoutMs : this.options.connectTimeoutMs;
-    const deadline = Date.now() + bound;
+    const deadline = realTimeNow() + bound;
     while (!this.current) {
       if (this.permanent) throw this.permanent;
       if (this.closed) throw new ClosedError("the RabbitMQ backend is closed; create a new one");
-      const left = deadline - Date.now();
+      const left = deadline - realTimeNow();
       if (left <= 0) {
         if (!this.everConnected) throw amqpTimeoutError(this.context());
         throw new BackendUnavailableError(

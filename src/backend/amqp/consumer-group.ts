@@ -1,6 +1,7 @@
 // One worker's consumers: a channel with prefetch that consumes every Warren queue matching the worker's
 // patterns and buffers deliveries until the worker's fetch claims them. Re-attached after every reconnect.
 import type * as amqp from "amqplib";
+import { realTimeNow } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import type { JobStore } from "../job-store.js";
 import type { AmqpConnection, ConnectionSetup } from "./connection.js";
@@ -25,7 +26,7 @@ const HAND_BACK_MS = 500;
 /** Consumes the queues matching `patterns` for one worker. */
 export class ConsumerGroup {
   /** When a fetch last used this group (ms), for idle clean-up. */
-  lastUsed = Date.now();
+  lastUsed = realTimeNow();
   /** Fetch calls in flight on this group. */
   inFlight = 0;
   private channel: amqp.Channel | undefined;
@@ -59,7 +60,7 @@ export class ConsumerGroup {
   /** While no fetch is waiting (every slot of the worker is busy), prefetched deliveries go back to the broker. */
   private handBackIdle(): void {
     if (this.inFlight > 0) return;
-    const cutoff = Date.now() - HAND_BACK_MS;
+    const cutoff = realTimeNow() - HAND_BACK_MS;
     for (let i = this.buffer.length - 1; i >= 0; i--) {
       const delivery = this.buffer[i]!;
       if (delivery.notBefore === 0 && delivery.receivedAt < cutoff)
@@ -245,7 +246,7 @@ export class ConsumerGroup {
         return;
       }
       if (channel === this.channel) this.unsettled.add(message.fields.deliveryTag);
-      this.buffer.push({ queue, message, channel, notBefore: 0, receivedAt: Date.now() });
+      this.buffer.push({ queue, message, channel, notBefore: 0, receivedAt: realTimeNow() });
       for (const wake of [...this.waiters]) wake();
     });
     this.consumers.set(queue, reply.consumerTag);

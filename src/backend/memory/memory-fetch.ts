@@ -1,6 +1,7 @@
 // The memory store's pull claim: promote due delayed jobs, then claim the most urgent ready jobs across the
 // matching queues; and the wait a delivery parks a fetch in until a transition, the next due time or a
 // limiter window wakes it. Never polls.
+import { realTimeNow } from "../../core/clock.js";
 import { matchesTopic } from "../../core/topic-pattern.js";
 import type { ReadyClaim, ReadyClaimRequest } from "../job-store.js";
 import type { FetchRequest, JobRecord } from "../records.js";
@@ -22,7 +23,7 @@ export function claimReady(core: MemoryCore, request: ReadyClaimRequest): ReadyC
 
 /** Claims up to `request.max` jobs, waiting for work until `blockMs` passes or the signal aborts. */
 export async function fetchJobs(core: MemoryCore, request: FetchRequest): Promise<JobRecord[]> {
-  const deadline = Date.now() + request.blockMs;
+  const deadline = realTimeNow() + request.blockMs;
   for (;;) {
     // A closed backend refuses, rather than answering "no work" at once: a caller looping on fetch would spin.
     core.assertOpen();
@@ -31,7 +32,7 @@ export async function fetchJobs(core: MemoryCore, request: FetchRequest): Promis
     const queues = matchingQueues(core, request.queues);
     const claimed = claim(core, queues, request, now);
     if (claimed.length > 0) return claimed;
-    const remaining = deadline - Date.now();
+    const remaining = deadline - realTimeNow();
     if (remaining <= 0) return [];
     await park(core, request, queues, now, remaining);
   }

@@ -1,7 +1,7 @@
 // The PostgreSQL store's own delivery: claim ready jobs in the store (FOR UPDATE SKIP LOCKED, the common case in
 // one autocommitted statement), and when there are none, wait until a NOTIFY says a queue may have work, the
 // earliest due time arrives, or a safety poll (NOTIFY is the wake-up, not the correctness path).
-import type { Clock } from "../../core/clock.js";
+import { realTimeNow, type Clock } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import type { ReadyClaim, ReadyClaimRequest } from "../job-store.js";
 import type { FetchRequest, JobRecord } from "../records.js";
@@ -28,7 +28,7 @@ export class PostgresFetcher {
     const { ctx } = this;
     await ctx.ready();
     await ctx.listener.ensureListening();
-    const deadline = Date.now() + request.blockMs;
+    const deadline = realTimeNow() + request.blockMs;
     for (;;) {
       // A closed backend refuses, rather than answering "no work" at once: a caller looping on fetch would spin.
       ctx.assertOpen();
@@ -44,7 +44,7 @@ export class PostgresFetcher {
       try {
         const { jobs: claimed, wakeAt = Infinity } = await ctx.claimReady({ ...request, queues });
         if (claimed.length > 0) return claimed;
-        const left = deadline - Date.now();
+        const left = deadline - realTimeNow();
         if (left <= 0) return [];
         if (woken) continue;
         // An abort during the claims above fired no listener yet: without this check the wait below would

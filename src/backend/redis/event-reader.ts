@@ -2,6 +2,7 @@
 // reads every subscribed stream with XREAD BLOCK; the last-seen id of each stream survives reconnects, so a
 // dropped connection loses no event. New subscriptions interrupt the blocked read with CLIENT UNBLOCK.
 import type { Redis } from "ioredis";
+import { realTimeNow } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import type { QueueEventName, QueueEventRecord, Unsubscribe } from "../records.js";
 import type { RedisKeys } from "./keys.js";
@@ -102,8 +103,8 @@ export class EventReader {
     let lastDiscovery = 0;
     while (!this.closed) {
       try {
-        if (Date.now() - lastDiscovery > BLOCK_MS) {
-          lastDiscovery = Date.now();
+        if (realTimeNow() - lastDiscovery > BLOCK_MS) {
+          lastDiscovery = realTimeNow();
           await this.discover();
         }
         if (this.readerId === undefined) {

@@ -2,7 +2,7 @@
 // none, block on the queues' markers (BLPOP) until work is pushed, the earliest due time (delayed job, retry,
 // schedule slot, limiter window) arrives, a due notice moves that time earlier, or blockMs passes. Never polls.
 import type { Redis } from "ioredis";
-import type { Clock } from "../../core/clock.js";
+import { realTimeNow, type Clock } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import type { ReadyClaim, ReadyClaimRequest } from "../job-store.js";
 import type { FetchRequest, JobRecord } from "../records.js";
@@ -34,7 +34,7 @@ export class RedisFetcher {
   async fetch(request: FetchRequest): Promise<JobRecord[]> {
     const { ctx } = this;
     await ctx.due.ensureSubscribed();
-    const deadline = Date.now() + request.blockMs;
+    const deadline = realTimeNow() + request.blockMs;
     let known = new Set<string>();
     /** Earliest due time heard of since the current round of claims began. */
     let heard = Infinity;
@@ -57,7 +57,7 @@ export class RedisFetcher {
         known = new Set(queues);
         const { jobs: claimed, wakeAt = Infinity } = await ctx.claimReady({ ...request, queues });
         if (claimed.length > 0) return claimed;
-        const left = deadline - Date.now();
+        const left = deadline - realTimeNow();
         if (left <= 0) return [];
         const wait = Math.max(1, Math.min(left, Math.min(wakeAt, heard) - ctx.clock.now()));
         const controller = new AbortController();
@@ -92,9 +92,9 @@ export class RedisFetcher {
         continue;
       }
       let cached = this.patternCache.get(pattern);
-      if (!cached || Date.now() - cached.at > PATTERN_CACHE_MS) {
+      if (!cached || realTimeNow() - cached.at > PATTERN_CACHE_MS) {
         const all = await this.ctx.client.smembers(this.ctx.keys.registry);
-        cached = { at: Date.now(), queues: all.filter((queue) => matchesTopic(pattern, queue)).sort() };
+        cached = { at: realTimeNow(), queues: all.filter((queue) => matchesTopic(pattern, queue)).sort() };
         this.patternCache.set(pattern, cached);
       }
       for (const queue of cached.queues) queues.add(queue);

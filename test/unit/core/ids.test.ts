@@ -3,7 +3,9 @@ import { uuidv7 } from "../../../src/core/ids.js";
 
 describe("uuidv7", () => {
   it("produces RFC 9562 version 7 ids", () => {
-    expect(uuidv7()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uuidv7(Date.now())).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it("sorts ids created in the same millisecond in creation order", () => {
