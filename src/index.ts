@@ -8,7 +8,7 @@ export type { ScheduleInfo } from "./schedules/schedule-info.js";
 export type { QueueOptions } from "./queue/queue-options.js";
 export type { JobOptions, BackoffOptions } from "./queue/job-options.js";
 export { Job, type JobProgress } from "./job/job.js";
-export { JOB_STATES, TERMINAL_STATES, isTerminalState, type JobState } from "./job/job-state.js";
+export { JOB_STATES, TERMINAL_STATES, isTerminalState, type JobState } from "./model/job-state.js";
 export { Worker } from "./worker/worker.js";
 export type { WorkerOptions } from "./worker/worker-options.js";
 export type { WorkerEventMap } from "./worker/worker-events.js";

@@ -1,5 +1,5 @@
 // Plain data that crosses the backend seam. Everything here is JSON-safe so any backend can store it as-is.
-import type { JobState } from "../job/job-state.js";
+import type { JobState } from "../model/job-state.js";
 
 /** How long to keep a finished job: `true` removes at once, a number keeps the newest N, or by age and count. */
 export type RetentionPolicy = boolean | number | { age?: number; count?: number };

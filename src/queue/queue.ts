@@ -4,7 +4,7 @@ import type { JobRecord, NewJobRecord, ScheduleRecord } from "../backend/records
 import { assertQueueName } from "../core/topic-pattern.js";
 import { ClosedError, NotFoundError, ValidationError } from "../errors/warren-error.js";
 import { Job } from "../job/job.js";
-import { isJobState, JOB_STATES, type JobState } from "../job/job-state.js";
+import { isJobState, JOB_STATES, type JobState } from "../model/job-state.js";
 import { waitUntilFinished } from "../job/wait-until-finished.js";
 import type { JobOptions } from "./job-options.js";
 import { AddBatcher } from "./add-batcher.js";

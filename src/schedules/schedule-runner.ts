@@ -6,7 +6,7 @@
 import type { Backend } from "../backend/contract.js";
 import type { JobRecord, ScheduleRecord } from "../backend/records.js";
 import { slotJobId, slotOfJobId } from "../backend/schedule-slot.js";
-import { isTerminalState } from "../job/job-state.js";
+import { isTerminalState } from "../model/job-state.js";
 import { SlotCalculator } from "./schedule-timing.js";
 
 export { slotJobId } from "../backend/schedule-slot.js";
