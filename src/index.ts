@@ -22,7 +22,7 @@ export {
   type Subscription,
 } from "./events/event-bus.js";
 export type { QueueEvent, QueueEventsEventMap } from "./events/event-map.js";
-export type { BackoffStrategy } from "./core/backoff.js";
+export type { BackoffStrategy } from "./model/backoff.js";
 
 // Backends
 export { createBackend, DEFAULT_BACKEND_URL } from "./backend/create-backend.js";
