@@ -6,7 +6,7 @@ export { FlowProducer, type FlowJob, type FlowProducerOptions, type JobNode } fr
 export type { ScheduleOptions, SchedulePattern } from "./schedules/schedule-options.js";
 export type { ScheduleInfo } from "./schedules/schedule-info.js";
 export type { QueueOptions } from "./queue/queue-options.js";
-export type { JobOptions, BackoffOptions } from "./queue/job-options.js";
+export type { JobOptions, BackoffOptions } from "./model/job-options.js";
 export { Job, type JobProgress } from "./job/job.js";
 export { JOB_STATES, TERMINAL_STATES, isTerminalState, type JobState } from "./model/job-state.js";
 export { Worker } from "./worker/worker.js";

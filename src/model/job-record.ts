@@ -1,4 +1,4 @@
-// A job's stored form: its resolved options, the record the public layer builds, and the record a backend keeps.
+// A job's stored form: its resolved options, the record the public layer builds and the one a backend keeps.
 // Model layer: the handles and every backend share it, so it imports nothing above core/ and errors/.
 import type { JobState } from "./job-state.js";
 

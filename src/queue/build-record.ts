@@ -3,7 +3,7 @@ import type { NewJobRecord } from "../backend/records.js";
 import { uuidv7 } from "../core/ids.js";
 import { serializeData } from "../core/serializer.js";
 import { ValidationError } from "../errors/warren-error.js";
-import { resolveJobOptions, validateJobOptions, type JobOptions } from "./job-options.js";
+import { resolveJobOptions, validateJobOptions, type JobOptions } from "../model/job-options.js";
 
 const MAX_JOB_NAME_LENGTH = 256;
 

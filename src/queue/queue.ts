@@ -6,7 +6,7 @@ import { ClosedError, NotFoundError, ValidationError } from "../errors/warren-er
 import { Job } from "../job/job.js";
 import { isJobState, JOB_STATES, type JobState } from "../model/job-state.js";
 import { waitUntilFinished } from "../job/wait-until-finished.js";
-import type { JobOptions } from "./job-options.js";
+import type { JobOptions } from "../model/job-options.js";
 import { AddBatcher } from "./add-batcher.js";
 import { buildJobRecord } from "./build-record.js";
 import { assertNoDependencyCycle } from "./dependency-cycles.js";

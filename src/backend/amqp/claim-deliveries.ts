@@ -1,7 +1,7 @@
 // Turns a batch of deliveries into claimed jobs: parse the envelope, adopt foreign jobs, claim in the store,
 // then ack — once the store durably holds the job active under a lease. Bad messages are dead-lettered.
 import { uuidv7 } from "../../core/ids.js";
-import { resolveJobOptions, validateJobOptions } from "../../queue/job-options.js";
+import { resolveJobOptions, validateJobOptions } from "../../model/job-options.js";
 import type { JobStore } from "../job-store.js";
 import type { FetchRequest, JobRecord, NewJobRecord } from "../records.js";
 import type { ConsumerGroup, Delivery } from "./consumer-group.js";
