@@ -8,7 +8,7 @@ import { isJobState, JOB_STATES, type JobState } from "../model/job-state.js";
 import { waitUntilFinished } from "../job/wait-until-finished.js";
 import type { JobOptions } from "../model/job-options.js";
 import { AddBatcher } from "./add-batcher.js";
-import { buildJobRecord } from "./build-record.js";
+import { buildJobRecord } from "../model/build-record.js";
 import { assertNoDependencyCycle } from "./dependency-cycles.js";
 import {
   buildSchedule,

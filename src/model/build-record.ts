@@ -1,9 +1,9 @@
 // One job's stored form from what a caller passed: name, data and options checked, defaults applied.
-import type { NewJobRecord } from "../backend/records.js";
+import type { NewJobRecord } from "./job-record.js";
 import { uuidv7 } from "../core/ids.js";
 import { serializeData } from "../core/serializer.js";
 import { ValidationError } from "../errors/warren-error.js";
-import { resolveJobOptions, validateJobOptions, type JobOptions } from "../model/job-options.js";
+import { resolveJobOptions, validateJobOptions, type JobOptions } from "./job-options.js";
 
 const MAX_JOB_NAME_LENGTH = 256;
 
