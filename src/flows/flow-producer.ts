@@ -7,7 +7,7 @@ import { assertQueueName } from "../core/topic-pattern.js";
 import { ValidationError } from "../errors/warren-error.js";
 import { Job } from "../job/job.js";
 import { buildJobRecord } from "../model/build-record.js";
-import { assertNoDependencyCycle } from "../queue/dependency-cycles.js";
+import { assertNoDependencyCycle } from "../model/dependency-cycles.js";
 import type { JobOptions } from "../model/job-options.js";
 import { assertBackend } from "../queue/queue-options.js";
 

@@ -9,7 +9,7 @@ import { waitUntilFinished } from "../job/wait-until-finished.js";
 import type { JobOptions } from "../model/job-options.js";
 import { AddBatcher } from "./add-batcher.js";
 import { buildJobRecord } from "../model/build-record.js";
-import { assertNoDependencyCycle } from "./dependency-cycles.js";
+import { assertNoDependencyCycle } from "../model/dependency-cycles.js";
 import {
   buildSchedule,
   checkScheduleKey,
