@@ -7,7 +7,7 @@ import { acquireLock, type Lock, type LockOptions } from "../../locks/lock.js";
 import type * as amqp from "amqplib";
 import { realTimeNow, type Clock } from "../../core/clock.js";
 import { ClosedError, ValidationError } from "../../errors/warren-error.js";
-import type { JobState } from "../../job/job-state.js";
+import type { JobState } from "../../model/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "../contract.js";
 import type { JobStore } from "../job-store.js";

@@ -1,6 +1,6 @@
 // The embedded in-process backend: the default for newcomers and the reference semantics for every backend.
 import { systemClock, type Clock } from "../../core/clock.js";
-import { stalledTooOftenReason, type JobState } from "../../job/job-state.js";
+import { stalledTooOftenReason, type JobState } from "../../model/job-state.js";
 import type { BackendCapabilities } from "../capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "../contract.js";
 import { LocalBus } from "../local-bus.js";
