@@ -1,6 +1,31 @@
 // ESLint flat config: type-checked rules, because a job queue is mostly promises.
 import tseslint from "typescript-eslint";
 
+const DRIVER_FOLDERS = ["src/backend/redis/**", "src/backend/postgres/**", "src/backend/amqp/**"];
+const DRIVER_PATHS = ["ioredis", "pg", "amqplib"].map((name) => ({
+  name,
+  message: "Drivers load only inside their backend folder.",
+}));
+
+/** A relative import that climbs (`../`, any number of times) into one of `folders`. */
+const into = (folders) => `^(?:\\.\\./)+(?:${folders.join("|")})/`;
+/** A relative import that climbs into any folder but `folders`. */
+const outside = (folders) => `^(?:\\.\\./)+(?!(?:${folders.join("|")})/)[^/]+/`;
+
+const BACKEND_POINTS_DOWN = {
+  regex: into(["queue", "worker", "job", "schedules", "flows", "events", "tasks", "cli", "testing"]),
+  message: "backend/ sits below the public handles: import the shared piece from model/ (or move it there).",
+};
+
+/** One no-restricted-imports block: the driver rule (unless `drivers` is false) plus `patterns`. */
+function importRules(files, { ignores = [], drivers = true, patterns = [] } = {}) {
+  return {
+    files,
+    ignores,
+    rules: { "no-restricted-imports": ["error", { paths: drivers ? DRIVER_PATHS : [], patterns }] },
+  };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -33,21 +58,24 @@ export default tseslint.config(
       "max-lines": ["error", { max: 500, skipBlankLines: true, skipComments: true }],
     },
   },
-  {
-    files: ["src/**/*.ts"],
-    ignores: ["src/backend/redis/**", "src/backend/postgres/**", "src/backend/amqp/**"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: ["ioredis", "pg", "amqplib"].map((name) => ({
-            name,
-            message: "Drivers load only inside their backend folder.",
-          })),
-        },
-      ],
-    },
-  },
+  // Drivers load only inside their backend folder; the layer blocks below repeat this, as a later block's
+  // no-restricted-imports replaces an earlier one's.
+  importRules(["src/**/*.ts"], { ignores: DRIVER_FOLDERS }),
+  // Layers, lowest first: core/ and errors/; model/ (the job model the handles and the backends share);
+  // backend/; the public handles. Every import points down.
+  importRules(["src/core/**/*.ts", "src/errors/**/*.ts"], {
+    patterns: [{ regex: outside(["core", "errors"]), message: "core/ and errors/ import only each other." }],
+  }),
+  importRules(["src/model/**/*.ts"], {
+    patterns: [
+      {
+        regex: outside(["core", "errors"]),
+        message: "model/ sits below the handles and the backends: it imports only core/ and errors/.",
+      },
+    ],
+  }),
+  importRules(["src/backend/**/*.ts"], { ignores: DRIVER_FOLDERS, patterns: [BACKEND_POINTS_DOWN] }),
+  importRules(DRIVER_FOLDERS, { drivers: false, patterns: [BACKEND_POINTS_DOWN] }),
   {
     // One clock: library code reads time from the Clock it was given (a FakeClock in tests), or, to bound a real
     // wait, from realTimeNow(); both live in src/core/clock.ts. Tests and benches measure real time freely.

@@ -6,9 +6,9 @@ export { FlowProducer, type FlowJob, type FlowProducerOptions, type JobNode } fr
 export type { ScheduleOptions, SchedulePattern } from "./schedules/schedule-options.js";
 export type { ScheduleInfo } from "./schedules/schedule-info.js";
 export type { QueueOptions } from "./queue/queue-options.js";
-export type { JobOptions, BackoffOptions } from "./queue/job-options.js";
+export type { JobOptions, BackoffOptions } from "./model/job-options.js";
 export { Job, type JobProgress } from "./job/job.js";
-export { JOB_STATES, TERMINAL_STATES, isTerminalState, type JobState } from "./job/job-state.js";
+export { JOB_STATES, TERMINAL_STATES, isTerminalState, type JobState } from "./model/job-state.js";
 export { Worker } from "./worker/worker.js";
 export type { WorkerOptions } from "./worker/worker-options.js";
 export type { WorkerEventMap } from "./worker/worker-events.js";
@@ -22,7 +22,7 @@ export {
   type Subscription,
 } from "./events/event-bus.js";
 export type { QueueEvent, QueueEventsEventMap } from "./events/event-map.js";
-export type { BackoffStrategy } from "./core/backoff.js";
+export type { BackoffStrategy } from "./model/backoff.js";
 
 // Backends
 export { createBackend, DEFAULT_BACKEND_URL } from "./backend/create-backend.js";

@@ -2,7 +2,7 @@
 // then the delivery hears what changed. No backend forwards by hand; a new store or transport is one folder.
 import type { Clock } from "../core/clock.js";
 import { ClosedError } from "../errors/warren-error.js";
-import type { JobState } from "../job/job-state.js";
+import type { JobState } from "../model/job-state.js";
 import { acquireLock, type Lock, type LockOptions } from "../locks/lock.js";
 import type { BackendCapabilities } from "./capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "./contract.js";

@@ -2,7 +2,7 @@
 // Operations are coarse, atomic inside the backend, and batched, so hot paths cost one round-trip per batch.
 import type { Lock, LockOptions, LockPrimitives } from "../locks/lock.js";
 import type { Clock } from "../core/clock.js";
-import type { JobState } from "../job/job-state.js";
+import type { JobState } from "../model/job-state.js";
 import type { BackendCapabilities } from "./capabilities.js";
 import type {
   EnqueueResult,

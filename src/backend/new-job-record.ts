@@ -1,6 +1,6 @@
 // The stored form of a job just created from what the public layer sent: every backend that builds it in
 // JavaScript (memory, and Redis from its enqueue reply) uses this one shape.
-import type { JobState } from "../job/job-state.js";
+import type { JobState } from "../model/job-state.js";
 import type { JobRecord, NewJobRecord } from "./records.js";
 
 /** A new job in its entry state. Every field written out: a spread of `record` cost a sixth of the memory backend's CPU. */

@@ -6,9 +6,9 @@ import { DEFAULT_MAX_PAYLOAD_BYTES } from "../core/serializer.js";
 import { assertQueueName } from "../core/topic-pattern.js";
 import { ValidationError } from "../errors/warren-error.js";
 import { Job } from "../job/job.js";
-import { buildJobRecord } from "../queue/build-record.js";
-import { assertNoDependencyCycle } from "../queue/dependency-cycles.js";
-import type { JobOptions } from "../queue/job-options.js";
+import { buildJobRecord } from "../model/build-record.js";
+import { assertNoDependencyCycle } from "../model/dependency-cycles.js";
+import type { JobOptions } from "../model/job-options.js";
 import { assertBackend } from "../queue/queue-options.js";
 
 /** One node of a flow: a job, and the jobs that must complete before it runs. */

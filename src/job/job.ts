@@ -3,7 +3,7 @@ import type { Backend } from "../backend/contract.js";
 import type { JobRecord, StoredJobOptions } from "../backend/records.js";
 import { parseJson, serializeData, DEFAULT_MAX_PAYLOAD_BYTES } from "../core/serializer.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors/warren-error.js";
-import type { JobState } from "./job-state.js";
+import type { JobState } from "../model/job-state.js";
 import { waitUntilFinished } from "./wait-until-finished.js";
 
 /** Progress a processor reports: a percentage or any JSON object. */

@@ -2,7 +2,7 @@
 import type { Backend } from "../backend/contract.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "../core/serializer.js";
 import { ValidationError } from "../errors/warren-error.js";
-import { validateJobOptions, type JobOptions } from "./job-options.js";
+import { validateJobOptions, type JobOptions } from "../model/job-options.js";
 
 /** Options for a {@link Queue}. */
 export interface QueueOptions {

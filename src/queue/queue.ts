@@ -4,12 +4,12 @@ import type { JobRecord, NewJobRecord, ScheduleRecord } from "../backend/records
 import { assertQueueName } from "../core/topic-pattern.js";
 import { ClosedError, NotFoundError, ValidationError } from "../errors/warren-error.js";
 import { Job } from "../job/job.js";
-import { isJobState, JOB_STATES, type JobState } from "../job/job-state.js";
+import { isJobState, JOB_STATES, type JobState } from "../model/job-state.js";
 import { waitUntilFinished } from "../job/wait-until-finished.js";
-import type { JobOptions } from "./job-options.js";
+import type { JobOptions } from "../model/job-options.js";
 import { AddBatcher } from "./add-batcher.js";
-import { buildJobRecord } from "./build-record.js";
-import { assertNoDependencyCycle } from "./dependency-cycles.js";
+import { buildJobRecord } from "../model/build-record.js";
+import { assertNoDependencyCycle } from "../model/dependency-cycles.js";
 import {
   buildSchedule,
   checkScheduleKey,

@@ -4,7 +4,7 @@ import type { ScheduleRecord } from "../backend/records.js";
 import { serializeData } from "../core/serializer.js";
 import { zodIssueMessage } from "../core/zod-message.js";
 import { ValidationError } from "../errors/warren-error.js";
-import { resolveJobOptions, validateJobOptions, type JobOptions } from "../queue/job-options.js";
+import { resolveJobOptions, validateJobOptions, type JobOptions } from "../model/job-options.js";
 import { compileCron, SlotCalculator, type ScheduleTiming } from "./schedule-timing.js";
 
 /** How often a schedule fires: a fixed interval in ms, or a cron pattern in a time zone (default UTC). */

@@ -1,15 +1,15 @@
-// Keeps schedules moving. A slot is a delayed job due at the slot (see backend/schedule-slot.ts), made by the
+// Keeps schedules moving. A slot is a delayed job due at the slot (see model/slot-id.ts), made by the
 // backend together with the schedule; the worker that starts a slot's job moves the schedule on, which makes
 // the next slot's job — so slots run at their time, to the millisecond the backend's wake-ups allow, and at
 // most once cluster-wide (the job id and a compare-and-set on the slot). Maintenance only repairs a schedule
 // whose pending slot job went missing.
 import type { Backend } from "../backend/contract.js";
 import type { JobRecord, ScheduleRecord } from "../backend/records.js";
-import { slotJobId, slotOfJobId } from "../backend/schedule-slot.js";
-import { isTerminalState } from "../job/job-state.js";
+import { isTerminalState } from "../model/job-state.js";
+import { slotJobId, slotOfJobId } from "../model/slot-id.js";
 import { SlotCalculator } from "./schedule-timing.js";
 
-export { slotJobId } from "../backend/schedule-slot.js";
+export { slotJobId } from "../model/slot-id.js";
 
 /** What one repair pass did. */
 export interface ScheduleRepairReport {

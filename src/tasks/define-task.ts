@@ -5,7 +5,7 @@ import { createBackend } from "../backend/create-backend.js";
 import { assertQueueName } from "../core/topic-pattern.js";
 import { ValidationError } from "../errors/warren-error.js";
 import type { Job } from "../job/job.js";
-import { validateJobOptions, type JobOptions } from "../queue/job-options.js";
+import { validateJobOptions, type JobOptions } from "../model/job-options.js";
 import { Queue } from "../queue/queue.js";
 import type { ProcessorContext } from "../worker/run-attempt.js";
 

@@ -1,6 +1,6 @@
 // Runs one try of one job: the processor call, its timeout and abort signal, and the Outcome it leads to.
 import type { JobRecord, LockRef, Outcome } from "../backend/records.js";
-import { computeBackoff, type BackoffStrategy } from "../core/backoff.js";
+import { computeBackoff, type BackoffStrategy } from "../model/backoff.js";
 import type { Clock } from "../core/clock.js";
 import { serializeResult } from "../core/serializer.js";
 import { UnrecoverableError } from "../errors/warren-error.js";

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { Backend } from "../backend/contract.js";
 import type { GroupLimits, RateLimit } from "../backend/records.js";
-import type { BackoffStrategy } from "../core/backoff.js";
+import type { BackoffStrategy } from "../model/backoff.js";
 import { zodIssueMessage } from "../core/zod-message.js";
 import { ValidationError } from "../errors/warren-error.js";
 import { assertBackend } from "../queue/queue-options.js";

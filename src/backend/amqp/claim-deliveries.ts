@@ -1,12 +1,18 @@
 // Turns a batch of deliveries into claimed jobs: parse the envelope, adopt foreign jobs, claim in the store,
 // then ack — once the store durably holds the job active under a lease. Bad messages are dead-lettered.
 import { uuidv7 } from "../../core/ids.js";
-import { resolveJobOptions, validateJobOptions } from "../../queue/job-options.js";
+import { buildJobRecord } from "../../model/build-record.js";
 import type { JobStore } from "../job-store.js";
 import type { FetchRequest, JobRecord, NewJobRecord } from "../records.js";
 import type { ConsumerGroup, Delivery } from "./consumer-group.js";
 import { parseEnvelope, type JobEnvelope } from "./envelope.js";
 import { WARREN_HEADER, type Publisher } from "./publisher.js";
+
+/**
+ * No payload limit on an adopted job: the broker already bounds a message's size, and a queue's maxPayloadBytes
+ * is a producer's option that this consumer never sees.
+ */
+const ADOPTED_MAX_PAYLOAD_BYTES = Number.POSITIVE_INFINITY;
 
 /** What claiming needs from the backend. */
 export interface ClaimContext {
@@ -113,18 +119,16 @@ async function resolveId(
   }
 }
 
+/** The job a foreign message asks for, built as Queue.add builds one, under the id already settled for it. */
 function adoptedRecord(queue: string, id: string, envelope: JobEnvelope, now: number): NewJobRecord {
-  const opts = validateJobOptions(envelope.opts ?? {}, "message opts");
-  const resolved = resolveJobOptions(opts, {}, queue, now);
-  return {
-    id,
-    queue,
-    name: envelope.name,
-    data: JSON.stringify(envelope.data ?? null),
-    opts: resolved.stored,
-    createdAt: now,
-    runAt: resolved.runAt,
+  const context = {
+    queueName: queue,
+    defaults: {},
+    maxPayloadBytes: ADOPTED_MAX_PAYLOAD_BYTES,
+    now,
+    optionsLabel: "message opts",
   };
+  return buildJobRecord(context, envelope.name, envelope.data ?? null, envelope.opts ?? {}, id);
 }
 
 async function deadLetter(ctx: ClaimContext, delivery: Delivery, reason: string): Promise<void> {

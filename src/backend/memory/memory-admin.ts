@@ -1,6 +1,6 @@
 // Admin and read operations of the memory backend (everything but the hot path).
 import { ConflictError, NotFoundError } from "../../errors/warren-error.js";
-import { isTerminalState, type JobState } from "../../job/job-state.js";
+import { isTerminalState, type JobState } from "../../model/job-state.js";
 import type { CancelResult } from "../contract.js";
 import type { FinishStatus, JobRecord, ListQuery } from "../records.js";
 import { clearLock, copyRecord, type MemoryCore } from "./memory-core.js";

@@ -2,7 +2,7 @@
 import type { Clock } from "../../core/clock.js";
 import { matchesTopic } from "../../core/topic-pattern.js";
 import { ClosedError, ValidationError } from "../../errors/warren-error.js";
-import { isTerminalState, type JobState } from "../../job/job-state.js";
+import { isTerminalState, type JobState } from "../../model/job-state.js";
 import { randomToken } from "../../core/ids.js";
 import type { StoreSignals } from "../job-store.js";
 import type { JobRecord, QueueEventName, QueueEventRecord, RetentionPolicy } from "../records.js";

@@ -1,6 +1,6 @@
 // The memory backend's enqueue: dedupe by id and key, check dependencies, then insert each new job in its
 // entry state — all decided before anything is written, so a rejected batch leaves nothing behind.
-import { isTerminalState } from "../../job/job-state.js";
+import { isTerminalState } from "../../model/job-state.js";
 import type { EnqueueResult, NewJobRecord } from "../records.js";
 import { copyRecord, type MemoryCore } from "./memory-core.js";
 import { newStoredJob, type StoredJob } from "./queue-state.js";

@@ -1,6 +1,6 @@
 // One maintenance pass over a memory queue: promote due jobs, recover expired leases, expire ttl jobs, apply
 // age retention. The safety net: parked fetches already wake for due work on their own.
-import { stalledTooOftenReason } from "../../job/job-state.js";
+import { stalledTooOftenReason } from "../../model/job-state.js";
 import type { MaintenanceReport } from "../records.js";
 import { clearLock, type MemoryCore } from "./memory-core.js";
 import { promoteDue } from "./memory-fetch.js";

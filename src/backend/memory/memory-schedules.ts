@@ -1,8 +1,9 @@
 // Schedules of the memory backend: one map per queue. A schedule's next slot is a delayed job; every change to
 // the schedule and to that job happens in the same synchronous step, so nothing can interleave.
+import { slotJobId } from "../../model/slot-id.js";
 import type { NewJobRecord, ScheduleFire, ScheduleRecord } from "../records.js";
 import { mergeSchedule } from "../schedule-merge.js";
-import { slotJobId, slotJobRecord } from "../schedule-slot.js";
+import { slotJobRecord } from "../schedule-slot.js";
 
 /** How the schedules reach their slot jobs: the backend's own enqueue and removal. */
 export interface SlotJobs {

@@ -1,7 +1,7 @@
 // The memory job store: every job, schedule, lock and event of this process in plain maps. The reference
 // semantics for every store; MemoryBackend composes it with an in-process delivery, AmqpBackend with RabbitMQ.
 import { systemClock, type Clock } from "../../core/clock.js";
-import type { JobState } from "../../job/job-state.js";
+import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
 import { LocalBus } from "../local-bus.js";
 import type {

@@ -2,7 +2,7 @@
 import type { GroupLimits, JobRecord, NewJobRecord } from "../records.js";
 import { newJobRecord } from "../new-job-record.js";
 import { GroupState, type FairPick } from "./group-state.js";
-import { JOB_STATES, type JobState } from "../../job/job-state.js";
+import { JOB_STATES, type JobState } from "../../model/job-state.js";
 import { DelayHeap } from "./delay-heap.js";
 import { ReadyIndex } from "./ready-index.js";
 

@@ -1,6 +1,6 @@
 // Admin operations of the PostgreSQL backend, each inside one transaction.
 import { ConflictError, NotFoundError } from "../../errors/warren-error.js";
-import { isTerminalState, JOB_STATES, type JobState } from "../../job/job-state.js";
+import { isTerminalState, JOB_STATES, type JobState } from "../../model/job-state.js";
 import type { CancelResult } from "../contract.js";
 import type { FinishStatus, JobRecord } from "../records.js";
 import type { PgTx } from "./pg-tx.js";

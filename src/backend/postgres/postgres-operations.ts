@@ -1,7 +1,7 @@
 // The hot-path operations of the PostgreSQL backend, each inside one transaction: enqueue, claim, finish,
 // and the maintenance pass.
 import { ValidationError } from "../../errors/warren-error.js";
-import { isTerminalState, stalledTooOftenReason } from "../../job/job-state.js";
+import { isTerminalState, stalledTooOftenReason } from "../../model/job-state.js";
 import type { ClaimRequest, ClaimResult, PromoteResult, ReadyClaimRequest } from "../job-store.js";
 import type { EnqueueResult, JobRecord, MaintenanceReport, NewJobRecord } from "../records.js";
 import { tokenPrefix, type PgTx } from "./pg-tx.js";

@@ -1,8 +1,9 @@
 // Schedules of the PostgreSQL backend: each change locks the schedule's row and keeps its pending slot job (a
 // delayed job due at the next run) in step in the same transaction, against every other process.
+import { slotJobId } from "../../model/slot-id.js";
 import type { ScheduleFire, ScheduleRecord } from "../records.js";
 import { mergeSchedule } from "../schedule-merge.js";
-import { slotJobId, slotJobRecord } from "../schedule-slot.js";
+import { slotJobRecord } from "../schedule-slot.js";
 import { lockJob, removeJob } from "./postgres-admin.js";
 import { enqueueJobs } from "./postgres-operations.js";
 import type { PgTx } from "./pg-tx.js";

@@ -8,7 +8,7 @@ import { systemClock, type Clock } from "../../core/clock.js";
 import { BackendUnavailableError, ClosedError, ValidationError } from "../../errors/warren-error.js";
 import { connectionTarget, type ConnectionTarget } from "../connection-target.js";
 import { assertDriverUrl } from "../url-options.js";
-import type { JobState } from "../../job/job-state.js";
+import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
 import type {
   ClaimRequest,

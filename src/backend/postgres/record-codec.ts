@@ -1,5 +1,5 @@
 // A jobs-table row to a JobRecord (bigint columns arrive as strings).
-import type { JobState } from "../../job/job-state.js";
+import type { JobState } from "../../model/job-state.js";
 import type { JobRecord, StoredJobOptions } from "../records.js";
 
 /** A row of the jobs table as pg returns it. */

@@ -3,7 +3,7 @@
 import type { RetentionPolicy } from "../records.js";
 import type { PgTx } from "./pg-tx.js";
 import type { JobRow } from "./record-codec.js";
-import type { JobState } from "../../job/job-state.js";
+import type { JobState } from "../../model/job-state.js";
 
 const RETENTION_BATCH = 1_000;
 

@@ -1,6 +1,6 @@
 // Records to and from their Redis forms: job hashes, enqueue payloads, schedule JSON; Lua errors to Warren errors.
 import { ConflictError, NotFoundError, ValidationError } from "../../errors/warren-error.js";
-import type { JobState } from "../../job/job-state.js";
+import type { JobState } from "../../model/job-state.js";
 import type { JobRecord, NewJobRecord, ScheduleRecord, StoredJobOptions } from "../records.js";
 
 /**

@@ -1,6 +1,6 @@
 // Read-only queries of the Redis backend: listing and counting by state from the per-state sorted sets.
 import type { Redis } from "ioredis";
-import { isTerminalState, type JobState } from "../../job/job-state.js";
+import { isTerminalState, type JobState } from "../../model/job-state.js";
 import type { JobRecord, ListQuery } from "../records.js";
 import type { RedisKeys } from "./keys.js";
 import { decodeRecord } from "./record-codec.js";

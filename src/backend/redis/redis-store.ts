@@ -3,7 +3,7 @@
 import type { Redis } from "ioredis";
 import { systemClock, type Clock } from "../../core/clock.js";
 import { ClosedError } from "../../errors/warren-error.js";
-import type { JobState } from "../../job/job-state.js";
+import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
 import type {
   ClaimRequest,

@@ -2,8 +2,8 @@
 import type { Command } from "commander";
 import { Queue } from "../../queue/queue.js";
 import { NotFoundError } from "../../errors/warren-error.js";
-import { JOB_STATES, type JobState } from "../../job/job-state.js";
-import type { JobOptions } from "../../queue/job-options.js";
+import { JOB_STATES, type JobState } from "../../model/job-state.js";
+import type { JobOptions } from "../../model/job-options.js";
 import { parseJsonFlag, print } from "../output.js";
 import { withBackend, type GlobalOptions } from "./with-backend.js";
 

@@ -1,7 +1,7 @@
 // `warren queue …`: list queues, show counts, pause, resume, clean, drain, obliterate.
 import type { Command } from "commander";
 import { Queue } from "../../queue/queue.js";
-import { JOB_STATES, type JobState } from "../../job/job-state.js";
+import { JOB_STATES, type JobState } from "../../model/job-state.js";
 import { print } from "../output.js";
 import { withBackend, type GlobalOptions } from "./with-backend.js";
 

@@ -44,6 +44,16 @@ describe.runIf(reachable)("RabbitMQ dead-lettering (real broker)", () => {
     ],
     ["a missing name", Buffer.from(JSON.stringify({ v: 1, data: {} })), /missing field: name/],
     ["missing data", Buffer.from(JSON.stringify({ v: 1, name: "x" })), /missing field: data/],
+    [
+      "options Warren refuses",
+      Buffer.from(JSON.stringify({ v: 1, name: "x", data: {}, opts: { priority: 0 } })),
+      /invalid job in message: invalid message opts: priority must be an integer 1–10/,
+    ],
+    [
+      "a number in its data that JSON cannot hold",
+      Buffer.from('{"v":1,"name":"x","data":{"n":1e400}}'),
+      /invalid job in message: job data cannot be stored as JSON: \$\.n is Infinity/,
+    ],
   ])(
     "a message with %s is dead-lettered with the reason, and later jobs complete",
     async (_l, body, reason) => {

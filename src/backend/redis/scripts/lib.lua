@@ -637,7 +637,7 @@ enqueueRecords = function(prefix, now, outbox, records)
   return results
 end
 
--- Schedules: a slot is one delayed job due at the slot, id "repeat:<key>:<slot>" (as schedule-slot.ts builds
+-- Schedules: a slot is one delayed job due at the slot, id "repeat:<key>:<slot>" (as model/slot-id.ts names
 -- it). `schedule` is a stored schedule (cjson-decoded; its data and opts are JSON text).
 local function slotJobId(key, slot)
   return "repeat:" .. key .. ":" .. string.format("%.0f", slot)

@@ -1,5 +1,6 @@
-// Retry delays: pure functions of the attempt number, so every backend retries alike.
-import type { StoredBackoff } from "../backend/records.js";
+// Retry delays: pure functions of the attempt number and the stored backoff, so every backend retries alike.
+// Model layer: it imports nothing above core/ and errors/.
+import type { StoredBackoff } from "./job-record.js";
 
 /** A named custom backoff: returns the delay in ms before the next try. */
 export type BackoffStrategy = (attemptsMade: number, error: Error) => number;

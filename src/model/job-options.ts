@@ -1,6 +1,7 @@
-// Job options: the public shape, its strict schema, and the one place defaults are applied.
+// Job options: the public shape, its strict schema, and the one place defaults are applied. Model layer: the
+// handles, the schedules and AMQP's adoption of foreign messages share it; it imports nothing above core/.
 import { z } from "zod";
-import type { RetentionPolicy, StoredBackoff, StoredJobOptions } from "../backend/records.js";
+import type { RetentionPolicy, StoredBackoff, StoredJobOptions } from "./job-record.js";
 import { assertQueueName } from "../core/topic-pattern.js";
 import { ValidationError } from "../errors/warren-error.js";
 import { zodIssueMessage } from "../core/zod-message.js";

@@ -1,5 +1,6 @@
-// One job's stored form from what a caller passed: name, data and options checked, defaults applied.
-import type { NewJobRecord } from "../backend/records.js";
+// One job's stored form from what a caller passed: name, data and options checked, defaults applied. The one
+// builder for every job added: by a Queue, a FlowProducer, or adopted by a backend from a foreign message.
+import type { NewJobRecord } from "./job-record.js";
 import { uuidv7 } from "../core/ids.js";
 import { serializeData } from "../core/serializer.js";
 import { ValidationError } from "../errors/warren-error.js";
@@ -13,14 +14,20 @@ export interface RecordContext {
   defaults: JobOptions;
   maxPayloadBytes: number;
   now: number;
+  /** What the options are called in a ValidationError's message. @defaultValue "job options" */
+  optionsLabel?: string;
 }
 
-/** Validates and serialises one job; throws ValidationError before anything is stored. */
+/**
+ * Validates and serialises one job; throws ValidationError before anything is stored. `id`, when given, is the
+ * job's id whatever `opts.jobId` says: an adopted message's id is settled before its record is built.
+ */
 export function buildJobRecord(
   context: RecordContext,
   name: string,
   data: unknown,
   opts: JobOptions | undefined,
+  id?: string,
 ): NewJobRecord {
   if (typeof name !== "string" || name.length === 0 || name.length > MAX_JOB_NAME_LENGTH) {
     throw new ValidationError(
@@ -28,10 +35,10 @@ export function buildJobRecord(
       `job name must be a non-empty string of at most ${MAX_JOB_NAME_LENGTH} characters (got ${JSON.stringify(name)})`,
     );
   }
-  const checked = validateJobOptions(opts);
+  const checked = validateJobOptions(opts, context.optionsLabel);
   const resolved = resolveJobOptions(checked, context.defaults, context.queueName, context.now);
   return {
-    id: resolved.id ?? uuidv7(context.now),
+    id: id ?? resolved.id ?? uuidv7(context.now),
     queue: context.queueName,
     name,
     data: serializeData(data, context.maxPayloadBytes),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveJobOptions, validateJobOptions } from "../../../src/queue/job-options.js";
+import { resolveJobOptions, validateJobOptions } from "../../../src/model/job-options.js";
 
 describe("validateJobOptions", () => {
   it.each([

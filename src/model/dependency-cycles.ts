@@ -1,7 +1,7 @@
 // A batch's dependsOn links must not loop: a job that waits on itself, directly or through others, would
 // wait forever. Jobs outside the batch already exist and cannot depend on a new one, so only the batch
-// itself can hold a cycle.
-import type { NewJobRecord } from "../backend/records.js";
+// itself can hold a cycle. Model layer: Queue and FlowProducer share it; it imports nothing above core/.
+import type { NewJobRecord } from "./job-record.js";
 import { ValidationError } from "../errors/warren-error.js";
 
 /** Throws ValidationError naming the loop when the batch's dependencies form a cycle. */

@@ -1,4 +1,5 @@
-// Job states as data, and which of them are terminal.
+// Job states as data, which of them are terminal, and why a job that stalls too often fails. Model layer: the
+// handles and every backend share it, so it imports nothing above core/ and errors/.
 
 /** Every state a job can be in. */
 export const JOB_STATES = [

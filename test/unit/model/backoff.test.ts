@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeBackoff } from "../../../src/core/backoff.js";
+import { computeBackoff } from "../../../src/model/backoff.js";
 
 const error = new Error("boom");
 
