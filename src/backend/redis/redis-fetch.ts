@@ -4,6 +4,7 @@
 import type { Redis } from "ioredis";
 import type { Clock } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
+import { claimAcrossQueues } from "../claim-across-queues.js";
 import type { FetchRequest, JobRecord } from "../records.js";
 import type { BlockingPool } from "./blocking-pool.js";
 import type { DueNotices } from "./due-notices.js";
@@ -88,24 +89,17 @@ export class RedisFetcher {
   }
 
   /** One claim per queue until `max` jobs; the earliest time something becomes due if none were claimed. */
-  private async claim(
-    queues: string[],
-    request: FetchRequest,
-  ): Promise<{ claimed: JobRecord[]; wakeAt: number }> {
-    const claimed: JobRecord[] = [];
-    let wakeAt = Infinity;
-    for (const queue of queues) {
+  private claim(queues: string[], request: FetchRequest): Promise<{ claimed: JobRecord[]; wakeAt: number }> {
+    return claimAcrossQueues(queues, request.max, async (queue, max) => {
       const [nextDue, limiterReset, jobs] = (await this.ctx.run("claim-jobs", queue, [
         this.ctx.clock.now(),
-        request.max - claimed.length,
+        max,
         ...leaseArgs(request, this.ctx.outbox),
       ])) as [number, number, string[]];
-      for (const json of jobs) claimed.push(decodeRecord(json));
-      if (nextDue > 0) wakeAt = Math.min(wakeAt, nextDue);
-      if (limiterReset > 0) wakeAt = Math.min(wakeAt, limiterReset);
-      if (claimed.length >= request.max) break;
-    }
-    return { claimed, wakeAt };
+      // 0 stands for "none": no job due later, no limiter window to wait out.
+      const wakeAt = Math.min(nextDue > 0 ? nextDue : Infinity, limiterReset > 0 ? limiterReset : Infinity);
+      return { claimed: jobs.map(decodeRecord), wakeAt };
+    });
   }
 
   private async resolveQueues(patterns: string[]): Promise<string[]> {
