@@ -3,7 +3,6 @@
 // earliest due time arrives, or a safety poll (NOTIFY is the wake-up, not the correctness path).
 import type { Clock } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
-import { claimAcrossQueues } from "../claim-across-queues.js";
 import type { FetchRequest, JobRecord } from "../records.js";
 import type { NotifyListener } from "./notify-listener.js";
 import type { PgTx } from "./pg-tx.js";
@@ -70,14 +69,28 @@ export class PostgresFetcher {
   }
 
   /** Claims over `queues` until `max`; the earliest time something becomes due if none were claimed. */
-  private claim(queues: string[], request: FetchRequest): Promise<{ claimed: JobRecord[]; wakeAt: number }> {
-    return claimAcrossQueues(queues, request.max, async (queue, max) => {
+  private async claim(
+    queues: string[],
+    request: FetchRequest,
+  ): Promise<{ claimed: JobRecord[]; wakeAt: number }> {
+    const claimed: JobRecord[] = [];
+    let wakeAt = Infinity;
+    for (const queue of queues) {
+      const max = request.max - claimed.length;
       if (request.limiter === undefined) {
         const fast = await this.ctx.tx((tx) => claimFast(tx, queue, request, max), { atomic: false });
-        if (fast.length > 0) return { claimed: fast };
+        if (fast.length > 0) {
+          claimed.push(...fast);
+          if (claimed.length >= request.max) break;
+          continue;
+        }
       }
-      return this.ctx.tx((tx) => claimReady(tx, queue, request, max));
-    });
+      const result = await this.ctx.tx((tx) => claimReady(tx, queue, request, max));
+      claimed.push(...result.claimed);
+      wakeAt = Math.min(wakeAt, result.wakeAt ?? Infinity);
+      if (claimed.length >= request.max) break;
+    }
+    return { claimed, wakeAt };
   }
 
   private async resolveQueues(patterns: string[]): Promise<string[]> {

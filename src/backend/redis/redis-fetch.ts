@@ -4,7 +4,6 @@
 import type { Redis } from "ioredis";
 import type { Clock } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
-import { claimAcrossQueues } from "../claim-across-queues.js";
 import type { FetchRequest, JobRecord } from "../records.js";
 import type { BlockingPool } from "./blocking-pool.js";
 import type { DueNotices } from "./due-notices.js";
@@ -89,17 +88,24 @@ export class RedisFetcher {
   }
 
   /** One claim per queue until `max` jobs; the earliest time something becomes due if none were claimed. */
-  private claim(queues: string[], request: FetchRequest): Promise<{ claimed: JobRecord[]; wakeAt: number }> {
-    return claimAcrossQueues(queues, request.max, async (queue, max) => {
+  private async claim(
+    queues: string[],
+    request: FetchRequest,
+  ): Promise<{ claimed: JobRecord[]; wakeAt: number }> {
+    const claimed: JobRecord[] = [];
+    let wakeAt = Infinity;
+    for (const queue of queues) {
       const [nextDue, limiterReset, jobs] = (await this.ctx.run("claim-jobs", queue, [
         this.ctx.clock.now(),
-        max,
+        request.max - claimed.length,
         ...leaseArgs(request, this.ctx.outbox),
       ])) as [number, number, string[]];
-      // 0 stands for "none": no job due later, no limiter window to wait out.
-      const wakeAt = Math.min(nextDue > 0 ? nextDue : Infinity, limiterReset > 0 ? limiterReset : Infinity);
-      return { claimed: jobs.map(decodeRecord), wakeAt };
-    });
+      for (const json of jobs) claimed.push(decodeRecord(json));
+      if (nextDue > 0) wakeAt = Math.min(wakeAt, nextDue);
+      if (limiterReset > 0) wakeAt = Math.min(wakeAt, limiterReset);
+      if (claimed.length >= request.max) break;
+    }
+    return { claimed, wakeAt };
   }
 
   private async resolveQueues(patterns: string[]): Promise<string[]> {
