@@ -1,39 +1,32 @@
 // Heartbeats the leases of a worker's running jobs in one batched call, and reports the ones it lost.
 import type { Backend } from "../backend/contract.js";
 import type { LockRef } from "../backend/records.js";
+import { RepeatingPass } from "./repeating-pass.js";
 
 /** Renews every held lock each lockMs/2; calls `onLost` for a lock the backend no longer honours. */
 export class LockKeeper {
   /** By identity: the worker removes the object it added (a string key per job cost two concatenations). */
   private readonly held = new Set<LockRef>();
-  private timer: NodeJS.Timeout | undefined;
-  private renewing: Promise<void> = Promise.resolve();
-  private inFlight = false;
+  private readonly beats: RepeatingPass;
 
   constructor(
     private readonly backend: Backend,
     private readonly lockMs: number,
     private readonly onLost: (lock: LockRef) => void,
     private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    // Half the lease leaves one missed beat of slack before the lock expires.
+    this.beats = new RepeatingPass(() => this.renew(), lockMs / 2, { keepsProcessAlive: true });
+  }
 
   add(lock: LockRef): void {
     this.held.add(lock);
-    // Half the lease leaves one missed beat of slack before the lock expires.
-    this.timer ??= setInterval(() => {
-      // A renewal slower than the beat skips beats rather than queueing them up.
-      if (this.inFlight) return;
-      this.inFlight = true;
-      this.renewing = this.renew().finally(() => (this.inFlight = false));
-    }, this.lockMs / 2);
+    this.beats.start();
   }
 
   remove(lock: LockRef): void {
     this.held.delete(lock);
-    if (this.held.size === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
+    if (this.held.size === 0) this.beats.clear();
   }
 
   private async renew(): Promise<void> {
@@ -53,10 +46,8 @@ export class LockKeeper {
 
   /** Stops heartbeats and waits for one in flight. Idempotent. */
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
     this.held.clear();
-    await this.renewing;
+    await this.beats.stop();
   }
 }
 

@@ -7,6 +7,7 @@ import type { Backend } from "../backend/contract.js";
 import { isTopicPattern, matchesTopic } from "../core/topic-pattern.js";
 import type { Lock } from "../locks/lock.js";
 import { repairSchedules } from "../schedules/schedule-runner.js";
+import { RepeatingPass } from "./repeating-pass.js";
 
 /** A leader that stops renewing is replaced after this many intervals. */
 const LEASE_INTERVALS = 3;
@@ -20,9 +21,7 @@ export function maintenanceLockKey(queue: string): string {
 
 /** Calls maintain for every queue matching `pattern` every `intervalMs`, when leader; one pass at a time. */
 export class MaintenanceTimer {
-  private timer: NodeJS.Timeout | undefined;
-  private pass: Promise<void> = Promise.resolve();
-  private running = false;
+  private readonly passes: RepeatingPass;
   private stopped = false;
   private readonly leases = new Map<string, Lock>();
   private readonly leaseMs: number;
@@ -30,26 +29,19 @@ export class MaintenanceTimer {
   constructor(
     private readonly backend: Backend,
     private readonly pattern: string,
-    private readonly intervalMs: number,
+    intervalMs: number,
     private readonly onError: (error: unknown) => void,
   ) {
     this.leaseMs = Math.max(MIN_LEASE_MS, intervalMs * LEASE_INTERVALS);
+    // Unref'd: maintenance must never keep a process alive on its own.
+    this.passes = new RepeatingPass(() => this.runOnce(), intervalMs);
   }
 
   start(): void {
-    if (this.timer || this.stopped) return;
-    this.timer = setInterval(() => this.tick(), this.intervalMs);
-    // Maintenance must never keep a process alive on its own.
-    this.timer.unref();
+    if (this.passes.started || this.stopped) return;
+    this.passes.start();
     // A starting worker recovers what a dead one left (expired leases, a missing slot job) at once.
-    this.tick();
-  }
-
-  private tick(): void {
-    // A pass slower than the interval skips ticks rather than queueing them up.
-    if (this.running || !this.timer) return;
-    this.running = true;
-    this.pass = this.runOnce().finally(() => (this.running = false));
+    this.passes.runNow();
   }
 
   /** The queues this worker currently leads. */
@@ -97,9 +89,7 @@ export class MaintenanceTimer {
   /** Stops the timer and hands leadership over at once. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.pass;
+    await this.passes.stop();
     const leases = [...this.leases.values()];
     this.leases.clear();
     await Promise.all(leases.map((lease) => lease[Symbol.asyncDispose]().catch(() => undefined)));

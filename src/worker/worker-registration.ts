@@ -4,6 +4,7 @@
 import { hostname } from "node:os";
 import type { Backend } from "../backend/contract.js";
 import type { WorkerInfo } from "../backend/records.js";
+import { RepeatingPass } from "./repeating-pass.js";
 
 /** Registrations go stale after this many missed beats. */
 const STALE_AFTER_BEATS = 3;
@@ -19,9 +20,7 @@ export interface RegisteredWorker {
 
 /** One worker's registration. */
 export class WorkerRegistration {
-  private timer: NodeJS.Timeout | undefined;
-  private beating: Promise<void> = Promise.resolve();
-  private inFlight = false;
+  private readonly beats: RepeatingPass;
   private stopped = false;
   private readonly startedAt: number;
 
@@ -32,6 +31,7 @@ export class WorkerRegistration {
     private readonly onError: (error: unknown) => void,
   ) {
     this.startedAt = backend.clock.now();
+    this.beats = new RepeatingPass(() => this.beat(), intervalMs);
   }
 
   /** Registers now and keeps beating until stop(). */
@@ -39,13 +39,7 @@ export class WorkerRegistration {
     await this.beat();
     // stop() may have run during the first beat: a timer started now would never be cleared.
     if (this.stopped) return;
-    this.timer ??= setInterval(() => {
-      // A slow beat skips the next tick rather than queueing beats up.
-      if (this.inFlight) return;
-      this.inFlight = true;
-      this.beating = this.beat().finally(() => (this.inFlight = false));
-    }, this.intervalMs);
-    this.timer.unref();
+    this.beats.start();
   }
 
   private async beat(): Promise<void> {
@@ -71,9 +65,7 @@ export class WorkerRegistration {
   /** Stops beating and removes the registration. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.beating;
+    await this.beats.stop();
     await this.backend.deregisterWorker(this.worker.id).catch((error: unknown) => this.onError(error));
   }
 }

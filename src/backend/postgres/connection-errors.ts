@@ -10,6 +10,7 @@ import {
   WarrenError,
 } from "../../errors/warren-error.js";
 import type { ConnectionTarget } from "../connection-target.js";
+import { UNREACHABLE_CODES } from "../network-error-codes.js";
 
 /** What a pg error says about the connection. */
 export type PgFailureKind =
@@ -28,17 +29,6 @@ export type PgFailureKind =
 
 const AUTH_CODES = new Set(["28P01", "28000"]);
 const UNAVAILABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EHOSTDOWN",
-  "ECONNABORTED",
-]);
 
 /** Classifies a pg error. */
 export function classifyPgError(error: unknown): PgFailureKind {
@@ -49,7 +39,7 @@ export function classifyPgError(error: unknown): PgFailureKind {
     if (AUTH_CODES.has(code)) return "auth";
     if (code === "3D000") return "no-database";
     if (code === "ETIMEDOUT") return "timeout";
-    if (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith("08")) {
+    if (UNREACHABLE_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith("08")) {
       return "unavailable";
     }
   }

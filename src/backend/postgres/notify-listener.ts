@@ -2,15 +2,9 @@
 // wakes idle fetchers, and delivers EventBus messages. Reconnects by itself (with backoff) and LISTENs again.
 import type pg from "pg";
 import { loadPg } from "../load-driver.js";
-import { matchesTopic } from "../../core/topic-pattern.js";
 import type { MessageListener } from "../contract.js";
 import { LocalBus } from "../local-bus.js";
 import type { QueueEventRecord, Unsubscribe } from "../records.js";
-
-interface Subscription {
-  pattern: string;
-  listener: (event: QueueEventRecord) => void;
-}
 
 const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 5_000;
@@ -19,7 +13,7 @@ const RETRY_MAX_MS = 5_000;
 export class NotifyListener {
   private client: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly events: LocalBus<QueueEventRecord>;
   private readonly bus: LocalBus;
   private readonly wakeups = new Set<(queue: string) => void>();
   private closed = false;
@@ -31,18 +25,14 @@ export class NotifyListener {
     private readonly busChannel: string,
     private readonly onError: (error: unknown) => void,
   ) {
+    this.events = new LocalBus(onError);
     this.bus = new LocalBus(onError);
   }
 
   /** Resolves once LISTEN is active: every event committed after this is delivered. */
   async subscribe(pattern: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
     await this.ensureListening();
-    const subscription = { pattern, listener };
-    this.subscriptions.add(subscription);
-    return () => {
-      this.subscriptions.delete(subscription);
-      return Promise.resolve();
-    };
+    return this.events.subscribe(pattern, (_queue, event) => listener(event));
   }
 
   /** Calls `wake(queue)` for every event that may make a job claimable. */
@@ -125,14 +115,7 @@ export class NotifyListener {
       if (event.event === "waiting" || event.event === "resumed" || event.event === "delayed") {
         for (const wake of this.wakeups) wake(event.queue);
       }
-      for (const subscription of this.subscriptions) {
-        if (!matchesTopic(subscription.pattern, event.queue)) continue;
-        try {
-          subscription.listener(event);
-        } catch (error) {
-          this.onError(error);
-        }
-      }
+      this.events.dispatch(event.queue, event);
     }
   }
 

@@ -2,7 +2,7 @@
 // and sends them with pg_notify right before COMMIT — a few NOTIFYs per transaction, never one per job.
 import type { PoolClient, QueryResultRow } from "pg";
 import { randomToken } from "../../core/ids.js";
-import type { QueueEventName, QueueEventRecord } from "../records.js";
+import type { FetchRequest, QueueEventName, QueueEventRecord } from "../records.js";
 import { runQuery, type Queries } from "./query-runner.js";
 
 /** pg_notify payloads must stay under 8000 bytes. */
@@ -75,7 +75,14 @@ export class PgTx {
   }
 }
 
-/** A fresh lock-token prefix per claim (the row's seq makes each token unique). */
-export function tokenPrefix(): string {
-  return `${randomToken(9)}.`;
+/**
+ * The lease every claim statement takes as its last five parameters, in this order: now, worker id, lock ms,
+ * max stalled, and a fresh lock-token prefix (the row's seq makes each token unique). See claim_fast,
+ * claim_ready, claim_planned and claim_ids.sql.
+ */
+export function leaseParams(
+  request: Pick<FetchRequest, "workerId" | "lockMs" | "maxStalledCount">,
+  now: number,
+): [number, string, number, number, string] {
+  return [now, request.workerId, request.lockMs, request.maxStalledCount, `${randomToken(9)}.`];
 }

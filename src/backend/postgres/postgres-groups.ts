@@ -4,7 +4,7 @@
 import type { ClaimRequest } from "../job-store.js";
 import type { ReadyClaimRequest } from "../job-store.js";
 import type { GroupLimits } from "../records.js";
-import { tokenPrefix, type PgTx } from "./pg-tx.js";
+import { leaseParams, type PgTx } from "./pg-tx.js";
 import type { JobRow } from "./record-codec.js";
 
 /** How soon a fetch or delivery retries when a group's concurrency holds its ready jobs back. */
@@ -82,11 +82,7 @@ export async function claimFair(
     queue,
     [...plan.keys()],
     [...plan.values()],
-    tx.now,
-    request.workerId,
-    request.lockMs,
-    request.maxStalledCount,
-    tokenPrefix(),
+    ...leaseParams(request, tx.now),
   ]);
   const served = candidates.filter((c) => c.group !== undefined && plan.has(c.group));
   const ungroupedTurn = candidates.find((c) => c.group === undefined)?.turn ?? Number(flags.ungrouped_turn);

@@ -4,7 +4,7 @@ import { ValidationError } from "../../errors/warren-error.js";
 import { isTerminalState, stalledTooOftenReason } from "../../model/job-state.js";
 import type { ClaimRequest, ClaimResult, PromoteResult, ReadyClaimRequest } from "../job-store.js";
 import type { EnqueueResult, JobRecord, MaintenanceReport, NewJobRecord } from "../records.js";
-import { tokenPrefix, type PgTx } from "./pg-tx.js";
+import { leaseParams, type PgTx } from "./pg-tx.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
 import { applyRetention, expireJob, failJob, toWaiting } from "./transitions.js";
 import { claimFair, claimGroupVerdicts, type QueueFlags } from "./postgres-groups.js";
@@ -234,14 +234,9 @@ export async function claimFast(
   const rows = await tx.query<JobRow & { more_waiting: boolean }>("claim_fast", [
     queue,
     max,
-    tx.now,
-    request.workerId,
-    request.lockMs,
-    request.maxStalledCount,
-    tokenPrefix(),
+    ...leaseParams(request, tx.now),
   ]);
-  rows.sort((a, b) => a.priority - b.priority || Number(a.seq) - Number(b.seq));
-  for (const row of rows) tx.emit(queue, "active", row, { prev: "waiting", workerId: request.workerId });
+  announceClaims(tx, queue, rows, request.workerId);
   if (rows.length > 0 && !rows[0]!.more_waiting) tx.emit(queue, "drained");
   return rows.map(decodeRow);
 }
@@ -279,18 +274,9 @@ export async function claimReady(
     rows = fair.rows;
     if (fair.wakeAt !== undefined) wakeAt = Math.min(wakeAt ?? Infinity, fair.wakeAt);
   } else {
-    rows = await tx.query<JobRow>("claim_ready", [
-      queue,
-      allowed,
-      tx.now,
-      request.workerId,
-      request.lockMs,
-      request.maxStalledCount,
-      tokenPrefix(),
-    ]);
+    rows = await tx.query<JobRow>("claim_ready", [queue, allowed, ...leaseParams(request, tx.now)]);
   }
-  rows.sort((a, b) => a.priority - b.priority || Number(a.seq) - Number(b.seq));
-  for (const row of rows) tx.emit(queue, "active", row, { prev: "waiting", workerId: request.workerId });
+  announceClaims(tx, queue, rows, request.workerId);
   if (request.limiter && rows.length > 0) {
     await tx.query("set_limiter", [queue, [...starts, ...rows.map(() => tx.now)]]);
   }
@@ -300,6 +286,12 @@ export async function claimReady(
   }
   if (rows.length === 0) wakeAt = wakeAt ?? undefined;
   return { claimed: rows.map(decodeRow), wakeAt };
+}
+
+/** Puts claimed rows in claim order, (priority, seq): an UPDATE returns them in none. Emits "active" for each. */
+function announceClaims(tx: PgTx, queue: string, rows: JobRow[], workerId: string): void {
+  rows.sort((a, b) => a.priority - b.priority || Number(a.seq) - Number(b.seq));
+  for (const row of rows) tx.emit(queue, "active", row, { prev: "waiting", workerId });
 }
 
 async function nextDue(tx: PgTx, queue: string): Promise<number | undefined> {
@@ -353,17 +345,9 @@ export async function claimIds(tx: PgTx, request: ClaimRequest): Promise<ClaimRe
   }
   if (toClaim.length > 0) {
     const claimed = new Map(
-      (
-        await tx.query<JobRow>("claim_ids", [
-          request.queue,
-          toClaim,
-          tx.now,
-          request.workerId,
-          request.lockMs,
-          request.maxStalledCount,
-          tokenPrefix(),
-        ])
-      ).map((row) => [row.id, row]),
+      (await tx.query<JobRow>("claim_ids", [request.queue, toClaim, ...leaseParams(request, tx.now)])).map(
+        (row) => [row.id, row],
+      ),
     );
     for (const index of claimAt) {
       const id = results[index]!.id;

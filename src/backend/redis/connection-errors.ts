@@ -10,6 +10,7 @@ import {
   WarrenError,
 } from "../../errors/warren-error.js";
 import type { ConnectionTarget } from "../connection-target.js";
+import { UNREACHABLE_CODES } from "../network-error-codes.js";
 
 /** What a driver error says about the connection. */
 export type RedisFailureKind =
@@ -26,18 +27,6 @@ export type RedisFailureKind =
   /** Anything else (a script's own error, a wrong type): not about the connection. */
   | "other";
 
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EHOSTDOWN",
-  "ECONNABORTED",
-]);
-
 /** Classifies an ioredis error. */
 export function classifyRedisError(error: unknown): RedisFailureKind {
   if (!(error instanceof Error)) return "other";
@@ -49,7 +38,7 @@ export function classifyRedisError(error: unknown): RedisFailureKind {
   if (code === "ETIMEDOUT" || /connect ETIMEDOUT/.test(message)) return "timeout";
   if (
     error.name === "MaxRetriesPerRequestError" ||
-    (typeof code === "string" && NETWORK_CODES.has(code)) ||
+    (typeof code === "string" && UNREACHABLE_CODES.has(code)) ||
     /^Connection is closed|Command aborted due to connection close|^LOADING\b|Stream isn't writeable/.test(
       message,
     )

@@ -4,13 +4,9 @@
 import type { Redis } from "ioredis";
 import { realTimeNow } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
+import { LocalBus } from "../local-bus.js";
 import type { QueueEventName, QueueEventRecord, Unsubscribe } from "../records.js";
 import type { RedisKeys } from "./keys.js";
-
-interface Subscription {
-  pattern: string;
-  listener: (event: QueueEventRecord) => void;
-}
 
 const BLOCK_MS = 1_000;
 const READ_COUNT = 1_000;
@@ -20,7 +16,7 @@ const CLOSED = Symbol("closed");
 /** Reads event streams for every subscription of one backend. */
 export class EventReader {
   private readonly cursors = new Map<string, string>();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscribers: LocalBus<QueueEventRecord>;
   private loop: Promise<void> | undefined;
   private readerId: number | undefined;
   private closed = false;
@@ -33,6 +29,7 @@ export class EventReader {
     private readonly keys: RedisKeys,
     private readonly onError: (error: unknown) => void,
   ) {
+    this.subscribers = new LocalBus(onError);
     // A reconnected reader has a new client id: look it up again before the next interrupt.
     reader.on("ready", () => (this.readerId = undefined));
   }
@@ -65,18 +62,14 @@ export class EventReader {
 
   /** Resolves once every event after this call will be delivered. */
   async subscribe(pattern: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
-    const subscription = { pattern, listener };
-    this.subscriptions.add(subscription);
+    const unsubscribe = this.subscribers.subscribe(pattern, (_queue, event) => listener(event));
     const queues = isTopicPattern(pattern)
       ? (await this.client.smembers(this.keys.registry)).filter((queue) => matchesTopic(pattern, queue))
       : [pattern];
     await this.track(queues, "$");
     this.loop ??= this.run();
     await this.interrupt();
-    return () => {
-      this.subscriptions.delete(subscription);
-      return Promise.resolve();
-    };
+    return unsubscribe;
   }
 
   /** Starts reading `queues` from their current end (or from the start, for queues discovered later). */
@@ -142,7 +135,7 @@ export class EventReader {
 
   /** Topic-pattern subscriptions pick up queues created after they subscribed. */
   private async discover(): Promise<void> {
-    const patterns = [...this.subscriptions].filter((s) => isTopicPattern(s.pattern)).map((s) => s.pattern);
+    const patterns = this.subscribers.patterns().filter(isTopicPattern);
     if (patterns.length === 0) return;
     const queues = (await this.client.smembers(this.keys.registry)).filter((queue) =>
       patterns.some((pattern) => matchesTopic(pattern, queue)),
@@ -154,16 +147,7 @@ export class EventReader {
     const queue = stream.slice(stream.indexOf(":") + 1, stream.indexOf("}"));
     for (const [id, flat] of entries) {
       this.cursors.set(queue, id);
-      for (const event of decodeEntry(queue, flat)) {
-        for (const subscription of this.subscriptions) {
-          if (!matchesTopic(subscription.pattern, queue)) continue;
-          try {
-            subscription.listener(event);
-          } catch (error) {
-            this.onError(error);
-          }
-        }
-      }
+      for (const event of decodeEntry(queue, flat)) this.subscribers.dispatch(queue, event);
     }
   }
 
