@@ -34,38 +34,21 @@ export type CancelResult =
   | "finished"
   | "not-found";
 
-/** A storage and delivery engine for jobs. One backend object may serve many Queue/Worker/QueueEvents handles. */
-export interface Backend extends LockPrimitives {
+/**
+ * A storage and delivery engine for jobs: a {@link JobStore}'s state operations plus fetching. One backend
+ * object may serve many Queue/Worker/QueueEvents handles. Every backend is a ComposedBackend (one store, one
+ * delivery); see docs/contributing/backend-semantics.md.
+ */
+export interface Backend extends StateOperations {
+  /** Short name for logs (`memory`, `redis`, `postgres`, `amqp+redis`). */
+  readonly kind: string;
+  readonly capabilities: BackendCapabilities;
+
   /**
    * Takes the named lock for `ttl` ms, trying for up to `wait` ms; throws LockError LOCK_HELD when it stays
    * held. Cross-process on every backend but memory. Implementations call {@link acquireLock}.
    */
   lock(key: string, options: LockOptions): Promise<Lock>;
-
-  /** Registers or refreshes a worker; it is listed until `ttlMs` after this heartbeat unless refreshed. */
-  heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void>;
-  /** Removes a worker's registration (on close). */
-  deregisterWorker(id: string): Promise<void>;
-  /** Workers whose last heartbeat is within its ttl, oldest first; stale registrations are dropped. */
-  listWorkers(): Promise<WorkerInfo[]>;
-
-  /** Delivers an EventBus message to every live subscriber whose pattern matches `topic`. */
-  publishMessage(topic: string, payload: string): Promise<void>;
-  /** Receives EventBus messages whose topic matches `pattern`; resolves once every later message arrives. */
-  subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe>;
-
-  /** Short name for logs (`memory`, `redis`, `postgres`, `amqp+redis`). */
-  readonly kind: string;
-  readonly capabilities: BackendCapabilities;
-  /** The clock every handle on this backend uses. */
-  readonly clock: Clock;
-
-  /**
-   * Stores records, all or none. A record whose id exists, or whose dedupe key is held by a pending job,
-   * returns that job with `created: false`. Each new record goes to waiting, delayed (runAt in the future)
-   * or waiting-children (unmet dependencies). Emits `added` and the entry state's event.
-   */
-  enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]>;
 
   /**
    * Claims up to `max` ready jobs from unpaused queues matching `queues`, highest priority first and FIFO
@@ -80,6 +63,34 @@ export interface Backend extends LockPrimitives {
    * prefetched messages, blocking connections — so other workers get its share at once.
    */
   releaseWorker(workerId: string): Promise<void>;
+}
+
+/**
+ * What a backend does with job state, whatever delivers its jobs: the operations a {@link Backend} and a
+ * JobStore share. Each is atomic inside the store.
+ */
+export interface StateOperations extends LockPrimitives {
+  /** Registers or refreshes a worker; it is listed until `ttlMs` after this heartbeat unless refreshed. */
+  heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void>;
+  /** Removes a worker's registration (on close). */
+  deregisterWorker(id: string): Promise<void>;
+  /** Workers whose last heartbeat is within its ttl, oldest first; stale registrations are dropped. */
+  listWorkers(): Promise<WorkerInfo[]>;
+
+  /** Delivers an EventBus message to every live subscriber whose pattern matches `topic`. */
+  publishMessage(topic: string, payload: string): Promise<void>;
+  /** Receives EventBus messages whose topic matches `pattern`; resolves once every later message arrives. */
+  subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe>;
+
+  /** The clock every handle on this backend uses. */
+  readonly clock: Clock;
+
+  /**
+   * Stores records, all or none. A record whose id exists, or whose dedupe key is held by a pending job,
+   * returns that job with `created: false`. Each new record goes to waiting, delayed (runAt in the future)
+   * or waiting-children (unmet dependencies). Emits `added` and the entry state's event.
+   */
+  enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]>;
 
   /** Renews the leases of active jobs. Returns the locks that are no longer held (stalled, cancelled, gone). */
   extendLocks(locks: LockRef[], lockMs: number): Promise<LockRef[]>;

@@ -24,36 +24,14 @@ export const DEFAULT_BACKEND_URL = "memory://";
  */
 export async function createBackend(url?: string): Promise<Backend> {
   const target = url ?? process.env["WARREN_URL"] ?? DEFAULT_BACKEND_URL;
-  switch (backendScheme(target)) {
-    case "memory": {
-      memoryUrlOptions(target);
-      const { MemoryBackend } = await import("./memory/index.js");
-      return new MemoryBackend();
-    }
-    case "redis": {
-      const { RedisBackend } = await import("./redis/index.js");
-      return new RedisBackend(redisUrlOptions(target));
-    }
-    case "postgres": {
-      const { PostgresBackend } = await import("./postgres/index.js");
-      return new PostgresBackend(postgresUrlOptions(target));
-    }
-    case "amqp":
-      return createAmqpBackend(target);
-    default:
-      throw new ValidationError(
-        "INVALID_URL",
-        `no backend for ${JSON.stringify(redactUrl(target))}; use memory://, ` +
-          `redis://, postgres://, or amqp://…?store=…`,
-        { details: { scheme: /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1] ?? "" } },
-      );
-  }
+  if (backendScheme(target) === "amqp") return createAmqpBackend(target);
+  return (await openEngine(target, "backend")).backend();
 }
 
 /** `amqp://…?store=<store url>`: the store is required (see amqpUrlOptions). */
 async function createAmqpBackend(target: string): Promise<Backend> {
   const { storeUrl, ...options } = amqpUrlOptions(target);
-  const store = await createStore(storeUrl);
+  const store = (await openEngine(storeUrl, "store")).store();
   const { AmqpBackend } = await import("./amqp/index.js");
   try {
     return new AmqpBackend({ ...options, store });
@@ -64,27 +42,42 @@ async function createAmqpBackend(target: string): Promise<Backend> {
   }
 }
 
-/** A JobStore from its URL. */
-async function createStore(url: string): Promise<JobStore> {
+/** One engine, loaded from its URL's scheme: its store alone, or its store with its own delivery. */
+interface Engine {
+  store(): JobStore;
+  backend(): Backend;
+}
+
+/** The one switch over URL schemes: the engine's driver is imported only here, only when named. */
+async function openEngine(url: string, role: "backend" | "store"): Promise<Engine> {
   switch (backendScheme(url)) {
     case "memory": {
       memoryUrlOptions(url);
-      const { MemoryStore } = await import("./memory/index.js");
-      return new MemoryStore();
+      const { MemoryBackend, MemoryStore } = await import("./memory/index.js");
+      return { store: () => new MemoryStore(), backend: () => new MemoryBackend() };
     }
     case "redis": {
-      const { RedisStore } = await import("./redis/index.js");
-      return new RedisStore(redisUrlOptions(url));
+      const options = redisUrlOptions(url);
+      const { RedisBackend, RedisStore } = await import("./redis/index.js");
+      return { store: () => new RedisStore(options), backend: () => new RedisBackend(options) };
     }
     case "postgres": {
-      const { PostgresStore } = await import("./postgres/index.js");
-      return new PostgresStore(postgresUrlOptions(url));
+      const options = postgresUrlOptions(url);
+      const { PostgresBackend, PostgresStore } = await import("./postgres/index.js");
+      return { store: () => new PostgresStore(options), backend: () => new PostgresBackend(options) };
     }
     default:
-      throw new ValidationError(
-        "INVALID_URL",
-        `no job store for ${JSON.stringify(redactUrl(url))}; use store=redis://, store=postgres:// or ` +
-          `store=memory:// (one process only)`,
-      );
+      throw role === "store"
+        ? new ValidationError(
+            "INVALID_URL",
+            `no job store for ${JSON.stringify(redactUrl(url))}; use store=redis://, store=postgres:// or ` +
+              `store=memory:// (one process only)`,
+          )
+        : new ValidationError(
+            "INVALID_URL",
+            `no backend for ${JSON.stringify(redactUrl(url))}; use memory://, ` +
+              `redis://, postgres://, or amqp://…?store=…`,
+            { details: { scheme: /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1] ?? "" } },
+          );
   }
 }

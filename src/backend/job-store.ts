@@ -1,7 +1,8 @@
-// The state half of a backend, for backends that bring their own delivery (RabbitMQ): a store keeps jobs,
-// leases and the outbox of ready jobs whose delivery message is not yet confirmed; the transport delivers.
-import type { Backend } from "./contract.js";
-import type { GroupLimits, JobRecord, RateLimit } from "./records.js";
+// The state half of a backend: the job state machine, written once per engine (Redis Lua, PostgreSQL SQL,
+// memory). It keeps jobs, leases, schedules and events, and — for a transport that delivers by message — the
+// outbox of ready jobs whose delivery message is not yet confirmed. It never waits for work: a Delivery does.
+import type { StateOperations } from "./contract.js";
+import type { FetchRequest, GroupLimits, JobRecord, RateLimit } from "./records.js";
 
 /** Claim specific jobs, named by delivery messages, for one worker. */
 export interface ClaimRequest {
@@ -57,11 +58,34 @@ export interface PromoteResult {
   nextDueAt: number | undefined;
 }
 
+/** A pull claim: a fetch without its wait. */
+export type ReadyClaimRequest = Omit<FetchRequest, "blockMs" | "signal">;
+
+/** What a pull claim took, and when to look again if it took nothing. */
+export interface ReadyClaim {
+  jobs: JobRecord[];
+  /** The queues the request's names and patterns matched when it ran (what a wait should watch). */
+  queues: string[];
+  /** The earliest time a job of those queues becomes claimable (due, limiter window), if known. */
+  wakeAt: number | undefined;
+}
+
 /**
- * A Backend whose own `fetch` is not used: jobs are delivered by a transport, claimed by id, and every
- * transition to waiting records the job in an outbox until its delivery message is confirmed.
+ * The job state machine of one engine. A store serves two kinds of delivery: its engine's own, which pulls
+ * ready jobs with {@link JobStore.claimReady} and waits on the engine's wake-ups, and a transport (RabbitMQ),
+ * which calls {@link JobStore.watch} to turn the outbox on and claims the jobs its messages name.
  */
-export interface JobStore extends Backend {
+export interface JobStore extends StateOperations {
+  /** The engine's name (`memory`, `redis`, `postgres`). */
+  readonly kind: string;
+  /** Jobs and events are shared between processes. */
+  readonly crossProcess: boolean;
+  /**
+   * Claims up to `max` ready jobs from unpaused queues matching `queues` at once (highest priority first,
+   * FIFO within a priority), expiring those whose ttl ran out; never waits.
+   */
+  claimReady(request: ReadyClaimRequest): Promise<ReadyClaim>;
+  /** Claims the jobs named by delivery messages. */
   claimJobs(request: ClaimRequest): Promise<ClaimResult[]>;
   /**
    * Ready jobs of `queue` to publish: new outbox entries, and entries taken more than `leaseMs` ago whose
@@ -84,6 +108,9 @@ export interface JobStore extends Backend {
    * A duplicate delivery is harmless: a claim takes a job once.
    */
   rearmStale(queue: string, readyBefore: number, limit: number): Promise<number>;
-  /** Starts telling `signals` about outbox entries and dead letters. One transport per store. */
+  /**
+   * Turns the outbox on and starts telling `signals` about outbox entries and dead letters. Called once, by
+   * the transport composed with this store, before any other call.
+   */
   watch(signals: StoreSignals): void;
 }

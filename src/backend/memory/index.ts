@@ -1,3 +1,3 @@
 // The memory backend's public names.
 export { MemoryBackend, type MemoryBackendOptions } from "./memory-backend.js";
-export { MemoryStore } from "./memory-store.js";
+export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";

@@ -23,26 +23,22 @@ export class MemoryCore {
   /** `queue:id` of a dependency → `queue:id` of jobs waiting on it. */
   readonly dependants = new Map<string, Set<string>>();
   closed = false;
-  /** The transport's ears, in outbox mode (see JobStore.watch). */
+  /** The transport's ears; set when a transport turns the outbox on (see JobStore.watch). */
   signals: StoreSignals | undefined;
   private sequence = 0;
 
-  constructor(
-    readonly clock: Clock,
-    /** Whether transitions to waiting are recorded for a transport to publish. */
-    readonly outboxEnabled = false,
-  ) {}
+  constructor(readonly clock: Clock) {}
 
-  /** A job became ready: a transport must deliver it. */
+  /** A job became ready: a transport, if one watches, must deliver it. */
   recordReady(queue: QueueState, job: StoredJob): void {
-    if (!this.outboxEnabled) return;
+    if (!this.signals) return;
     queue.outbox.set(job.id, 0);
-    this.signals?.outboxFilled(queue.name);
+    this.signals.outboxFilled(queue.name);
   }
 
   /** A job ended failed or expired for good: a transport keeps a copy in its dead letters. */
   private recordDeadLetter(queue: QueueState, job: StoredJob, reason: string): void {
-    if (this.outboxEnabled) this.signals?.deadLettered(queue.name, job.id, reason);
+    this.signals?.deadLettered(queue.name, job.id, reason);
   }
 
   /** Sliding window: at most `max` claims in any `duration` ms. */

@@ -1,11 +1,25 @@
-// The memory backend's fetch: promote due delayed jobs, claim the most urgent ready jobs, or park until a
-// transition, the next due time or a limiter window wakes the fetch. Never polls.
+// The memory store's pull claim: promote due delayed jobs, then claim the most urgent ready jobs across the
+// matching queues; and the wait a delivery parks a fetch in until a transition, the next due time or a
+// limiter window wakes it. Never polls.
 import { realTimeNow } from "../../core/clock.js";
 import { matchesTopic } from "../../core/topic-pattern.js";
+import type { ReadyClaim, ReadyClaimRequest } from "../job-store.js";
 import type { FetchRequest, JobRecord } from "../records.js";
 import type { FairPick } from "./group-state.js";
 import type { MemoryCore, Waiter } from "./memory-core.js";
 import type { QueueState, StoredJob } from "./queue-state.js";
+
+/** Claims up to `request.max` jobs now, never waiting. */
+export function claimReady(core: MemoryCore, request: ReadyClaimRequest): ReadyClaim {
+  core.assertOpen();
+  const now = core.clock.now();
+  const queues = matchingQueues(core, request.queues);
+  return {
+    jobs: claim(core, queues, request, now),
+    queues: queues.map((queue) => queue.name),
+    wakeAt: undefined,
+  };
+}
 
 /** Claims up to `request.max` jobs, waiting for work until `blockMs` passes or the signal aborts. */
 export async function fetchJobs(core: MemoryCore, request: FetchRequest): Promise<JobRecord[]> {
@@ -44,7 +58,7 @@ function matchingQueues(core: MemoryCore, patterns: string[]): QueueState[] {
   return result;
 }
 
-function claim(core: MemoryCore, queues: QueueState[], request: FetchRequest, now: number): JobRecord[] {
+function claim(core: MemoryCore, queues: QueueState[], request: ReadyClaimRequest, now: number): JobRecord[] {
   for (const queue of queues) promoteDue(core, queue, now);
   const claimed: JobRecord[] = [];
   while (claimed.length < request.max) {
@@ -69,7 +83,7 @@ function claim(core: MemoryCore, queues: QueueState[], request: FetchRequest, no
 function pickNext(
   core: MemoryCore,
   queues: QueueState[],
-  request: FetchRequest,
+  request: ReadyClaimRequest,
   now: number,
 ): { queue: QueueState; pick: FairPick; job: StoredJob } | undefined {
   let best: { queue: QueueState; pick: FairPick; job: StoredJob } | undefined;

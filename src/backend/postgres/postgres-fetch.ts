@@ -1,24 +1,23 @@
-// The PostgreSQL backend's delivery: claim ready jobs (FOR UPDATE SKIP LOCKED, the common case in one
-// autocommitted statement), and when there are none, wait until a NOTIFY says a queue may have work, the
+// The PostgreSQL store's own delivery: claim ready jobs in the store (FOR UPDATE SKIP LOCKED, the common case in
+// one autocommitted statement), and when there are none, wait until a NOTIFY says a queue may have work, the
 // earliest due time arrives, or a safety poll (NOTIFY is the wake-up, not the correctness path).
 import { realTimeNow, type Clock } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
+import type { ReadyClaim, ReadyClaimRequest } from "../job-store.js";
 import type { FetchRequest, JobRecord } from "../records.js";
 import type { NotifyListener } from "./notify-listener.js";
-import type { PgTx } from "./pg-tx.js";
-import { claimFast, claimReady } from "./postgres-operations.js";
 
 /** The longest a fetch waits without a NOTIFY: a safety net for a missed one, not the wake-up. */
 const SAFETY_POLL_MS = 5_000;
 
-/** What the fetcher needs from its backend. */
+/** What the fetcher needs from its store. */
 export interface PostgresFetchContext {
   clock: Clock;
   listener: NotifyListener;
   ready(): Promise<unknown>;
   assertOpen(): void;
   listQueues(): Promise<string[]>;
-  tx<T>(work: (tx: PgTx) => Promise<T>, options?: { atomic?: boolean }): Promise<T>;
+  claimReady(request: ReadyClaimRequest): Promise<ReadyClaim>;
 }
 
 /** Claims jobs for workers, waiting on NOTIFY between claims. */
@@ -43,7 +42,7 @@ export class PostgresFetcher {
           wake();
       });
       try {
-        const { claimed, wakeAt } = await this.claim(queues, request);
+        const { jobs: claimed, wakeAt = Infinity } = await ctx.claimReady({ ...request, queues });
         if (claimed.length > 0) return claimed;
         const left = deadline - realTimeNow();
         if (left <= 0) return [];
@@ -66,31 +65,6 @@ export class PostgresFetcher {
         stop();
       }
     }
-  }
-
-  /** Claims over `queues` until `max`; the earliest time something becomes due if none were claimed. */
-  private async claim(
-    queues: string[],
-    request: FetchRequest,
-  ): Promise<{ claimed: JobRecord[]; wakeAt: number }> {
-    const claimed: JobRecord[] = [];
-    let wakeAt = Infinity;
-    for (const queue of queues) {
-      const max = request.max - claimed.length;
-      if (request.limiter === undefined) {
-        const fast = await this.ctx.tx((tx) => claimFast(tx, queue, request, max), { atomic: false });
-        if (fast.length > 0) {
-          claimed.push(...fast);
-          if (claimed.length >= request.max) break;
-          continue;
-        }
-      }
-      const result = await this.ctx.tx((tx) => claimReady(tx, queue, request, max));
-      claimed.push(...result.claimed);
-      wakeAt = Math.min(wakeAt, result.wakeAt ?? Infinity);
-      if (claimed.length >= request.max) break;
-    }
-    return { claimed, wakeAt };
   }
 
   private async resolveQueues(patterns: string[]): Promise<string[]> {

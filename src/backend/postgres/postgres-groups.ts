@@ -2,7 +2,8 @@
 // is planned in JavaScript: the ungrouped jobs and each group with ready jobs take turns (least recently
 // served first) within each group's limits, then one statement claims the plan with SKIP LOCKED.
 import type { ClaimRequest } from "../job-store.js";
-import type { FetchRequest, GroupLimits } from "../records.js";
+import type { ReadyClaimRequest } from "../job-store.js";
+import type { GroupLimits } from "../records.js";
 import { leaseParams, type PgTx } from "./pg-tx.js";
 import type { JobRow } from "./record-codec.js";
 
@@ -38,7 +39,7 @@ interface Candidate {
 export async function claimFair(
   tx: PgTx,
   queue: string,
-  request: FetchRequest,
+  request: ReadyClaimRequest,
   allowed: number,
   flags: QueueFlags,
 ): Promise<{ rows: JobRow[]; wakeAt: number | undefined }> {

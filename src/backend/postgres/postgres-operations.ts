@@ -2,8 +2,8 @@
 // and the maintenance pass.
 import { ValidationError } from "../../errors/warren-error.js";
 import { isTerminalState, stalledTooOftenReason } from "../../model/job-state.js";
-import type { ClaimRequest, ClaimResult, PromoteResult } from "../job-store.js";
-import type { EnqueueResult, FetchRequest, JobRecord, MaintenanceReport, NewJobRecord } from "../records.js";
+import type { ClaimRequest, ClaimResult, PromoteResult, ReadyClaimRequest } from "../job-store.js";
+import type { EnqueueResult, JobRecord, MaintenanceReport, NewJobRecord } from "../records.js";
 import { leaseParams, type PgTx } from "./pg-tx.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
 import { applyRetention, expireJob, failJob, toWaiting } from "./transitions.js";
@@ -228,7 +228,7 @@ async function promoteAndExpire(
 export async function claimFast(
   tx: PgTx,
   queue: string,
-  request: FetchRequest,
+  request: ReadyClaimRequest,
   max: number,
 ): Promise<JobRecord[]> {
   const rows = await tx.query<JobRow & { more_waiting: boolean }>("claim_fast", [
@@ -245,7 +245,7 @@ export async function claimFast(
 export async function claimReady(
   tx: PgTx,
   queue: string,
-  request: FetchRequest,
+  request: ReadyClaimRequest,
   max: number,
 ): Promise<{ claimed: JobRecord[]; wakeAt: number | undefined }> {
   // One statement locks the queue row and says whether promotion or expiry is due; usually neither is.

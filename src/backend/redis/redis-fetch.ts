@@ -1,27 +1,24 @@
-// The Redis backend's delivery: claim ready jobs with one script per queue, and when there are none, block on
-// the queues' markers (BLPOP) until work is pushed, the earliest due time (delayed job, retry, schedule slot,
-// limiter window) arrives, a due notice moves that time earlier, or blockMs passes. Never polls.
+// The Redis store's own delivery: claim ready jobs (one script per queue, in the store), and when there are
+// none, block on the queues' markers (BLPOP) until work is pushed, the earliest due time (delayed job, retry,
+// schedule slot, limiter window) arrives, a due notice moves that time earlier, or blockMs passes. Never polls.
 import type { Redis } from "ioredis";
 import { realTimeNow, type Clock } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
+import type { ReadyClaim, ReadyClaimRequest } from "../job-store.js";
 import type { FetchRequest, JobRecord } from "../records.js";
 import type { BlockingPool } from "./blocking-pool.js";
 import type { DueNotices } from "./due-notices.js";
 import type { RedisKeys } from "./keys.js";
-import { decodeRecord } from "./record-codec.js";
-import { leaseArgs, sleepUnlessAborted } from "./redis-util.js";
-import type { ScriptName } from "./script-runner.js";
+import { sleepUnlessAborted } from "./redis-util.js";
 
-/** What the fetcher needs from its backend. */
+/** What the fetcher needs from its store. */
 export interface RedisFetchContext {
   client: Redis;
   keys: RedisKeys;
   clock: Clock;
   blocking: BlockingPool;
   due: DueNotices;
-  /** "1" when ready jobs go to a transport's outbox. */
-  outbox: string;
-  run(name: ScriptName, queue: string, args: Array<string | number>): Promise<unknown>;
+  claimReady(request: ReadyClaimRequest): Promise<ReadyClaim>;
   assertOpen(): void;
 }
 
@@ -58,7 +55,7 @@ export class RedisFetcher {
         heard = Infinity;
         const queues = await this.resolveQueues(request.queues);
         known = new Set(queues);
-        const { claimed, wakeAt } = await this.claim(queues, request);
+        const { jobs: claimed, wakeAt = Infinity } = await ctx.claimReady({ ...request, queues });
         if (claimed.length > 0) return claimed;
         const left = deadline - realTimeNow();
         if (left <= 0) return [];
@@ -85,27 +82,6 @@ export class RedisFetcher {
     } finally {
       stopListening();
     }
-  }
-
-  /** One claim per queue until `max` jobs; the earliest time something becomes due if none were claimed. */
-  private async claim(
-    queues: string[],
-    request: FetchRequest,
-  ): Promise<{ claimed: JobRecord[]; wakeAt: number }> {
-    const claimed: JobRecord[] = [];
-    let wakeAt = Infinity;
-    for (const queue of queues) {
-      const [nextDue, limiterReset, jobs] = (await this.ctx.run("claim-jobs", queue, [
-        this.ctx.clock.now(),
-        request.max - claimed.length,
-        ...leaseArgs(request, this.ctx.outbox),
-      ])) as [number, number, string[]];
-      for (const json of jobs) claimed.push(decodeRecord(json));
-      if (nextDue > 0) wakeAt = Math.min(wakeAt, nextDue);
-      if (limiterReset > 0) wakeAt = Math.min(wakeAt, limiterReset);
-      if (claimed.length >= request.max) break;
-    }
-    return { claimed, wakeAt };
   }
 
   private async resolveQueues(patterns: string[]): Promise<string[]> {

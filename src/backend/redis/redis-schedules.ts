@@ -12,8 +12,8 @@ export interface RedisScheduleContext {
   client: Redis;
   keys: RedisKeys;
   clock: Clock;
-  /** "1" when ready jobs go to a transport's outbox. */
-  outbox: string;
+  /** "1" when ready jobs go to a transport's outbox (read at each call: a transport turns it on). */
+  outbox: () => string;
   run(name: ScriptName, queue: string, args: Array<string | number>): Promise<unknown>;
   register(queue: string): Promise<void>;
   assertOpen(): void;
@@ -29,7 +29,7 @@ export class RedisSchedules {
         schedule.key,
         encodeSchedule(schedule),
         this.ctx.clock.now(),
-        this.ctx.outbox,
+        this.ctx.outbox(),
       ]),
     ]);
     return decodeSchedule(stored as string);
@@ -56,7 +56,7 @@ export class RedisSchedules {
       paused ? "1" : "0",
       nextRunAt ?? "",
       this.ctx.clock.now(),
-      this.ctx.outbox,
+      this.ctx.outbox(),
     ]);
     return typeof stored === "string" ? decodeSchedule(stored) : undefined;
   }
@@ -64,7 +64,7 @@ export class RedisSchedules {
   async fire(fire: ScheduleFire): Promise<boolean> {
     const fired = await this.ctx.run("fire-schedule", fire.queue, [
       this.ctx.clock.now(),
-      this.ctx.outbox,
+      this.ctx.outbox(),
       fire.key,
       fire.slot,
       fire.nextRunAt ?? "",

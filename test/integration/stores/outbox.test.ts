@@ -2,6 +2,8 @@
 // reconciliation, and the signals that tell the transport about outbox entries and dead letters.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { ComposedBackend } from "../../../src/backend/composed-backend.js";
+import type { Delivery } from "../../../src/backend/delivery.js";
 import type { JobStore } from "../../../src/backend/job-store.js";
 import { MemoryStore } from "../../../src/backend/memory/index.js";
 import { PostgresStore } from "../../../src/backend/postgres/index.js";
@@ -31,14 +33,43 @@ const stores = [
 
 const LEASE_MS = 10_000;
 
-/** A store with its signals recorded. */
-function listening(store: JobStore): { filled: string[]; dead: Array<[string, string, string]> } {
-  const heard = { filled: [] as string[], dead: [] as Array<[string, string, string]> };
-  store.watch({
-    outboxFilled: (queue) => heard.filled.push(queue),
-    deadLettered: (queue, id, reason) => heard.dead.push([queue, id, reason]),
-  });
-  return heard;
+/** What the store told its transport. */
+interface Heard {
+  filled: string[];
+  dead: Array<[string, string, string]>;
+}
+
+/**
+ * The transport of these tests is the test itself: it turns the outbox on and records the signals, as the
+ * AMQP delivery does, and takes and claims entries by hand. It never fetches.
+ */
+class HandDelivery implements Delivery {
+  readonly transport = "hand";
+  readonly capabilities = {
+    topicWildcards: false,
+    nativeDeadLetter: false,
+    blockingFetch: false,
+    roundRobinGroups: false,
+  };
+  readonly heard: Heard = { filled: [], dead: [] };
+
+  constructor(store: JobStore) {
+    store.watch({
+      outboxFilled: (queue) => this.heard.filled.push(queue),
+      deadLettered: (queue, id, reason) => this.heard.dead.push([queue, id, reason]),
+    });
+  }
+
+  fetch(): Promise<never> {
+    return Promise.reject(new Error("these tests take the outbox by hand"));
+  }
+  releaseWorker = (): Promise<void> => Promise.resolve();
+  beforeEnqueue = (): Promise<void> => Promise.resolve();
+  changed = (): Promise<void> => Promise.resolve();
+  maintain = (): Promise<void> => Promise.resolve();
+  observe = (): void => {};
+  ping = (): Promise<void> => Promise.resolve();
+  close = (): Promise<void> => Promise.resolve();
 }
 
 /** Claims one job as a transport's delivery would; returns its lock token. */
@@ -55,9 +86,13 @@ async function claimOne(store: JobStore, queue: string, id: string): Promise<str
   return claim?.status === "claimed" ? claim.record.lockToken! : "";
 }
 
-/** A job record as Queue.add would build it, through a Queue on the store. */
-async function addJob(store: JobStore, queue: string, opts: Record<string, unknown> = {}): Promise<string> {
-  const job = await new Queue(queue, { backend: store }).add("job", { n: 1 }, opts);
+/** A job record as Queue.add would build it, through a Queue on the store's backend. */
+async function addJob(
+  backend: ComposedBackend,
+  queue: string,
+  opts: Record<string, unknown> = {},
+): Promise<string> {
+  const job = await new Queue(queue, { backend }).add("job", { n: 1 }, opts);
   return job.id;
 }
 
@@ -66,13 +101,22 @@ for (const target of stores) {
   for (const service of target.needs) reachable = (await requireService(service)) && reachable;
 
   describe.runIf(reachable)(`the outbox of a job store (${target.name})`, () => {
-    const harness = useHarness(() => target.create());
-    const storeOf = async (): Promise<JobStore> => (await harness.backend()) as JobStore;
+    let made: { store: JobStore; delivery: HandDelivery } | undefined;
+    const harness = useHarness(() => {
+      const store = target.create();
+      const delivery = new HandDelivery(store);
+      made = { store, delivery };
+      return new ComposedBackend(store, delivery);
+    });
+    const storeOf = async (): Promise<{ store: JobStore; backend: ComposedBackend; heard: Heard }> => {
+      const backend = (await harness.backend()) as ComposedBackend;
+      return { store: made!.store, backend, heard: made!.delivery.heard };
+    };
 
     it("an ack of an old lease keeps the entry a later retry made: the retry is published", async () => {
-      const store = await storeOf();
-      const queue = harness.queue(store, uniqueQueueName("ob")).name;
-      const id = await addJob(store, queue, { attempts: 2 });
+      const { store, backend } = await storeOf();
+      const queue = harness.queue(backend, uniqueQueueName("ob")).name;
+      const id = await addJob(backend, queue, { attempts: 2 });
       const now = store.clock.now();
       // The publisher takes the entry, and its message is delivered before the publish is confirmed ...
       expect((await store.takeOutbox(queue, now, 10, LEASE_MS)).map((e) => e.id)).toEqual([id]);
@@ -96,9 +140,9 @@ for (const target of stores) {
     });
 
     it("an ack under the lease the entry was taken with forgets it", async () => {
-      const store = await storeOf();
-      const queue = harness.queue(store, uniqueQueueName("ob")).name;
-      await addJob(store, queue);
+      const { store, backend } = await storeOf();
+      const queue = harness.queue(backend, uniqueQueueName("ob")).name;
+      await addJob(backend, queue);
       const now = store.clock.now();
       const taken = await store.takeOutbox(queue, now, 10, LEASE_MS);
       await store.ackOutbox(
@@ -110,13 +154,12 @@ for (const target of stores) {
     });
 
     it("promoteDue moves due delayed jobs to the outbox, signals it, and says when the next is due", async () => {
-      const store = await storeOf();
-      const heard = listening(store);
-      const queue = harness.queue(store, uniqueQueueName("ob")).name;
+      const { store, backend, heard } = await storeOf();
+      const queue = harness.queue(backend, uniqueQueueName("ob")).name;
       const now = store.clock.now();
       // Far enough ahead that a slow add still stores it delayed; promoted by naming a later "now".
-      const soon = await addJob(store, queue, { runAt: now + 10_000 });
-      await addJob(store, queue, { runAt: now + 60_000 });
+      const soon = await addJob(backend, queue, { runAt: now + 10_000 });
+      await addJob(backend, queue, { runAt: now + 60_000 });
       heard.filled.length = 0;
       const result = await store.promoteDue(queue, now + 20_000);
       expect(result.promoted).toBe(1);
@@ -129,9 +172,9 @@ for (const target of stores) {
     });
 
     it("rearmStale gives a waiting job whose delivery was lost an outbox entry again", async () => {
-      const store = await storeOf();
-      const queue = harness.queue(store, uniqueQueueName("ob")).name;
-      const id = await addJob(store, queue);
+      const { store, backend } = await storeOf();
+      const queue = harness.queue(backend, uniqueQueueName("ob")).name;
+      const id = await addJob(backend, queue);
       const now = store.clock.now();
       const taken = await store.takeOutbox(queue, now, 10, LEASE_MS);
       await store.ackOutbox(
@@ -148,10 +191,9 @@ for (const target of stores) {
     });
 
     it("a job that ends failed for good, or expired, is signalled for dead-lettering with its reason", async () => {
-      const store = await storeOf();
-      const heard = listening(store);
-      const queue = harness.queue(store, uniqueQueueName("ob")).name;
-      const id = await addJob(store, queue);
+      const { store, backend, heard } = await storeOf();
+      const queue = harness.queue(backend, uniqueQueueName("ob")).name;
+      const id = await addJob(backend, queue);
       const token = await claimOne(store, queue, id);
       const at = store.clock.now();
       await store.finish([
@@ -164,7 +206,7 @@ for (const target of stores) {
           retryAt: undefined,
         },
       ]);
-      const expiring = await addJob(store, queue, { ttl: 1 });
+      const expiring = await addJob(backend, queue, { ttl: 1 });
       await store.maintain(queue, store.clock.now() + 1_000);
       expect(heard.dead).toEqual([
         [queue, id, "card declined"],
