@@ -73,6 +73,8 @@ class PlanBuilder {
   readonly actions: PlannedAction[] = [];
   /** Jobs whose outcome does not hang on a later action, so a dependant may name them. */
   private readonly dependable: PlannedJob[] = [];
+  /** When each job's unit is added: a dependant names only jobs added before it (a lookup, not a scan). */
+  private readonly addedAt = new Map<string, number>();
 
   constructor(
     private readonly random: Prng,
@@ -94,7 +96,7 @@ class PlanBuilder {
         const job = this.job("ttl-expire", "hold", this.behaviour("plain"), {
           ttl: this.random.int(200, MAX_EXPIRING_TTL_MS),
         });
-        this.units.push({
+        this.pushUnit({
           kind: "bulk",
           at: this.random.int(0, TTL_ADD_WINDOW_MS),
           queue: "hold",
@@ -105,7 +107,7 @@ class PlanBuilder {
       case "held-cancel":
       case "held-remove": {
         const job = this.job(kind, "main", this.behaviour("plain"), { delay: HOLD_DELAY_MS });
-        this.units.push({ kind: "bulk", at, queue: "main", jobs: [job.id] });
+        this.pushUnit({ kind: "bulk", at, queue: "main", jobs: [job.id] });
         this.act(at, kind === "held-cancel" ? "cancel" : "remove", job.id);
         return;
       }
@@ -117,7 +119,7 @@ class PlanBuilder {
         const behaviour = this.behaviour(kind === "delayed" ? this.random.pick(["plain", "flaky"]) : kind);
         const job = this.job(kind, queue, behaviour, this.extraOptions(kind));
         if (kind !== "remove-on-complete") this.dependable.push(job);
-        this.units.push({ kind: "bulk", at, queue, jobs: [job.id] });
+        this.pushUnit({ kind: "bulk", at, queue, jobs: [job.id] });
       }
     }
   }
@@ -134,7 +136,7 @@ class PlanBuilder {
       return child.id;
     });
     parent.dependsOn = children;
-    this.units.push({ kind: "flow", at, parent: parent.id, children });
+    this.pushUnit({ kind: "flow", at, parent: parent.id, children });
   }
 
   /** A held gate and 1–3 jobs waiting on it; later the gate is cancelled, removed or promoted. */
@@ -154,7 +156,7 @@ class PlanBuilder {
       job.dependsOn = [gate.id];
       return job.id;
     });
-    this.units.push({ kind: "bulk", at, queue: "main", jobs: [gate.id, ...gated] });
+    this.pushUnit({ kind: "bulk", at, queue: "main", jobs: [gate.id, ...gated] });
     this.act(at, this.random.pick(["cancel", "remove", "promote"] as const), gate.id);
   }
 
@@ -169,13 +171,18 @@ class PlanBuilder {
       const picks = new Set([this.random.pick(earlier).id, this.random.pick(earlier).id]);
       job.dependsOn = [...picks];
     }
-    this.units.push({ kind: "bulk", at, queue, jobs: [job.id] });
+    this.pushUnit({ kind: "bulk", at, queue, jobs: [job.id] });
   }
 
   private unitAt(id: string): number {
-    return (
-      this.units.find((unit) => (unit.kind === "bulk" ? unit.jobs.includes(id) : unit.parent === id))?.at ?? 0
-    );
+    return this.addedAt.get(id) ?? 0;
+  }
+
+  /** Adds a unit, remembering when each of its jobs is added (the first unit naming a job wins). */
+  private pushUnit(unit: PlannedUnit): void {
+    this.units.push(unit);
+    const ids = unit.kind === "bulk" ? unit.jobs : [unit.parent];
+    for (const id of ids) if (!this.addedAt.has(id)) this.addedAt.set(id, unit.at);
   }
 
   /** The action comes 0.3–3 s after the add, so it lands while the run is busy. */
