@@ -4,10 +4,9 @@
 // composes it with the LISTEN delivery; AmqpBackend with RabbitMQ.
 import type pg from "pg";
 import { loadPg } from "../load-driver.js";
-import { systemClock, type Clock } from "../../core/clock.js";
+import type { Clock } from "../../core/clock.js";
 import { BackendUnavailableError, ClosedError, ValidationError } from "../../errors/warren-error.js";
 import { connectionTarget, type ConnectionTarget } from "../connection-target.js";
-import { assertDriverUrl } from "../url-options.js";
 import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
 import type {
@@ -54,39 +53,8 @@ import { NotifyListener } from "./notify-listener.js";
 import { PgTx } from "./pg-tx.js";
 import { loadQueries, runQuery, type Queries } from "./query-runner.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
+import { resolvePostgresStoreOptions, type PostgresStoreOptions } from "./postgres-options.js";
 
-/** Options for {@link PostgresStore} and PostgresBackend. */
-export interface PostgresStoreOptions {
-  /** `postgres://user:pass@host:5432/db`. @defaultValue "postgres://postgres@127.0.0.1:5432/postgres" */
-  url?: string;
-  /** A pg Pool to use instead of `url` (its connection settings are reused for the LISTEN connection). */
-  pool?: pg.Pool;
-  /** Schema holding Warren's tables. @defaultValue "warren" */
-  schema?: string;
-  /** Pool size when the backend creates the pool. @defaultValue 10 */
-  poolSize?: number;
-  /** `application_name` of every connection, so operators can tell them apart. @defaultValue "warren" */
-  applicationName?: string;
-  /** Clock for every timestamp. @defaultValue the system clock */
-  clock?: Clock;
-  /**
-   * Run queries as named prepared statements, parsed and planned once per connection. Turn off behind a
-   * connection pooler in transaction mode that does not track them (PgBouncer before 1.21). @defaultValue true
-   */
-  preparedStatements?: boolean;
-  /** Reports connection trouble (already redacted). @defaultValue console.warn */
-  onError?: (error: Error) => void;
-  /**
-   * How long opening a connection may take before the call fails with CONNECT_TIMEOUT (pg's
-   * `connectionTimeoutMillis`; with `pool`, the pool's own setting applies). @defaultValue 10000
-   */
-  connectTimeoutMs?: number;
-}
-
-/** See {@link PostgresStoreOptions.connectTimeoutMs}. */
-export const DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
-
-const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 /** NOTIFY payloads must stay under 8000 bytes. */
 const MAX_BUS_BYTES = 7_900;
 const RETRYABLE = new Set(["40001", "40P01", "57P01", "57P02", "57P03", "08000", "08003", "08006"]);
@@ -124,32 +92,25 @@ export class PostgresStore implements JobStore {
   private closed = false;
 
   constructor(options: PostgresStoreOptions = {}) {
-    const schema = options.schema ?? "warren";
-    if (!SCHEMA.test(schema)) {
-      throw new ValidationError(
-        "INVALID_OPTION",
-        `schema must be a lower-case SQL identifier (letters, digits, "_"; got ${JSON.stringify(schema)})`,
-      );
-    }
+    const resolved = resolvePostgresStoreOptions(options);
+    const { schema, pool } = resolved;
     this.schema = schema;
     this.quoted = `"${schema}"`;
     this.channel = `${schema}_events`;
-    const url = options.url ?? "postgres://postgres@127.0.0.1:5432/postgres";
-    if (options.pool === undefined) assertDriverUrl(url, "postgres", "PostgresBackend");
-    this.onError = options.onError ?? ((error) => console.warn(`[warren] postgres: ${error.message}`));
-    this.ownsPool = options.pool === undefined;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS;
-    const config: pg.PoolConfig = options.pool
-      ? { ...options.pool.options }
+    this.onError = resolved.onError;
+    this.ownsPool = pool === undefined;
+    this.connectTimeoutMs = resolved.connectTimeoutMs;
+    const config: pg.PoolConfig = pool
+      ? { ...pool.options }
       : {
-          connectionString: url,
-          max: options.poolSize ?? 10,
-          application_name: options.applicationName ?? "warren",
+          connectionString: resolved.url,
+          max: resolved.poolSize,
+          application_name: resolved.applicationName,
           // pg waits forever by default: a port that accepts and never answers (not PostgreSQL) hung every call.
           connectionTimeoutMillis: this.connectTimeoutMs,
         };
-    this.target = connectionTarget(options.pool ? poolUrl(config) : url);
-    this.pool = options.pool ?? new (loadPg().Pool)(config);
+    this.target = connectionTarget(pool ? poolUrl(config) : resolved.url);
+    this.pool = pool ?? new (loadPg().Pool)(config);
     this.pool.on("error", (error) => this.onError(this.translate(error)));
     // A checked-out client whose connection dies between queries emits "error" outside any query; the next
     // query on it fails and tx() retries on a fresh one, so here it is only reported.
@@ -157,8 +118,8 @@ export class PostgresStore implements JobStore {
       this.everConnected = true;
       client.on("error", (error) => this.onError(this.translate(error)));
     });
-    this.clock = options.clock ?? systemClock;
-    this.preparedStatements = options.preparedStatements ?? true;
+    this.clock = resolved.clock;
+    this.preparedStatements = resolved.preparedStatements;
     this.busChannel = `${schema}_bus`;
     this.listener = new NotifyListener(config, this.channel, this.busChannel, (error) =>
       this.onError(this.translate(error)),
