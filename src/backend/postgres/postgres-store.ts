@@ -3,10 +3,8 @@
 // migrations. Client time is authoritative: every statement takes `now` as a parameter. PostgresBackend
 // composes it with the LISTEN delivery; AmqpBackend with RabbitMQ.
 import type pg from "pg";
-import { loadPg } from "../load-driver.js";
 import type { Clock } from "../../core/clock.js";
-import { BackendUnavailableError, ClosedError, ValidationError } from "../../errors/warren-error.js";
-import { connectionTarget, type ConnectionTarget } from "../connection-target.js";
+import { ValidationError } from "../../errors/warren-error.js";
 import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
 import type {
@@ -38,7 +36,6 @@ import * as admin from "./postgres-admin.js";
 import * as schedules from "./postgres-schedules.js";
 import { FastFinishGate, finishFast } from "./finish-fast.js";
 import { finishOutcomes } from "./finish-outcomes.js";
-import { classifyPgError, pgConnectionError } from "./connection-errors.js";
 import {
   claimFast,
   claimIds,
@@ -48,17 +45,15 @@ import {
   promoteDueJobs,
   rearmStale,
 } from "./postgres-operations.js";
-import { migrate } from "./migrator.js";
-import { NotifyListener } from "./notify-listener.js";
-import { PgTx } from "./pg-tx.js";
-import { loadQueries, runQuery, type Queries } from "./query-runner.js";
+import type { NotifyListener } from "./notify-listener.js";
+import { PgSession } from "./pg-session.js";
+import type { PgTx } from "./pg-tx.js";
+import type { Queries } from "./query-runner.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from "./postgres-options.js";
 
 /** NOTIFY payloads must stay under 8000 bytes. */
 const MAX_BUS_BYTES = 7_900;
-const RETRYABLE = new Set(["40001", "40P01", "57P01", "57P02", "57P03", "08000", "08003", "08006"]);
-const TX_ATTEMPTS = 3;
 const UNIQUE_VIOLATION = "23505";
 
 /**
@@ -73,156 +68,34 @@ export class PostgresStore implements JobStore {
   readonly schema: string;
   /** @internal For this folder's delivery: the LISTEN connection that hears which queues have work. */
   readonly listener: NotifyListener;
-  private readonly pool: pg.Pool;
-  private readonly ownsPool: boolean;
-  private readonly quoted: string;
-  private readonly channel: string;
-  private readonly busChannel: string;
-  /** On once a transport watches (see JobStore.watch): transactions then record ready jobs. */
-  private outbox = false;
-  private readonly preparedStatements: boolean;
+  private readonly session: PgSession;
   private readonly fastFinish = new FastFinishGate();
-  private readonly onError: (error: Error) => void;
-  private readonly target: ConnectionTarget;
-  private readonly connectTimeoutMs: number;
-  private everConnected = false;
-  private readyPromise: Promise<Queries> | undefined;
-  /** The transport's ears, in store mode (see JobStore.watch). */
-  private signals: StoreSignals | undefined;
-  private closed = false;
 
   constructor(options: PostgresStoreOptions = {}) {
-    const resolved = resolvePostgresStoreOptions(options);
-    const { schema, pool } = resolved;
-    this.schema = schema;
-    this.quoted = `"${schema}"`;
-    this.channel = `${schema}_events`;
-    this.onError = resolved.onError;
-    this.ownsPool = pool === undefined;
-    this.connectTimeoutMs = resolved.connectTimeoutMs;
-    const config: pg.PoolConfig = pool
-      ? { ...pool.options }
-      : {
-          connectionString: resolved.url,
-          max: resolved.poolSize,
-          application_name: resolved.applicationName,
-          // pg waits forever by default: a port that accepts and never answers (not PostgreSQL) hung every call.
-          connectionTimeoutMillis: this.connectTimeoutMs,
-        };
-    this.target = connectionTarget(pool ? poolUrl(config) : resolved.url);
-    this.pool = pool ?? new (loadPg().Pool)(config);
-    this.pool.on("error", (error) => this.onError(this.translate(error)));
-    // A checked-out client whose connection dies between queries emits "error" outside any query; the next
-    // query on it fails and tx() retries on a fresh one, so here it is only reported.
-    this.pool.on("connect", (client) => {
-      this.everConnected = true;
-      client.on("error", (error) => this.onError(this.translate(error)));
-    });
-    this.clock = resolved.clock;
-    this.preparedStatements = resolved.preparedStatements;
-    this.busChannel = `${schema}_bus`;
-    this.listener = new NotifyListener(config, this.channel, this.busChannel, (error) =>
-      this.onError(this.translate(error)),
-    );
+    this.session = new PgSession(resolvePostgresStoreOptions(options));
+    this.clock = this.session.clock;
+    this.schema = this.session.schema;
+    this.listener = this.session.listener;
   }
 
   /** Creates or upgrades the schema (also done on first use). Returns the migration versions applied. */
-  async migrate(): Promise<number[]> {
-    try {
-      return await migrate(this.pool, this.schema, this.quoted);
-    } catch (error) {
-      throw this.translate(error);
-    }
+  migrate(): Promise<number[]> {
+    return this.session.migrate();
   }
 
-  /** The Warren error for a pg error (connection failures typed and redacted; query errors as they are). */
-  private translate(error: unknown): Error {
-    const translated = pgConnectionError(error, {
-      target: this.target,
-      connectTimeoutMs: this.connectTimeoutMs,
-      everConnected: this.everConnected,
-    });
-    return translated instanceof Error ? translated : new Error(String(translated));
-  }
-
-  /** Throws ClosedError once close() was called: no handle may use a closed backend. */
-  /** @internal */
+  /** @internal Throws ClosedError once close() was called: no handle may use a closed backend. */
   assertOpen(): void {
-    if (this.closed) throw new ClosedError("the postgres backend is closed; create a new one");
+    this.session.assertOpen();
   }
 
   /** @internal Resolves once the schema is migrated and the queries are loaded. */
   ready(): Promise<Queries> {
-    if (this.closed)
-      return Promise.reject(new ClosedError("the postgres backend is closed; create a new one"));
-    this.readyPromise ??= (async () => {
-      await this.migrate();
-      return loadQueries(this.quoted, this.preparedStatements);
-    })();
-    this.readyPromise.catch(() => (this.readyPromise = undefined));
-    return this.readyPromise;
+    return this.session.ready();
   }
 
-  /**
-   * Runs `work` in a transaction, sends its events at commit, and retries on deadlocks and lost connections.
-   * With `atomic: false`, `work` is a single statement that commits on its own; its events follow it.
-   */
-  async tx<T>(work: (tx: PgTx) => Promise<T>, { atomic = true }: { atomic?: boolean } = {}): Promise<T> {
-    const queries = await this.ready();
-    for (let attempt = 1; ; attempt++) {
-      let client: pg.PoolClient | undefined;
-      try {
-        client = await this.pool.connect();
-        const tx = new PgTx(client, queries, this.clock.now(), this.outbox);
-        if (!atomic) {
-          const result = await work(tx);
-          // The work has committed: a failed notify loses its events, never its result (claimed jobs).
-          await tx.notify(this.channel).catch((error: unknown) => this.onError(error as Error));
-          client.release();
-          this.tellTransport(tx);
-          return result;
-        }
-        await client.query("BEGIN");
-        try {
-          const result = await work(tx);
-          await tx.notify(this.channel);
-          await client.query("COMMIT");
-          client.release();
-          this.tellTransport(tx);
-          return result;
-        } catch (error) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          throw error;
-        }
-      } catch (error) {
-        // close() ended the pool under this transaction: say so, rather than "unavailable".
-        this.assertOpen();
-        const code = (error as { code?: string }).code;
-        // A connect timeout is not retried: three more waits would stretch connectTimeoutMs threefold.
-        const connectionLost =
-          code === undefined &&
-          /terminat|Connection|ECONN|closed/i.test(String(error)) &&
-          classifyPgError(error) !== "timeout";
-        client?.release(connectionLost || RETRYABLE.has(code ?? "") ? (error as Error) : undefined);
-        if (attempt < TX_ATTEMPTS && (RETRYABLE.has(code ?? "") || connectionLost)) continue;
-        const translated = this.translate(error);
-        if (translated !== error) throw translated;
-        if (connectionLost || code?.startsWith("08") || code?.startsWith("57P")) {
-          throw new BackendUnavailableError(
-            `PostgreSQL at ${this.target.host} is unavailable (${translated.message}); retry later`,
-            { cause: translated, details: { host: this.target.host, url: this.target.url } },
-          );
-        }
-        throw error;
-      }
-    }
-  }
-
-  /** After a commit: the transport hears of outbox entries and dead letters the transaction made. */
-  private tellTransport(tx: PgTx): void {
-    if (!this.signals) return;
-    for (const queue of tx.outboxFilled) this.signals.outboxFilled(queue);
-    for (const dead of tx.deadLetters) this.signals.deadLettered(dead.queue, dead.id, dead.reason);
+  /** See PgSession.tx. */
+  tx<T>(work: (tx: PgTx) => Promise<T>, options?: { atomic?: boolean }): Promise<T> {
+    return this.session.tx(work, options);
   }
 
   async acquireLock(key: string, token: string, ttlMs: number): Promise<number | undefined> {
@@ -262,33 +135,16 @@ export class PostgresStore implements JobStore {
         { details: { bytes, maxBytes: MAX_BUS_BYTES } },
       );
     }
-    await this.ready();
-    try {
-      await this.pool.query("SELECT pg_notify($1, $2)", [this.busChannel, message]);
-    } catch (error) {
-      this.assertOpen();
-      throw this.translate(error);
-    }
+    await this.session.notifyBus(message);
   }
 
-  async subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
-    await this.ready();
-    try {
-      return await this.listener.subscribeBus(pattern, listener);
-    } catch (error) {
-      throw this.translate(error);
-    }
+  subscribeMessages(pattern: string, listener: MessageListener): Promise<Unsubscribe> {
+    return this.session.listen((notifications) => notifications.subscribeBus(pattern, listener));
   }
 
   /** Runs one query outside a transaction. */
-  async query<R extends pg.QueryResultRow>(name: string, params: unknown[]): Promise<R[]> {
-    const queries = await this.ready();
-    try {
-      return await runQuery<R>(this.pool, queries, name, params);
-    } catch (error) {
-      this.assertOpen();
-      throw this.translate(error);
-    }
+  query<R extends pg.QueryResultRow>(name: string, params: unknown[]): Promise<R[]> {
+    return this.session.query<R>(name, params);
   }
 
   upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {
@@ -416,8 +272,7 @@ export class PostgresStore implements JobStore {
   }
 
   watch(signals: StoreSignals): void {
-    this.signals = signals;
-    this.outbox = true;
+    this.session.watch(signals);
   }
 
   async getJob(queue: string, id: string): Promise<JobRecord | undefined> {
@@ -511,36 +366,15 @@ export class PostgresStore implements JobStore {
     return (await this.query<{ name: string }>("list_queues", [])).map((row) => row.name);
   }
 
-  async subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
-    await this.ready();
-    try {
-      return await this.listener.subscribe(queue, listener);
-    } catch (error) {
-      throw this.translate(error);
-    }
+  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
+    return this.session.listen((notifications) => notifications.subscribe(queue, listener));
   }
 
-  async ping(): Promise<void> {
-    this.assertOpen();
-    try {
-      await this.pool.query("SELECT 1");
-    } catch (error) {
-      this.assertOpen();
-      throw this.translate(error);
-    }
+  ping(): Promise<void> {
+    return this.session.ping();
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.listener.close();
-    if (this.ownsPool) await this.pool.end().catch(() => undefined);
+  close(): Promise<void> {
+    return this.session.close();
   }
-}
-
-/** A caller's pool as a URL, only to name its host in errors (without credentials). */
-function poolUrl(config: pg.PoolConfig): string {
-  if (config.connectionString) return config.connectionString;
-  const host = config.host ?? "127.0.0.1";
-  return `postgres://${host.includes(":") ? `[${host}]` : host}:${config.port ?? 5432}/${config.database ?? ""}`;
 }
