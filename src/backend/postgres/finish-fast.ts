@@ -2,6 +2,8 @@
 // deleted by one statement (finish_fast.sql); everything else goes on to finishOutcomes. A queue whose jobs
 // are kept would pay that statement for nothing, so after a miss it is skipped for a while.
 import type { FinishStatus, Outcome } from "../records.js";
+import { finishOutcomes } from "./finish-outcomes.js";
+import type { PgSession } from "./pg-session.js";
 import type { PgTx } from "./pg-tx.js";
 
 /** Finish calls a queue skips the fast path after one in which it deleted nothing. */
@@ -36,6 +38,27 @@ export class FastFinishGate {
       if (!hit.has(outcome.lock.queue)) this.skipsLeft.set(outcome.lock.queue, SKIP_AFTER_MISS);
     }
   }
+}
+
+/**
+ * Records a batch of finished tries: the completions the gate lets through go to finish_fast first, on their
+ * own; the rest, in one transaction, to finishOutcomes. Statuses come back in the order of `outcomes`.
+ */
+export async function finish(
+  session: PgSession,
+  gate: FastFinishGate,
+  outcomes: Outcome[],
+): Promise<FinishStatus[]> {
+  const offered = gate.candidates(outcomes);
+  const recorded =
+    offered.length === 0
+      ? new Map<Outcome, FinishStatus>()
+      : await session.tx((tx) => finishFast(tx, offered), { atomic: false });
+  gate.update(offered, recorded);
+  const rest = outcomes.filter((outcome) => !recorded.has(outcome));
+  const statuses = rest.length === 0 ? [] : await session.tx((tx) => finishOutcomes(tx, rest));
+  rest.forEach((outcome, i) => recorded.set(outcome, statuses[i]!));
+  return outcomes.map((outcome) => recorded.get(outcome)!);
 }
 
 /** Deletes the completions finish_fast can take, with their events; returns the outcomes it recorded. */

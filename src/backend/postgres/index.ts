@@ -1,3 +1,4 @@
 // The PostgreSQL backend's public names.
 export { PostgresBackend, type PostgresBackendOptions } from "./postgres-backend.js";
-export { PostgresStore, type PostgresStoreOptions } from "./postgres-store.js";
+export type { PostgresStoreOptions } from "./postgres-options.js";
+export { PostgresStore } from "./postgres-store.js";

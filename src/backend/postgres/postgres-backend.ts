@@ -1,7 +1,8 @@
 // The self-contained PostgreSQL backend: the PostgreSQL store with its LISTEN/NOTIFY delivery.
 import { ComposedBackend } from "../composed-backend.js";
 import { PostgresDelivery } from "./postgres-delivery.js";
-import { PostgresStore, type PostgresStoreOptions } from "./postgres-store.js";
+import type { PostgresStoreOptions } from "./postgres-options.js";
+import { PostgresStore } from "./postgres-store.js";
 
 /** Options for {@link PostgresBackend}. */
 export type PostgresBackendOptions = PostgresStoreOptions;

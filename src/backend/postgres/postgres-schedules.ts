@@ -5,8 +5,14 @@ import type { ScheduleFire, ScheduleRecord } from "../records.js";
 import { mergeSchedule } from "../schedule-merge.js";
 import { slotJobRecord } from "../schedule-slot.js";
 import { lockJob, removeJob } from "./postgres-admin.js";
-import { enqueueJobs } from "./postgres-operations.js";
+import { enqueueJobs } from "./postgres-enqueue.js";
+import type { PgSession } from "./pg-session.js";
 import type { PgTx } from "./pg-tx.js";
+
+/** The schedules of a queue, by key. */
+export async function listSchedules(session: PgSession, queue: string): Promise<ScheduleRecord[]> {
+  return (await session.query<{ body: ScheduleRecord }>("list_schedules", [queue])).map((row) => row.body);
+}
 
 export async function upsertSchedule(tx: PgTx, incoming: ScheduleRecord): Promise<ScheduleRecord> {
   // The queue lock serialises two first upserts of one key, which have no row to lock yet.
