@@ -1,24 +1,18 @@
 // The PostgreSQL store's own delivery: a fetch claims in the store and waits on LISTEN between claims (see
 // postgres-fetch.ts). Every transaction NOTIFYs what it made ready, so nothing has to be told after it.
 import { ClosedError } from "../../errors/warren-error.js";
-import type { Delivery, DeliveryCapabilities } from "../delivery.js";
+import { PullDelivery } from "../pull-delivery.js";
 import type { FetchRequest, JobRecord } from "../records.js";
 import { PostgresFetcher } from "./postgres-fetch.js";
 import type { PostgresStore } from "./postgres-store.js";
 
 /** LISTEN/NOTIFY delivery over a {@link PostgresStore}. */
-export class PostgresDelivery implements Delivery {
-  readonly transport = undefined;
-  readonly capabilities: DeliveryCapabilities = Object.freeze({
-    topicWildcards: true,
-    nativeDeadLetter: false,
-    blockingFetch: true,
-    roundRobinGroups: true,
-  });
+export class PostgresDelivery extends PullDelivery {
   private readonly fetcher: PostgresFetcher;
   private closed = false;
 
   constructor(store: PostgresStore) {
+    super();
     this.fetcher = new PostgresFetcher({
       clock: store.clock,
       listener: store.listener,
@@ -34,29 +28,6 @@ export class PostgresDelivery implements Delivery {
 
   fetch(request: FetchRequest): Promise<JobRecord[]> {
     return this.fetcher.fetch(request);
-  }
-
-  releaseWorker(_workerId: string): Promise<void> {
-    return Promise.resolve();
-  }
-
-  beforeEnqueue(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  /** Transactions NOTIFY what they made ready themselves. */
-  changed(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  maintain(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  observe(): void {}
-
-  ping(): Promise<void> {
-    return Promise.resolve();
   }
 
   close(): Promise<void> {
