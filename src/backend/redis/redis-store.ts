@@ -4,7 +4,7 @@
 // the contract lives in its own module: redis-hot-path, redis-outbox, redis-admin, redis-schedules,
 // redis-workers and redis-locks.
 import type { Redis } from "ioredis";
-import { systemClock, type Clock } from "../../core/clock.js";
+import type { Clock } from "../../core/clock.js";
 import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
 import type {
@@ -43,29 +43,9 @@ import { RedisStoreContext } from "./redis-context.js";
 import * as hotPath from "./redis-hot-path.js";
 import * as locks from "./redis-locks.js";
 import * as outbox from "./redis-outbox.js";
+import { resolveRedisStoreOptions, type RedisStoreOptions } from "./redis-options.js";
 import { RedisSchedules } from "./redis-schedules.js";
 import * as workers from "./redis-workers.js";
-
-/** Options for {@link RedisStore} and RedisBackend. */
-export interface RedisStoreOptions {
-  /** `redis://[:password@]host:port/db` or `rediss://…`. @defaultValue "redis://127.0.0.1:6379/0" */
-  url?: string;
-  /** An ioredis client to use instead of `url` (the backend duplicates it for blocking reads). */
-  client?: Redis;
-  /** Client name (CLIENT SETNAME) of every connection, so operators can tell them apart. @defaultValue "warren" */
-  connectionName?: string;
-  /** Prefix of every key. @defaultValue "warren" */
-  prefix?: string;
-  /** Clock for every timestamp (client time is authoritative). @defaultValue the system clock */
-  clock?: Clock;
-  /** Reports connection trouble (already redacted). @defaultValue console.warn */
-  onError?: (error: Error) => void;
-  /**
-   * How long a call waits for the first connection before it fails with CONNECT_TIMEOUT (also ioredis's
-   * `connectTimeout` for each attempt). @defaultValue 10000
-   */
-  connectTimeoutMs?: number;
-}
 
 /** Notices that a queue has work due (`<queue>\n<dueAt>`) go out on `<prefix>:due`. */
 const DUE_CHANNEL_SUFFIX = ":due";
@@ -96,13 +76,14 @@ export class RedisStore implements JobStore {
   private readonly onError: (error: Error) => void;
 
   constructor(options: RedisStoreOptions = {}) {
-    this.onError = options.onError ?? ((error) => console.warn(`[warren] redis: ${error.message}`));
-    const connection = openRedisConnection(options, (error) => this.onError(error));
+    const resolved = resolveRedisStoreOptions(options);
+    this.onError = resolved.onError;
+    const connection = openRedisConnection(resolved, (error) => this.onError(error));
     this.client = connection.client;
     this.ownsClient = connection.ownsClient;
     this.guard = connection.guard;
-    this.clock = options.clock ?? systemClock;
-    this.keys = redisKeys(options.prefix ?? "warren");
+    this.clock = resolved.clock;
+    this.keys = redisKeys(resolved.prefix);
     const reader = this.client.duplicate();
     // Its failures surface through the reader loop (reported below); the event would otherwise be unhandled.
     reader.on("error", () => undefined);
@@ -110,7 +91,7 @@ export class RedisStore implements JobStore {
     this.events = new EventReader(this.client, reader, this.keys, (error) =>
       this.ctx.closed ? undefined : this.onError(this.guard.translate(error)),
     );
-    const prefix = options.prefix ?? "warren";
+    const { prefix } = resolved;
     this.due = new DueNotices(this.client, `${prefix}${DUE_CHANNEL_SUFFIX}`, (error) =>
       this.ctx.closed ? undefined : this.onError(this.guard.translate(error)),
     );
