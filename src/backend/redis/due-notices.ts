@@ -1,7 +1,7 @@
 // Due notices over Redis pub/sub. A script that makes a delayed job the earliest of its queue publishes
-// "<queue>\n<dueAt>" on `<prefix>:due` (lib.lua's flushEvents), and a newly registered queue is announced as
-// due now. Every process's idle fetchers hear it and re-arm their wait, so a producer in another process that
-// adds an earlier job wakes them on time: a list marker would wake just one fetcher, anywhere.
+// "<queue>\n<dueAt>" on `<prefix>:due` (flushEvents in scripts/lib/events.lua), and a newly registered queue is
+// announced as due now. Every process's idle fetchers hear it and re-arm their wait, so a producer in another
+// process that adds an earlier job wakes them on time: a list marker would wake just one fetcher, anywhere.
 import type { Redis } from "ioredis";
 
 /** Hears a notice: `queue` may have work due at `dueAt` (ms); undefined queue means "look again, all". */

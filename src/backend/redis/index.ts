@@ -1,3 +1,4 @@
 // The Redis backend's public names.
 export { RedisBackend, type RedisBackendOptions } from "./redis-backend.js";
-export { RedisStore, type RedisStoreOptions } from "./redis-store.js";
+export { DEFAULT_REDIS_OPTIONS, type RedisStoreOptions } from "./redis-options.js";
+export { RedisStore } from "./redis-store.js";

@@ -1,8 +1,4 @@
 // Key names: every key of a queue shares the hash tag {prefix:queue}, so a queue lives in one cluster slot.
-import { ValidationError } from "../../errors/warren-error.js";
-
-const PREFIX = /^[A-Za-z0-9_-]{1,64}$/;
-
 /** Key builders for one prefix. */
 export interface RedisKeys {
   /** `{prefix:queue}:` — scripts derive every key of the queue from it. */
@@ -19,14 +15,8 @@ export interface RedisKeys {
   lock(key: string): string;
 }
 
-/** Builds the keys for `prefix` (letters, digits, `_`, `-`). */
+/** Builds the keys for `prefix` (validated by resolveRedisStoreOptions: letters, digits, `_`, `-`). */
 export function redisKeys(prefix: string): RedisKeys {
-  if (!PREFIX.test(prefix)) {
-    throw new ValidationError(
-      "INVALID_OPTION",
-      `redis prefix must be 1–64 letters, digits, "_" or "-" (got ${JSON.stringify(prefix)})`,
-    );
-  }
   const base = (queue: string): string => `{${prefix}:${queue}}:`;
   return {
     base,

@@ -3,27 +3,17 @@
 import type { Redis } from "ioredis";
 import { loadIoredis } from "../load-driver.js";
 import { connectionTarget } from "../connection-target.js";
-import { assertDriverUrl } from "../url-options.js";
 import { RedisConnectionGuard } from "./connection-guard.js";
+import type { ResolvedRedisStoreOptions } from "./redis-options.js";
 
-/** See `RedisBackendOptions.connectTimeoutMs`. */
-export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 10_000;
-/** See `RedisBackendOptions.url`. */
-export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0";
 /** Commands queued while disconnected fail after this many reconnect attempts (ioredis's default is 20). */
 const MAX_RETRIES_PER_REQUEST = 3;
 
-/** The connection settings of `RedisBackendOptions`. */
-export interface RedisConnectionOptions {
-  /** See `RedisBackendOptions.url`. */
-  url?: string | undefined;
-  /** See `RedisBackendOptions.client`. */
-  client?: Redis | undefined;
-  /** See `RedisBackendOptions.connectionName`. */
-  connectionName?: string | undefined;
-  /** See `RedisBackendOptions.connectTimeoutMs`. */
-  connectTimeoutMs?: number | undefined;
-}
+/** The connection settings of the resolved options (see RedisStoreOptions). */
+export type RedisConnectionOptions = Pick<
+  ResolvedRedisStoreOptions,
+  "url" | "client" | "connectionName" | "connectTimeoutMs"
+>;
 
 /** The primary connection, whether the backend owns it, and its guard. */
 export interface RedisConnection {
@@ -35,21 +25,22 @@ export interface RedisConnection {
   guard: RedisConnectionGuard;
 }
 
-/** Opens (or adopts) the primary connection. Refuses URL parameters ioredis would take as client options. */
+/**
+ * Opens (or adopts) the primary connection. The options are validated already (resolveRedisStoreOptions refuses
+ * URL parameters ioredis would take as client options).
+ */
 export function openRedisConnection(
   options: RedisConnectionOptions,
   onError: (error: Error) => void,
 ): RedisConnection {
-  const url = options.url ?? DEFAULT_REDIS_URL;
-  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS;
-  if (options.client === undefined) assertDriverUrl(url, "redis", "RedisBackend");
+  const { url, connectTimeoutMs } = options;
   const client =
     options.client ??
     new (loadIoredis().Redis)(url, {
       lazyConnect: false,
       maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
       connectTimeout: connectTimeoutMs,
-      connectionName: options.connectionName ?? "warren",
+      connectionName: options.connectionName,
     });
   const ownsClient = options.client === undefined;
   const guard = new RedisConnectionGuard(client, {

@@ -75,7 +75,7 @@ function conflictMessage(detail: string, queue: string, id: string | undefined):
   return `job ${id ?? ""} is ${detail}; that operation does not apply in this state`;
 }
 
-/** A record as the enqueue scripts read it: opts as JSON text (see enqueueRecords in lib.lua). */
+/** A record as the enqueue scripts read it: opts as JSON text (see enqueueRecords in scripts/lib/enqueue.lua). */
 export function toEnqueuePayload(record: NewJobRecord): Record<string, unknown> {
   return {
     queue: record.queue,

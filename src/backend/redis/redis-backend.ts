@@ -2,7 +2,8 @@
 // instead of polling).
 import { ComposedBackend } from "../composed-backend.js";
 import { RedisDelivery } from "./redis-delivery.js";
-import { RedisStore, type RedisStoreOptions } from "./redis-store.js";
+import type { RedisStoreOptions } from "./redis-options.js";
+import { RedisStore } from "./redis-store.js";
 
 /** Options for {@link RedisBackend}. */
 export type RedisBackendOptions = RedisStoreOptions;

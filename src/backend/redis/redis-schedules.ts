@@ -1,26 +1,12 @@
 // Schedules on Redis: one hash per queue (`{prefix:queue}:schedules`, key → JSON). Every change is a script that
 // also keeps the pending slot job (a delayed job due at the next run) in step, atomically.
-import type { Redis } from "ioredis";
-import type { Clock } from "../../core/clock.js";
 import type { ScheduleFire, ScheduleRecord } from "../records.js";
-import type { RedisKeys } from "./keys.js";
 import { decodeSchedule, encodeSchedule } from "./record-codec.js";
-import type { ScriptName } from "./script-runner.js";
+import type { RedisStoreContext } from "./redis-context.js";
 
-/** What the schedule operations need from the backend. */
-export interface RedisScheduleContext {
-  client: Redis;
-  keys: RedisKeys;
-  clock: Clock;
-  /** "1" when ready jobs go to a transport's outbox (read at each call: a transport turns it on). */
-  outbox: () => string;
-  run(name: ScriptName, queue: string, args: Array<string | number>): Promise<unknown>;
-  register(queue: string): Promise<void>;
-  assertOpen(): void;
-}
-
+/** The schedule operations of a RedisStore. */
 export class RedisSchedules {
-  constructor(private readonly ctx: RedisScheduleContext) {}
+  constructor(private readonly ctx: RedisStoreContext) {}
 
   async upsert(schedule: ScheduleRecord): Promise<ScheduleRecord> {
     const [, stored] = await Promise.all([

@@ -1,8 +1,9 @@
-// Loads each Lua transition once from its file (with the shared lib.lua prepended) and runs it by SHA,
-// loading it again only when the server answers NOSCRIPT (after a restart or SCRIPT FLUSH).
+// Loads each Lua transition once from its file (with the lib files it includes joined before it, see
+// script-source.ts) and runs it by SHA, loading it again only when the server answers NOSCRIPT (after a restart
+// or SCRIPT FLUSH).
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import type { Redis } from "ioredis";
+import { memoizedReader, readScriptFile, scriptSource } from "./script-source.js";
 
 /** Every script file in ./scripts, by name. */
 export const SCRIPT_NAMES = [
@@ -48,17 +49,10 @@ let loading: Promise<Map<ScriptName, LoadedScript>> | undefined;
 /** Reads the scripts once per process. */
 function loadScripts(): Promise<Map<ScriptName, LoadedScript>> {
   loading ??= (async () => {
-    const read = (name: string) => readFile(new URL(`./scripts/${name}.lua`, import.meta.url), "utf8");
-    const lib = await read("lib");
+    const read = memoizedReader(readScriptFile);
     const scripts = new Map<ScriptName, LoadedScript>();
     for (const name of SCRIPT_NAMES) {
-      // The script body runs as a function so that its events are flushed once, whatever it returns, and its
-      // signals for a transport ride beside its result (an error reply goes back as it is).
-      const source =
-        `${lib}\nlocal function main()\n${await read(name)}\nend\nlocal result = main()\nflushEvents()\n` +
-        `if type(result) == "table" and result.err then return result end\n` +
-        `if result == nil then result = false end\n` +
-        `return {result, outboxFilled, deadLetters}\n`;
+      const { source } = await scriptSource(name, read);
       scripts.set(name, { source, sha: createHash("sha1").update(source).digest("hex") });
     }
     return scripts;

@@ -3,6 +3,10 @@
   KEYS[1] base   ARGV: id, reason, now, outbox
   Returns "cancelled" | "requested" | "finished" | "not-found".
 ]]
+-- include: lib/keys.lua
+-- include: lib/events.lua
+-- include: lib/transitions.lua
+-- include: lib/dependencies.lua
 local base, id, reason, now, outbox = KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local key = jobKey(base, id)
 local f = redis.call("HMGET", key, "state", "name")

@@ -8,6 +8,11 @@
   | { "limited", retryAt }.
   Invariant: a job already active under a lease is never claimed again (duplicate deliveries are dropped).
 ]]
+-- include: lib/keys.lua
+-- include: lib/commands.lua
+-- include: lib/transitions.lua
+-- include: lib/dependencies.lua
+-- include: lib/claims.lua
 local base = KEYS[1]
 local now, workerId, lockMs, maxStalled = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local limMax, limDur, tokenPrefix, outbox = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7], ARGV[8]

@@ -8,6 +8,10 @@
   Fairness groups are served round-robin (pickNext); the limiter reset returned also covers group limiters.
   Returns { nextDueAt (0 = none), limiterResetAt (0 = free), { each claimed job as JSON (recordJson) } }.
 ]]
+-- include: lib/events.lua
+-- include: lib/transitions.lua
+-- include: lib/dependencies.lua
+-- include: lib/claims.lua
 local base = KEYS[1]
 local now, max = tonumber(ARGV[1]), tonumber(ARGV[2])
 local workerId, lockMs, maxStalled = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])

@@ -4,6 +4,10 @@
   Jobs waiting on a removed pending job stop waiting for it.
   Returns the removed ids, oldest first.
 ]]
+-- include: lib/keys.lua
+-- include: lib/events.lua
+-- include: lib/retention.lua
+-- include: lib/dependencies.lua
 local base, state, before, limit, now = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local outbox = ARGV[5]
 local removed = {}

@@ -4,6 +4,9 @@
   Jobs waiting on a removed job stop waiting for it.
   Returns how many it removed.
 ]]
+-- include: lib/events.lua
+-- include: lib/retention.lua
+-- include: lib/dependencies.lua
 local base, includeDelayed, limit, now, outbox = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local removed = 0
 local sets = {"wait"}

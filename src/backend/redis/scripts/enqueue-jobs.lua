@@ -6,6 +6,8 @@
   Returns one { 1, entry state, readyAt or "" } (new) or { 0, HGETALL of the existing job } per record, in order;
   or an error "INVALID_DEPENDENCY <ref>" before anything is written.
 ]]
+-- include: lib/keys.lua
+-- include: lib/enqueue.lua
 local results, badRef = enqueueRecords(prefixOf(KEYS[1]), tonumber(ARGV[1]), ARGV[2], cjson.decode(ARGV[3]))
 if badRef then return redis.error_reply("INVALID_DEPENDENCY " .. badRef) end
 return results

@@ -3,6 +3,7 @@
   KEYS[1] base   ARGV: now, lockMs, then id, token pairs
   Returns the ids whose lock is no longer held (not active, or another token).
 ]]
+-- include: lib/keys.lua
 local base = KEYS[1]
 local now, lockMs = tonumber(ARGV[1]), tonumber(ARGV[2])
 local lost = {}

@@ -6,10 +6,17 @@
   Invariant: an outcome whose token is not the job's current lock changes nothing (a stalled worker's late
   result); the terminal transition happens once.
 ]]
+-- include: lib/keys.lua
+-- include: lib/commands.lua
+-- include: lib/events.lua
+-- include: lib/transitions.lua
+-- include: lib/retention.lua
+-- include: lib/dependencies.lua
 local base = KEYS[1]
 local now, outbox = tonumber(ARGV[1]), ARGV[2]
 local outcomes = cjson.decode(ARGV[3])
 local statuses = {}
+local MAX_STACKTRACES = 10 -- failure stack traces kept per job, newest last
 -- Jobs added together share their options text: decode each distinct text once.
 local optsByText = {}
 local function decodeOpts(text)

@@ -5,6 +5,7 @@
   Returns 1 when applied, 0 when the schedule is gone, paused, or already past this slot (another process).
   Invariant: a slot is moved on from at most once: the compare-and-set on nextRunAt and the add are one step.
 ]]
+-- include: lib/schedules.lua
 local base, now, outbox, key = KEYS[1], tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local raw = redis.call("HGET", base .. "schedules", key)
 if not raw then return 0 end

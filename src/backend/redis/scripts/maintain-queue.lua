@@ -4,6 +4,11 @@
   KEYS[1] base   ARGV[1] now   ARGV[2] outbox
   Returns { promoted, stalled, failedStalled, expired, removed }.
 ]]
+-- include: lib/keys.lua
+-- include: lib/events.lua
+-- include: lib/transitions.lua
+-- include: lib/retention.lua
+-- include: lib/dependencies.lua
 local base = KEYS[1]
 local now, outbox = tonumber(ARGV[1]), ARGV[2]
 local promoted = promoteDue(base, now, 1000, outbox)

@@ -3,6 +3,7 @@
   KEYS[1] base   ARGV: force "1"|"0", limit
   Returns how many jobs remain, or error "CONFLICT <n> active" when jobs are active and not forced.
 ]]
+-- include: lib/keys.lua
 local base, force, limit = KEYS[1], ARGV[1], tonumber(ARGV[2])
 local active = redis.call("ZCARD", base .. "active")
 if active > 0 and force ~= "1" then return redis.error_reply("CONFLICT " .. active .. " active") end

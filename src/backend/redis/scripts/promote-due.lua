@@ -4,6 +4,7 @@
   KEYS[1] base   ARGV: now, outbox
   Returns { promoted, nextDueAt (0 = none still delayed) }.
 ]]
+-- include: lib/transitions.lua
 local base, now, outbox = KEYS[1], tonumber(ARGV[1]), ARGV[2]
 local promoted = promoteDue(base, now, 1000, outbox)
 return {promoted, nextDueAt(base)}

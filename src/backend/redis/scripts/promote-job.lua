@@ -3,6 +3,8 @@
   KEYS[1] base   ARGV: id, now, outbox
   Returns HGETALL of the job, or error "NOT_FOUND" / "CONFLICT <state>".
 ]]
+-- include: lib/keys.lua
+-- include: lib/transitions.lua
 local base, id, now, outbox = KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local key = jobKey(base, id)
 local state = redis.call("HGET", key, "state")

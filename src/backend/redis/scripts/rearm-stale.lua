@@ -5,6 +5,8 @@
   KEYS[1] base   ARGV: readyBefore, limit
   Looks at most 10 × limit waiting jobs, from the head of the wait set. Returns how many entries it made.
 ]]
+-- include: lib/keys.lua
+-- include: lib/events.lua
 local base, readyBefore, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
 local ids = redis.call("ZRANGE", base .. "wait", 0, limit * 10 - 1)
 local rearmed = 0

@@ -3,6 +3,8 @@
   KEYS[1] base   ARGV: paused "1"|"0", now
   Returns 1 when the flag changed.
 ]]
+-- include: lib/events.lua
+-- include: lib/transitions.lua
 local base, paused, now = KEYS[1], ARGV[1], tonumber(ARGV[2])
 local current = redis.call("HGET", base .. "meta", "paused") == "1"
 if current == (paused == "1") then return 0 end

@@ -4,6 +4,7 @@
   KEYS[1] base   ARGV: key, paused "1"|"0", nextRunAt ("" for none), now, outbox
   Returns the stored schedule as JSON, or false when it does not exist.
 ]]
+-- include: lib/schedules.lua
 local base, key, now, outbox = KEYS[1], ARGV[1], tonumber(ARGV[4]), ARGV[5]
 local raw = redis.call("HGET", base .. "schedules", key)
 if not raw then return false end

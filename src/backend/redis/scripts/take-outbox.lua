@@ -3,6 +3,7 @@
   KEYS[1] base   ARGV: now, limit, leaseMs
   Returns { id, name, data, priority } per entry; drops entries whose job is no longer waiting.
 ]]
+-- include: lib/keys.lua
 local base, now, limit, leaseMs = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local ids = redis.call("ZRANGEBYSCORE", base .. "outbox", "-inf", now, "LIMIT", 0, limit)
 local entries = {}

@@ -3,6 +3,8 @@
   KEYS[1] base   ARGV: id, token ("" = no check), progress JSON, now
   Returns "ok" | "lock-lost" | error "NOT_FOUND".
 ]]
+-- include: lib/keys.lua
+-- include: lib/events.lua
 local base, id, token, progress, now = KEYS[1], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local key = jobKey(base, id)
 local f = redis.call("HMGET", key, "state", "lockToken", "name")

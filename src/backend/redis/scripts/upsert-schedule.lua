@@ -7,6 +7,7 @@
   Invariant: an existing schedule keeps count, paused and createdAt, and its nextRunAt while the signature
   (the timing) is unchanged.
 ]]
+-- include: lib/schedules.lua
 local base, key, now, outbox = KEYS[1], ARGV[1], tonumber(ARGV[3]), ARGV[4]
 local incoming = cjson.decode(ARGV[2])
 local raw = redis.call("HGET", base .. "schedules", key)

@@ -1,0 +1,128 @@
+--[[
+  lib/enqueue: storing new jobs, all or none (enqueue-jobs, and a schedule's slot job).
+  Inputs: the prefix, `now`, the outbox flag, records { queue, id, name, data, opts (JSON text), createdAt,
+    runAt }; a batch may span queues of the prefix (a flow).
+  Outputs: per record {1, entry state, readyAt or ""} for a new job, {2, HGETALL} for a new job that failed at
+    once (a dependency had already failed for good), {0, HGETALL} for an existing one; or nil and the first
+    dependency that does not exist, before anything is written. Events "added", then the entry state's.
+  Invariants: a record whose id exists in its queue, or whose dedupe key is held by a pending job (or one
+    within its ttl), adds nothing and returns that job; within a batch a later duplicate returns the earlier.
+]]
+-- include: lib/keys.lua
+-- include: lib/events.lua
+-- include: lib/transitions.lua
+-- include: lib/dependencies.lua
+
+local TERMINAL = {completed = true, failed = true, cancelled = true, expired = true}
+
+-- Stores records (each names its queue), all or none. Returns per record {1, entry state, readyAt or ""} for a
+-- new job (the caller knows the rest of it), {2, HGETALL} for a new job that failed at once (a dependency had
+-- already failed for good), or {0, HGETALL} for an existing one; or nil and the first dependency
+-- that does not exist (checked before anything is written). A record whose id exists in its queue, or whose
+-- dedupe key is held by a pending job (or within its ttl), returns that job and adds nothing.
+local function enqueueRecords(prefix, now, outbox, records)
+  -- opts arrive as JSON text: stored verbatim, because cjson would turn an empty array into an object.
+  for _, record in ipairs(records) do
+    record.optsJson = record.opts
+    record.opts = cjson.decode(record.opts)
+    record.base = baseFor(prefix, record.queue)
+  end
+
+  -- Phase 1: decide, write nothing. Batch keys are "queue:id" and "queue\0dedupe".
+  local existing, batchIds, batchDedupe = {}, {}, {}
+  for i, record in ipairs(records) do
+    local base = record.base
+    local ref = record.queue .. ":" .. record.id
+    local found = batchIds[ref]
+    if not found and redis.call("EXISTS", jobKey(base, record.id)) == 1 then found = record.id end
+    local dedupe = record.opts.dedupe
+    if not found and dedupe then
+      found = batchDedupe[record.queue .. "\0" .. dedupe.key]
+      if not found then
+        local holder = redis.call("HGET", base .. "dedupe", dedupe.key)
+        if holder then
+          local f = redis.call("HMGET", jobKey(base, holder), "state", "createdAt")
+          if f[1] and (not TERMINAL[f[1]] or (dedupe.ttl and now - tonumber(f[2]) < dedupe.ttl)) then
+            found = holder
+          end
+        end
+      end
+    end
+    if found then
+      existing[i] = found
+    else
+      batchIds[ref] = record.id
+      if dedupe then batchDedupe[record.queue .. "\0" .. dedupe.key] = record.id end
+    end
+  end
+  for i, record in ipairs(records) do
+    if not existing[i] then
+      for _, ref in ipairs(record.opts.dependsOn) do
+        local colon = string.find(ref, ":", 1, true)
+        local depBase = baseFor(prefix, string.sub(ref, 1, colon - 1))
+        if not batchIds[ref] and redis.call("EXISTS", jobKey(depBase, string.sub(ref, colon + 1))) == 0 then
+          return nil, ref
+        end
+      end
+    end
+  end
+
+  -- Phase 2: write.
+  local results = {}
+  for i, record in ipairs(records) do
+    local base = record.base
+    if existing[i] then
+      results[i] = {0, redis.call("HGETALL", jobKey(base, existing[i]))}
+    else
+      local id, opts = record.id, record.opts
+      local key = jobKey(base, id)
+      local seq = redis.call("INCR", base .. "seq")
+      redis.call("HSET", key, "id", id, "queue", record.queue, "name", record.name, "data", record.data,
+        "opts", record.optsJson, "createdAt", record.createdAt, "runAt", record.runAt, "attemptsMade", 0,
+        "stalledCount", 0, "stacktrace", "[]", "cancelRequested", "0", "seq", seq, "priority", opts.priority,
+        "maxStalled", 1)
+      if opts.dedupe then
+        redis.call("HSET", key, "dedupeKey", opts.dedupe.key)
+        redis.call("HSET", base .. "dedupe", opts.dedupe.key, id)
+      end
+      if opts.group then
+        redis.call("HSET", key, "group", opts.group)
+        redis.call("SADD", base .. "groups", opts.group)
+      end
+      for _, ref in ipairs(opts.dependsOn) do
+        local colon = string.find(ref, ":", 1, true)
+        local depBase = baseFor(prefix, string.sub(ref, 1, colon - 1))
+        redis.call("SADD", depBase .. "deps:" .. string.sub(ref, colon + 1), record.queue .. ":" .. id)
+      end
+      emit(base, now, "added", id, record.name, nil)
+      -- Dependencies come first: a delayed job with unmet ones waits for them, then for its time.
+      if #opts.dependsOn > 0 and not depsMet(prefix, opts, false) then
+        setState(base, id, nil, "waiting-children", seq)
+        emit(base, now, "waiting-children", id, record.name, nil)
+        results[i] = {1, "waiting-children", ""}
+        -- A dependency that already failed for good means this job can never run: it fails now, not never.
+        local failed = failedDependency(prefix, opts)
+        if failed then
+          failJob(base, id, failed, now, "waiting-children", outbox)
+          results[i] = {2, redis.call("HGETALL", key)}
+        end
+      elseif record.runAt > now then
+        setState(base, id, nil, "delayed", record.runAt)
+        emit(base, now, "delayed", id, record.name, {t = record.runAt})
+        results[i] = {1, "delayed", ""}
+      else
+        setState(base, id, nil, "waiting", waitScore(opts.priority, seq, opts.group), opts.group or false)
+        redis.call("HSET", key, "readyAt", now)
+        if opts.ttl then redis.call("ZADD", base .. "ttl", now + opts.ttl, id) end
+        if outbox == "1" then
+          redis.call("ZADD", base .. "outbox", 0, id)
+          noteOutbox(base)
+        end
+        wake(base)
+        emit(base, now, "waiting", id, record.name, nil)
+        results[i] = {1, "waiting", now}
+      end
+    end
+  end
+  return results
+end
