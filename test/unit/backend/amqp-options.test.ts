@@ -10,21 +10,11 @@ import {
   type AmqpBackendOptions,
 } from "../../../src/backend/amqp/amqp-options.js";
 import { MemoryBackend, MemoryStore } from "../../../src/backend/memory/index.js";
-import { ValidationError } from "../../../src/errors/index.js";
+import { refusedWith } from "../../helpers/refusal.js";
 
 const URL = "amqp://guest:guest@127.0.0.1:5672";
 
-/** The ValidationError `build` throws, with its code checked (the test fails if it throws nothing or else). */
-function refusal(build: () => unknown, code = "INVALID_OPTION"): ValidationError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).code).toBe(code);
-    return error as ValidationError;
-  }
-  throw new Error("expected the options to be refused");
-}
+const refusal = (build: () => unknown, code = "INVALID_OPTION") => refusedWith(code, build);
 
 const resolve = (options: Record<string, unknown>) => resolveAmqpDeliveryOptions({ url: URL, ...options });
 
@@ -35,9 +25,11 @@ describe("AMQP options", () => {
     expect(error.message).toContain("check the spelling");
   });
 
-  it("new AmqpBackend refuses an unknown option before it connects", () => {
-    const options = { url: URL, store: new MemoryStore(), exchnage: "app" } as AmqpBackendOptions;
+  it("new AmqpBackend refuses an unknown option before it connects", async () => {
+    const store = new MemoryStore();
+    const options = { url: URL, store, exchnage: "app" } as AmqpBackendOptions;
     expect(refusal(() => new AmqpBackend(options)).message).toContain("exchnage");
+    await store.close();
   });
 
   it.each([
@@ -101,7 +93,7 @@ describe("AMQP options", () => {
     expect([derived(0), derived(1), derived(5), derived(1_000)]).toEqual([2, 4, 20, 500]);
   });
 
-  it("AmqpBackend's store must be a JobStore: missing, a backend, or something else is refused, naming the stores", () => {
+  it("AmqpBackend's store must be a JobStore: missing, a backend, or something else is refused, naming the stores", async () => {
     const split = (store: unknown) => () =>
       splitAmqpBackendOptions({ url: URL, store } as AmqpBackendOptions);
     expect(refusal(split(undefined)).message).toMatch(/needs \{ store \}.*new RedisStore/);
@@ -115,6 +107,6 @@ describe("AMQP options", () => {
       store,
       delivery: { url: URL, prefetch: 3 },
     });
-    return Promise.all([backend.close(), store.close()]);
+    await Promise.all([backend.close(), store.close()]);
   });
 });

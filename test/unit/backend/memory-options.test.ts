@@ -7,19 +7,10 @@ import {
   resolveMemoryStoreOptions,
 } from "../../../src/backend/memory/memory-options.js";
 import { systemClock } from "../../../src/core/clock.js";
-import { ValidationError } from "../../../src/errors/index.js";
+import { refusedWith } from "../../helpers/refusal.js";
 import { FakeClock } from "../../../src/testing/index.js";
 
-function refusal(build: () => unknown): ValidationError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).code).toBe("INVALID_OPTION");
-    return error as ValidationError;
-  }
-  throw new Error("expected the options to be refused");
-}
+const refusal = (build: () => unknown) => refusedWith("INVALID_OPTION", build);
 
 describe("memory store options", () => {
   it("an unknown option is refused with INVALID_OPTION, naming it, by the store and by the backend", () => {

@@ -18,22 +18,12 @@ import type {
   PostgresUrlOptions,
   RedisUrlOptions,
 } from "../../../src/backend/url-options.js";
-import { ValidationError } from "../../../src/errors/index.js";
+import { refusedWith } from "../../helpers/refusal.js";
 
 /** `true` when every key of `Url` is a key of `Options`: a URL gives only options its backend has. */
 type KeysWithin<Url, Options> = [Exclude<keyof Url, keyof Options>] extends [never] ? true : false;
 
-/** The ValidationError `parse` throws (the test fails if it throws nothing or something else). */
-function refusal(parse: () => unknown): ValidationError {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).code).toBe("INVALID_URL");
-    return error as ValidationError;
-  }
-  throw new Error("expected the URL to be refused");
-}
+const refusal = (parse: () => unknown) => refusedWith("INVALID_URL", parse);
 
 describe("backend URL options", () => {
   it("groups schemes by backend", () => {
