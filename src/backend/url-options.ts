@@ -1,6 +1,8 @@
 // Backend URLs → backend options. Each scheme has a closed set of query parameters: Warren's own (taken out
 // here) and the driver's (left in the URL for it). Anything else is refused, naming the known ones: a typo such
-// as `?prefx=` used to be ignored, so two processes silently used different keys.
+// as `?prefx=` used to be ignored, so two processes silently used different keys. What a URL gives is named as
+// its backend's option (`connectTimeout` → `connectTimeoutMs`); no default is applied here, the backend's own
+// options apply them.
 import { closestName } from "../core/closest-name.js";
 import { redactUrl } from "../core/redact-url.js";
 import { ValidationError } from "../errors/warren-error.js";

@@ -3,12 +3,10 @@
 // store signals every outbox entry it makes, whichever operation made it). Consume: basic.consume with prefetch;
 // each delivery is claimed in the store, then acked at once — the store's lease, not an open delivery, owns
 // crash recovery. Time: due jobs are promoted and published by per-queue timers (see due-watch.ts).
-import type * as amqp from "amqplib";
 import { realTimeNow, type Clock } from "../../core/clock.js";
-import { ClosedError, ValidationError } from "../../errors/warren-error.js";
+import { ClosedError } from "../../errors/warren-error.js";
 import type { Delivery, DeliveryCapabilities, StoreChange } from "../delivery.js";
 import type { JobStore } from "../job-store.js";
-import { assertDriverUrl } from "../url-options.js";
 import type {
   EnqueueResult,
   FetchRequest,
@@ -17,6 +15,11 @@ import type {
   Outcome,
   QueueEventRecord,
 } from "../records.js";
+import {
+  resolveAmqpDeliveryOptions,
+  type AmqpDeliveryOptions,
+  type ResolvedAmqpDeliveryOptions,
+} from "./amqp-options.js";
 import { claimDeliveries } from "./claim-deliveries.js";
 import { AmqpConnection } from "./connection.js";
 import { ConsumerGroup } from "./consumer-group.js";
@@ -24,48 +27,11 @@ import { DueWatch } from "./due-watch.js";
 import { OUTBOX_BATCH, OutboxRelay } from "./outbox-relay.js";
 import { encodeEnvelope } from "./envelope.js";
 import { Publisher } from "./publisher.js";
-import { topologyNames, type AmqpQueueType, type TopologyNames } from "./topology.js";
+import { topologyNames, type TopologyNames } from "./topology.js";
 import { TopologyDeclarer } from "./topology-declarer.js";
 
-/** Options for {@link AmqpDelivery} (AmqpBackend's, without its store). */
-export interface AmqpDeliveryOptions {
-  /** `amqp://user:pass@host:5672/vhost` or `amqps://…`. */
-  url: string;
-  /** Most unacked deliveries per worker. @defaultValue twice the worker's concurrency (at most 500) */
-  prefetch?: number;
-  /** `classic` (with priorities) or `quorum` (replicated, with a delivery limit). @defaultValue "classic" */
-  queueType?: AmqpQueueType;
-  /** Prefix of every exchange and queue name. @defaultValue "warren" */
-  exchange?: string;
-  /** TLS options passed to the client for `amqps://` (ca, cert, key, …). @defaultValue none */
-  tls?: amqp.SocketOptions;
-  /**
-   * Once the broker was reached, how long producer calls wait for it during an outage before the outbox takes
-   * over. @defaultValue 5000
-   */
-  publishTimeoutMs?: number;
-  /**
-   * Reconciliation: a job the store holds as waiting for this long, while its broker queue has no ready
-   * message, is published again (its delivery was lost; a duplicate is harmless). @defaultValue 30000
-   */
-  redeliverAfterMs?: number;
-  /**
-   * Bound of each connection attempt and of the first connection: until the broker was reached once, `add` and
-   * worker fetches wait at most this long, then fail (nothing stored). @defaultValue 10000
-   */
-  connectTimeoutMs?: number;
-  /** Reports connection trouble (already redacted). @defaultValue console.warn */
-  onError?: (error: Error) => void;
-  /** The connection's name in the broker's management UI. @defaultValue "warren-<pid>" */
-  connectionName?: string;
-}
-
-const MAX_DERIVED_PREFETCH = 500;
 const QUORUM_DELIVERY_LIMIT = 20;
-const DEFAULT_REDELIVER_AFTER_MS = 30_000;
 const GROUP_IDLE_MS = 15_000;
-/** See {@link AmqpBackendOptions.connectTimeoutMs}. */
-export const DEFAULT_AMQP_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Jobs delivered over RabbitMQ, state kept in a JobStore (composed by AmqpBackend).
@@ -86,13 +52,10 @@ export class AmqpDelivery implements Delivery {
   private readonly publisher: Publisher;
   private readonly groups = new Map<string, ConsumerGroup>();
   private readonly started: Promise<void>;
-  private readonly prefetch: number | undefined;
-  private readonly publishTimeoutMs: number;
-  private readonly onError: (error: Error) => void;
+  private readonly options: ResolvedAmqpDeliveryOptions;
   private readonly janitor: NodeJS.Timeout;
   private readonly relay: OutboxRelay;
   private readonly dueWatch: DueWatch;
-  private readonly redeliverAfterMs: number;
   /** When each queue was last reconciled, so a lost delivery is made again at most once per bound. */
   private readonly reconciledAt = new Map<string, number>();
   private closed = false;
@@ -101,28 +64,21 @@ export class AmqpDelivery implements Delivery {
     private readonly store: JobStore,
     options: AmqpDeliveryOptions,
   ) {
-    if (!/^amqps?:\/\//i.test(options.url)) {
-      throw new ValidationError("INVALID_URL", "AmqpBackend needs an amqp:// or amqps:// url");
-    }
-    assertDriverUrl(options.url, "amqp", "AmqpBackend");
+    this.options = resolveAmqpDeliveryOptions(options);
     this.clock = store.clock;
-    this.names = topologyNames(options.exchange ?? "warren");
-    this.prefetch = options.prefetch;
-    this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
-    this.onError = options.onError ?? ((error) => console.warn(`[warren] ${error.message}`));
+    this.names = topologyNames(this.options.exchange);
     this.connection = new AmqpConnection({
-      url: options.url,
-      socketOptions: options.tls ?? {},
-      connectionName: options.connectionName ?? `warren-${process.pid}`,
-      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_AMQP_CONNECT_TIMEOUT_MS,
+      url: this.options.url,
+      socketOptions: this.options.tls,
+      connectionName: this.options.connectionName,
+      connectTimeoutMs: this.options.connectTimeoutMs,
       onError: (error) => this.onError(error),
     });
-    this.topology = new TopologyDeclarer(this.names, options.queueType ?? "classic", QUORUM_DELIVERY_LIMIT, {
+    this.topology = new TopologyDeclarer(this.names, this.options.queueType, QUORUM_DELIVERY_LIMIT, {
       connection: this.connection,
       onError: (error) => this.onError(error),
     });
-    this.publisher = new Publisher(this.connection, this.names, this.topology, this.publishTimeoutMs);
-    this.redeliverAfterMs = options.redeliverAfterMs ?? DEFAULT_REDELIVER_AFTER_MS;
+    this.publisher = new Publisher(this.connection, this.names, this.topology, this.options.publishTimeoutMs);
     const report = (error: unknown): void => this.onError(error as Error);
     this.relay = new OutboxRelay(this.store, this.publisher, this.clock, report);
     this.dueWatch = new DueWatch({
@@ -146,6 +102,10 @@ export class AmqpDelivery implements Delivery {
     this.started.catch((error: unknown) => this.onError(error as Error));
     this.janitor = setInterval(() => void this.closeIdleGroups(), GROUP_IDLE_MS);
     this.janitor.unref();
+  }
+
+  private onError(error: Error): void {
+    this.options.onError(error);
   }
 
   /** Throws ClosedError once closed: a fetch loop on a closed backend must not answer "no work" and spin. */
@@ -288,8 +248,7 @@ export class AmqpDelivery implements Delivery {
         this.names,
         this.topology,
         request.queues,
-        // A worker's first fetch asks for half its concurrency (see FetchLoop): prefetch twice the concurrency.
-        this.prefetch ?? Math.min(MAX_DERIVED_PREFETCH, Math.max(2, request.max * 4)),
+        this.options.prefetchFor(request.max),
         (error) => this.onError(error as Error),
         (queue) => void this.dueWatch.consumed(queue).catch((error: unknown) => this.onError(error as Error)),
       );
@@ -342,18 +301,18 @@ export class AmqpDelivery implements Delivery {
    * at most once per bound.
    */
   private async reconcile(queue: string, now: number): Promise<void> {
-    if (now - (this.reconciledAt.get(queue) ?? 0) < this.redeliverAfterMs) return;
+    if (now - (this.reconciledAt.get(queue) ?? 0) < this.options.redeliverAfterMs) return;
     this.reconciledAt.set(queue, now);
     try {
       if ((await this.publisher.readyMessages(queue)) > 0) return;
-      await this.store.rearmStale(queue, now - this.redeliverAfterMs, OUTBOX_BATCH);
+      await this.store.rearmStale(queue, now - this.options.redeliverAfterMs, OUTBOX_BATCH);
     } catch (error) {
       this.onError(error as Error);
     }
   }
 
   async ping(): Promise<void> {
-    await this.connection.whenConnected(this.publishTimeoutMs);
+    await this.connection.whenConnected(this.options.publishTimeoutMs);
   }
 
   async close(): Promise<void> {

@@ -47,8 +47,11 @@ export function dueRoutingKey(queueOrPattern: string): string {
  */
 export const HOLDING_QUEUE_ARGUMENTS = { "x-queue-type": "classic" } as const;
 
+/** The queue types job queues can have: `classic` (with priorities) or `quorum` (replicated). */
+export const AMQP_QUEUE_TYPES = ["classic", "quorum"] as const;
+
 /** Queue type of the job queues. */
-export type AmqpQueueType = "classic" | "quorum";
+export type AmqpQueueType = (typeof AMQP_QUEUE_TYPES)[number];
 
 /** Highest AMQP priority used: Warren priority 1 maps to 10, priority 10 to 1. */
 export const AMQP_MAX_PRIORITY = 10;

@@ -1,3 +1,4 @@
 // The memory backend's public names.
 export { MemoryBackend, type MemoryBackendOptions } from "./memory-backend.js";
-export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+export { MemoryStore } from "./memory-store.js";
+export type { MemoryStoreOptions } from "./memory-options.js";

@@ -2,7 +2,8 @@
 // and the reference semantics for every backend.
 import { ComposedBackend } from "../composed-backend.js";
 import { MemoryDelivery } from "./memory-delivery.js";
-import { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+import type { MemoryStoreOptions } from "./memory-options.js";
+import { MemoryStore } from "./memory-store.js";
 
 /** Options for {@link MemoryBackend}. */
 export type MemoryBackendOptions = MemoryStoreOptions;

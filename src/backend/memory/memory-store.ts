@@ -1,6 +1,6 @@
 // The memory job store: every job, schedule, lock and event of this process in plain maps. The reference
 // semantics for every store; MemoryBackend composes it with an in-process delivery, AmqpBackend with RabbitMQ.
-import { systemClock, type Clock } from "../../core/clock.js";
+import type { Clock } from "../../core/clock.js";
 import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
 import { LocalBus } from "../local-bus.js";
@@ -45,12 +45,7 @@ import { enqueueRecords } from "./memory-enqueue.js";
 import { finishOutcome } from "./memory-finish.js";
 import { claimReady } from "./memory-fetch.js";
 import { maintainQueue } from "./memory-maintain.js";
-
-/** Options for {@link MemoryStore} and MemoryBackend. */
-export interface MemoryStoreOptions {
-  /** The clock for delays, leases and timestamps. @defaultValue the system clock */
-  clock?: Clock;
-}
+import { resolveMemoryStoreOptions, type MemoryStoreOptions } from "./memory-options.js";
 
 /**
  * Job state in this process's memory: no server, nothing shared between processes, nothing kept across
@@ -69,7 +64,7 @@ export class MemoryStore implements JobStore {
   private readonly schedules: MemorySchedules;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    this.clock = resolveMemoryStoreOptions(options).clock;
     this.core = new MemoryCore(this.clock);
     this.locks = new MemoryLocks(this.clock);
     this.workers = new MemoryWorkers(this.clock);

@@ -7,19 +7,23 @@ import {
   postgresUrlOptions,
   redisUrlOptions,
 } from "../../../src/backend/url-options.js";
-import { ValidationError } from "../../../src/errors/index.js";
+import {
+  resolveAmqpDeliveryOptions,
+  type AmqpDeliveryOptions,
+} from "../../../src/backend/amqp/amqp-options.js";
+import type { PostgresStoreOptions } from "../../../src/backend/postgres/index.js";
+import type { RedisStoreOptions } from "../../../src/backend/redis/index.js";
+import type {
+  AmqpUrlOptions,
+  PostgresUrlOptions,
+  RedisUrlOptions,
+} from "../../../src/backend/url-options.js";
+import { refusedWith } from "../../helpers/refusal.js";
 
-/** The ValidationError `parse` throws (the test fails if it throws nothing or something else). */
-function refusal(parse: () => unknown): ValidationError {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).code).toBe("INVALID_URL");
-    return error as ValidationError;
-  }
-  throw new Error("expected the URL to be refused");
-}
+/** `true` when every key of `Url` is a key of `Options`: a URL gives only options its backend has. */
+type KeysWithin<Url, Options> = [Exclude<keyof Url, keyof Options>] extends [never] ? true : false;
+
+const refusal = (parse: () => unknown) => refusedWith("INVALID_URL", parse);
 
 describe("backend URL options", () => {
   it("groups schemes by backend", () => {
@@ -120,6 +124,21 @@ describe("backend URL options", () => {
       "pass it as an option",
     );
     refusal(() => assertDriverUrl("amqp://h/?frameMx=1", "amqp", "AmqpBackend"));
+  });
+
+  it("every parameter a URL gives is an option its backend accepts", () => {
+    const redis: KeysWithin<RedisUrlOptions, RedisStoreOptions> = true;
+    const postgres: KeysWithin<PostgresUrlOptions, PostgresStoreOptions> = true;
+    const amqp: KeysWithin<Omit<AmqpUrlOptions, "storeUrl">, AmqpDeliveryOptions> = true;
+    expect([redis, postgres, amqp]).toEqual([true, true, true]);
+    const { storeUrl, ...options } = amqpUrlOptions(
+      "amqp://h/vh?heartbeat=10&store=memory://&connectTimeout=1500",
+    );
+    expect(storeUrl).toBe("memory://");
+    expect(resolveAmqpDeliveryOptions(options)).toMatchObject({
+      url: "amqp://h/vh?heartbeat=10",
+      connectTimeoutMs: 1500,
+    });
   });
 
   it("a string that is not a URL is refused", () => {
