@@ -2,26 +2,20 @@
 // redis-fetch.ts). Its blocking connections are pooled here; scripts push the markers and due notices it
 // waits on, so nothing has to be told after a store operation.
 import { ClosedError } from "../../errors/warren-error.js";
-import type { Delivery, DeliveryCapabilities } from "../delivery.js";
+import { PullDelivery } from "../pull-delivery.js";
 import type { FetchRequest, JobRecord } from "../records.js";
 import { BlockingPool } from "./blocking-pool.js";
 import { RedisFetcher } from "./redis-fetch.js";
 import type { RedisStore } from "./redis-store.js";
 
 /** Blocking-pop delivery over a {@link RedisStore}. */
-export class RedisDelivery implements Delivery {
-  readonly transport = undefined;
-  readonly capabilities: DeliveryCapabilities = Object.freeze({
-    topicWildcards: true,
-    nativeDeadLetter: false,
-    blockingFetch: true,
-    roundRobinGroups: true,
-  });
+export class RedisDelivery extends PullDelivery {
   private readonly blocking: BlockingPool;
   private readonly fetcher: RedisFetcher;
   private closed = false;
 
   constructor(private readonly store: RedisStore) {
+    super();
     this.blocking = new BlockingPool(store.client);
     this.fetcher = new RedisFetcher({
       client: store.client,
@@ -49,30 +43,6 @@ export class RedisDelivery implements Delivery {
       this.assertOpen();
       throw guard.translate(error);
     }
-  }
-
-  releaseWorker(_workerId: string): Promise<void> {
-    // Blocking connections are pooled per backend and unblocked by the fetch's abort; nothing per worker.
-    return Promise.resolve();
-  }
-
-  beforeEnqueue(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  /** Scripts push markers and publish due notices themselves. */
-  changed(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  maintain(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  observe(): void {}
-
-  ping(): Promise<void> {
-    return Promise.resolve();
   }
 
   close(): Promise<void> {
