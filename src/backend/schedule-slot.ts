@@ -1,6 +1,6 @@
 // A schedule's slot is one delayed job, due at the slot, under the id model/slot-id.ts derives. Shared by the
 // backends that build it in TypeScript (memory, PostgreSQL); the Redis scripts build the same record in Lua
-// (lib.lua's slotJobPayload).
+// (scripts/lib/schedules.lua).
 import { slotJobId } from "../model/slot-id.js";
 import type { NewJobRecord, ScheduleRecord } from "./records.js";
 

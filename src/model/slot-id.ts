@@ -1,6 +1,6 @@
 // A schedule's slot is one job whose id derives from (schedule key, slot time), so every process names the same
 // job and a slot runs at most once cluster-wide. Model layer: the schedules and the backends that build slot jobs
-// share it (the Redis scripts mirror it in lib.lua's slotJobPayload); it imports nothing above core/.
+// share it (the Redis scripts mirror it in scripts/lib/schedules.lua); it imports nothing above core/.
 
 const SLOT_ID_PREFIX = "repeat:";
 
