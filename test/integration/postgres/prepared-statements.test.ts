@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { Queue } from "../../../src/index.js";
 import { PostgresBackend } from "../../../src/backend/postgres/index.js";
+import { DEFAULT_BLOCK_MS } from "../../../src/worker/worker-options.js";
 import { requireService, SERVICE_URLS } from "../../helpers/services.js";
 
 const reachable = await requireService("postgres");
@@ -54,7 +55,7 @@ describe.runIf(reachable)("PostgreSQL prepared statements (real server)", () => 
   });
 });
 
-/** One claim of at most one job, through the backend's transaction path. */
+/** One claim of at most one job, through the backend's transaction path (jobs are ready: it does not wait). */
 function claimOne(backend: PostgresBackend, queue: string) {
   return backend.fetch({
     queues: [queue],
@@ -65,6 +66,6 @@ function claimOne(backend: PostgresBackend, queue: string) {
     limiter: undefined,
     groupLimits: undefined,
     signal: new AbortController().signal,
-    blockMs: 0,
+    blockMs: DEFAULT_BLOCK_MS,
   });
 }

@@ -1,7 +1,11 @@
 // The memory backend's time decisions (delays, ttl, leases, limiter windows, dedupe windows) read its clock: on a
 // FakeClock each one is checked at the millisecond it changes, with no real time passing.
 import { afterEach, describe, expect, it } from "vitest";
-import { MemoryBackend, Queue } from "../../../src/index.js";
+import { Queue } from "../../../src/index.js";
+import { ComposedBackend } from "../../../src/backend/composed-backend.js";
+import type { ReadyClaimRequest } from "../../../src/backend/job-store.js";
+import { MemoryDelivery } from "../../../src/backend/memory/memory-delivery.js";
+import { MemoryStore } from "../../../src/backend/memory/memory-store.js";
 import type { FetchRequest, JobRecord } from "../../../src/backend/records.js";
 import { FakeClock } from "../../../src/testing/index.js";
 
@@ -9,13 +13,16 @@ const QUEUE = "clocked";
 
 describe("the memory backend on a FakeClock", () => {
   let clock: FakeClock;
-  let backend: MemoryBackend;
+  let store: MemoryStore;
+  let backend: ComposedBackend;
   let queue: Queue;
   const open: Array<{ close(): Promise<void> }> = [];
 
   function setup(): void {
     clock = new FakeClock();
-    backend = new MemoryBackend({ clock });
+    // MemoryBackend's own composition, with the store at hand for claims that never wait.
+    store = new MemoryStore({ clock });
+    backend = new ComposedBackend(store, new MemoryDelivery(store));
     queue = new Queue(QUEUE, { backend });
     open.push(queue, backend);
   }
@@ -24,18 +31,27 @@ describe("the memory backend on a FakeClock", () => {
     for (const handle of open.splice(0)) await handle.close();
   });
 
-  /** One fetch; `blockMs: 0` answers at once with what is claimable now. */
-  function fetch(over: Partial<FetchRequest> = {}): Promise<JobRecord[]> {
+  const claimRequest = {
+    queues: [QUEUE],
+    workerId: "w",
+    max: 10,
+    lockMs: 30_000,
+    maxStalledCount: 1,
+    limiter: undefined,
+    groupLimits: undefined,
+  };
+
+  /** What is claimable now: the store's claim, which never waits (a fetch's wait is tested on its own). */
+  async function fetch(over: Partial<ReadyClaimRequest> = {}): Promise<JobRecord[]> {
+    return (await store.claimReady({ ...claimRequest, ...over })).jobs;
+  }
+
+  /** A fetch that parks, with a block time far beyond what the test waits for. */
+  function parkedFetch(over: Partial<FetchRequest> = {}): Promise<JobRecord[]> {
     return backend.fetch({
-      queues: [QUEUE],
-      workerId: "w",
-      max: 10,
-      lockMs: 30_000,
-      maxStalledCount: 1,
-      limiter: undefined,
-      groupLimits: undefined,
+      ...claimRequest,
       signal: new AbortController().signal,
-      blockMs: 0,
+      blockMs: 60_000,
       ...over,
     });
   }
@@ -66,7 +82,7 @@ describe("the memory backend on a FakeClock", () => {
   it("a fetch parked on a delayed job wakes when the clock reaches it, long before its block time", async () => {
     setup();
     const job = await queue.add("later", {}, { delay: 1000 });
-    const parked = fetch({ blockMs: 60_000 });
+    const parked = parkedFetch();
     await clock.whenSleeping();
     clock.advance(1000);
     expect((await parked).map((record) => record.id)).toEqual([job.id]);
@@ -131,7 +147,7 @@ describe("the memory backend on a FakeClock", () => {
     await queue.addBulk([1, 2].map((n) => ({ name: "call", data: { n } })));
     const limiter = { max: 1, duration: 1000 };
     expect(await fetch({ limiter })).toHaveLength(1);
-    const parked = fetch({ limiter, blockMs: 60_000 });
+    const parked = parkedFetch({ limiter });
     await clock.whenSleeping();
     clock.advance(1000);
     expect(await parked).toHaveLength(1);

@@ -4,6 +4,7 @@ import { MemoryBackend } from "../../../src/backend/memory/index.js";
 import type { LockRef } from "../../../src/backend/records.js";
 import { waitFor } from "../../../src/testing/index.js";
 import { LockKeeper } from "../../../src/worker/lock-keeper.js";
+import { DEFAULT_BLOCK_MS } from "../../../src/worker/worker-options.js";
 
 describe("LockKeeper", () => {
   it("renews held leases and reports, once, exactly the lock objects the backend no longer honours", async () => {
@@ -22,7 +23,8 @@ describe("LockKeeper", () => {
       limiter: undefined,
       groupLimits: undefined,
       signal: new AbortController().signal,
-      blockMs: 0,
+      // Both jobs are ready, so the fetch answers at once with the default wait.
+      blockMs: DEFAULT_BLOCK_MS,
     });
     const lost: LockRef[] = [];
     const keeper = new LockKeeper(
