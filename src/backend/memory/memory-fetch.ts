@@ -11,14 +11,8 @@ import type { QueueState, StoredJob } from "./queue-state.js";
 
 /** Claims up to `request.max` jobs now, never waiting. */
 export function claimReady(core: MemoryCore, request: ReadyClaimRequest): ReadyClaim {
-  core.assertOpen();
-  const now = core.clock.now();
-  const queues = matchingQueues(core, request.queues);
-  return {
-    jobs: claim(core, queues, request, now),
-    queues: queues.map((queue) => queue.name),
-    wakeAt: undefined,
-  };
+  const { queues, jobs } = claimNow(core, request, core.clock.now());
+  return { jobs, queues: queues.map((queue) => queue.name), wakeAt: undefined };
 }
 
 /** Claims up to `request.max` jobs, waiting for work until `blockMs` passes or the signal aborts. */
@@ -29,9 +23,8 @@ export async function fetchJobs(core: MemoryCore, request: FetchRequest): Promis
     core.assertOpen();
     if (request.signal.aborted) return [];
     const now = core.clock.now();
-    const queues = matchingQueues(core, request.queues);
-    const claimed = claim(core, queues, request, now);
-    if (claimed.length > 0) return claimed;
+    const { queues, jobs } = claimNow(core, request, now);
+    if (jobs.length > 0) return jobs;
     const remaining = deadline - realTimeNow();
     if (remaining <= 0) return [];
     await park(core, request, queues, now, remaining);
@@ -48,6 +41,17 @@ export function promoteDue(core: MemoryCore, queue: QueueState, now: number): nu
     core.toWaiting(queue, queue.jobs.get(head.id)!, now, "delayed");
     promoted += 1;
   }
+}
+
+/** The unpaused queues matching the request, and what could be claimed from them at `now`. */
+function claimNow(
+  core: MemoryCore,
+  request: ReadyClaimRequest,
+  now: number,
+): { queues: QueueState[]; jobs: JobRecord[] } {
+  core.assertOpen();
+  const queues = matchingQueues(core, request.queues);
+  return { queues, jobs: claim(core, queues, request, now) };
 }
 
 function matchingQueues(core: MemoryCore, patterns: string[]): QueueState[] {
