@@ -30,8 +30,18 @@ export class OwnRedisServer {
 
   /** SIGKILLs the server, waits `downMs`, starts it again from its append-only file. */
   async restart(downMs: number): Promise<void> {
-    await this.kill();
+    await this.down();
     await new Promise((resolve) => setTimeout(resolve, downMs));
+    await this.up();
+  }
+
+  /** SIGKILLs the server (its data stays, for `up`). */
+  async down(): Promise<void> {
+    await this.kill();
+  }
+
+  /** Starts the server again from its append-only file; resolves once it answers. */
+  async up(): Promise<void> {
     await this.launch();
   }
 

@@ -253,9 +253,16 @@ export class AmqpDelivery implements Delivery {
         (queue) => void this.dueWatch.consumed(queue).catch((error: unknown) => this.onError(error as Error)),
       );
       this.groups.set(key, group);
-      // Hear other processes' due notices before reading due times, so none falls in between.
-      await this.dueWatch.watch(request.queues);
-      await group.start();
+      try {
+        // Hear other processes' due notices before reading due times, so none falls in between.
+        await this.dueWatch.watch(request.queues);
+        await group.start();
+      } catch (error) {
+        // A group kept after a failed start would never be started again: the next fetch makes a new one.
+        this.groups.delete(key);
+        await group.close();
+        throw error;
+      }
     }
     return group;
   }
