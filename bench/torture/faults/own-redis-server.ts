@@ -20,7 +20,7 @@ export class OwnRedisServer {
   /** Starts a server on a free port from 6390 up (a random start, so concurrent runs rarely collide). */
   static async start(): Promise<OwnRedisServer> {
     const server = new OwnRedisServer(await freePort(6390 + Math.floor(Math.random() * 500)));
-    await server.launch();
+    await server.up();
     return server;
   }
 
@@ -35,22 +35,13 @@ export class OwnRedisServer {
     await this.up();
   }
 
-  /** SIGKILLs the server (its data stays, for `up`). */
-  async down(): Promise<void> {
-    await this.kill();
-  }
-
-  /** Starts the server again from its append-only file; resolves once it answers. */
-  async up(): Promise<void> {
-    await this.launch();
-  }
-
   async stop(): Promise<void> {
-    await this.kill();
+    await this.down();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private async kill(): Promise<void> {
+  /** SIGKILLs the server (its data stays, for `up`). */
+  async down(): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -58,7 +49,8 @@ export class OwnRedisServer {
     await exited;
   }
 
-  private async launch(): Promise<void> {
+  /** Starts the server (again, from its append-only file); resolves once it answers. */
+  async up(): Promise<void> {
     const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", ""];
     args.push(
       "--appendonly",

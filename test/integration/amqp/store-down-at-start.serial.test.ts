@@ -25,19 +25,26 @@ const management = reachable && (await managementReachable());
 /** ioredis fails a queued command after 3 reconnect attempts (under a second); the outage outlasts that. */
 const OUTAGE_MS = 3_000;
 
-const makers: Record<string, (redisUrl: string) => Backend> = {
-  "amqp+redis": (redisUrl) =>
+/** What a case may set on its backend: the broker connection's name (to cut it) and where errors go. */
+interface BackendExtras {
+  connectionName?: string;
+  onError?: (error: Error) => void;
+}
+
+const makers: Record<string, (redisUrl: string, extras: BackendExtras) => Backend> = {
+  "amqp+redis": (redisUrl, { connectionName, onError = () => undefined }) =>
     new AmqpBackend({
       url: SERVICE_URLS.rabbitmq,
       store: new RedisStore({ url: redisUrl, prefix: `wt-${randomBytes(4).toString("hex")}` }),
       exchange: "warren-it",
-      onError: () => undefined,
+      ...(connectionName === undefined ? {} : { connectionName }),
+      onError,
     }),
-  redis: (redisUrl) =>
+  redis: (redisUrl, { onError = () => undefined }) =>
     new RedisBackend({
       url: redisUrl,
       prefix: `wt-${randomBytes(4).toString("hex")}`,
-      onError: () => undefined,
+      onError,
     }),
 };
 
@@ -60,10 +67,13 @@ describe.runIf(reachable)("fetching while the store's Redis is down (own redis-s
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   });
 
-  async function setUp(kind: string): Promise<{ server: OwnRedisServer; backend: Backend; queue: Queue }> {
+  async function setUp(
+    kind: string,
+    extras: BackendExtras = {},
+  ): Promise<{ server: OwnRedisServer; backend: Backend; queue: Queue }> {
     const server = await OwnRedisServer.start();
     cleanups.push(() => server.stop());
-    const backend = makers[kind]!(`redis://${server.hostPort}/0`);
+    const backend = makers[kind]!(`redis://${server.hostPort}/0`, extras);
     cleanups.push(() => backend.close());
     const queue = new Queue(`store-down-${randomBytes(3).toString("hex")}`, { backend });
     return { server, backend, queue };
@@ -118,22 +128,12 @@ describe.runIf(reachable)("fetching while the store's Redis is down (own redis-s
   it.runIf(management)(
     "amqp+redis: a broker reconnect while the store is down consumes again once it is back",
     async () => {
-      const server = await OwnRedisServer.start();
-      cleanups.push(() => server.stop());
       const connectionName = `warren-store-down-${randomBytes(4).toString("hex")}`;
       const errors: Error[] = [];
-      const backend = new AmqpBackend({
-        url: SERVICE_URLS.rabbitmq,
-        store: new RedisStore({
-          url: `redis://${server.hostPort}/0`,
-          prefix: `wt-${randomBytes(4).toString("hex")}`,
-        }),
-        exchange: "warren-it",
+      const { server, backend, queue } = await setUp("amqp+redis", {
         connectionName,
         onError: (error) => errors.push(error),
       });
-      cleanups.push(() => backend.close());
-      const queue = new Queue(`store-down-${randomBytes(3).toString("hex")}`, { backend });
       const request = fetchRequest(queue.name);
       await queue.add("first", {});
       expect(await backend.fetch(request)).toHaveLength(1);
