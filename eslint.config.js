@@ -61,19 +61,30 @@ export default tseslint.config(
   // Drivers load only inside their backend folder; the layer blocks below repeat this, as a later block's
   // no-restricted-imports replaces an earlier one's.
   importRules(["src/**/*.ts"], { ignores: DRIVER_FOLDERS }),
-  // Layers, lowest first: core/ and errors/; model/ (the job model the handles and the backends share);
-  // backend/; the public handles. Every import points down.
-  importRules(["src/core/**/*.ts", "src/errors/**/*.ts"], {
-    patterns: [{ regex: outside(["core", "errors"]), message: "core/ and errors/ import only each other." }],
+  // Layers, lowest first: core/, errors/ and logging/; model/ (the job model the handles and the backends
+  // share); backend/; the public handles. Every import points down.
+  importRules(["src/core/**/*.ts", "src/errors/**/*.ts", "src/logging/**/*.ts"], {
+    patterns: [
+      {
+        regex: outside(["core", "errors", "logging"]),
+        message: "core/, errors/ and logging/ import only each other.",
+      },
+    ],
   }),
   importRules(["src/model/**/*.ts"], {
     patterns: [
       {
-        regex: outside(["core", "errors"]),
-        message: "model/ sits below the handles and the backends: it imports only core/ and errors/.",
+        regex: outside(["core", "errors", "logging"]),
+        message:
+          "model/ sits below the handles and the backends: it imports only core/, errors/ and logging/.",
       },
     ],
   }),
+  {
+    // The library logs through its Logger (src/logging): a console line has no level, no fields, no redaction.
+    files: ["src/**/*.ts"],
+    rules: { "no-console": "error" },
+  },
   importRules(["src/backend/**/*.ts"], { ignores: DRIVER_FOLDERS, patterns: [BACKEND_POINTS_DOWN] }),
   importRules(DRIVER_FOLDERS, { drivers: false, patterns: [BACKEND_POINTS_DOWN] }),
   {

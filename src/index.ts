@@ -11,6 +11,7 @@ export { Job, type JobProgress } from "./job/job.js";
 export { JOB_STATES, TERMINAL_STATES, isTerminalState, type JobState } from "./model/job-state.js";
 export { Worker } from "./worker/worker.js";
 export type { WorkerOptions } from "./worker/worker-options.js";
+export type { WorkerHealth } from "./worker/worker-health.js";
 export type { WorkerEventMap } from "./worker/worker-events.js";
 export type { Processor, ProcessorContext } from "./worker/run-attempt.js";
 export { QueueEvents, type QueueEventsOptions } from "./events/queue-events.js";
@@ -25,7 +26,7 @@ export type { QueueEvent, QueueEventsEventMap } from "./events/event-map.js";
 export type { BackoffStrategy } from "./model/backoff.js";
 
 // Backends
-export { createBackend, DEFAULT_BACKEND_URL } from "./backend/create-backend.js";
+export { createBackend, DEFAULT_BACKEND_URL, type CreateBackendOptions } from "./backend/create-backend.js";
 export type { Backend, CancelResult } from "./backend/contract.js";
 export type { BackendCapabilities } from "./backend/capabilities.js";
 export type * from "./backend/records.js";
@@ -58,6 +59,7 @@ export { Lock, acquireLock, type LockOptions, type LockPrimitives } from "./lock
 
 // Time
 export { systemClock, type Clock } from "./core/clock.js";
+export * from "./logging/index.js";
 
 // Errors
 export * from "./errors/index.js";

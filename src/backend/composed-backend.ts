@@ -1,6 +1,7 @@
 // A backend is one JobStore and one Delivery, composed here once: every state operation goes to the store,
 // then the delivery hears what changed. No backend forwards by hand; a new store or transport is one folder.
 import type { Clock } from "../core/clock.js";
+import type { Logger } from "../logging/logger.js";
 import { ClosedError } from "../errors/warren-error.js";
 import type { JobState } from "../model/job-state.js";
 import { acquireLock, type Lock, type LockOptions } from "../locks/lock.js";
@@ -33,6 +34,7 @@ export class ComposedBackend implements Backend {
   readonly kind: string;
   readonly capabilities: BackendCapabilities;
   readonly clock: Clock;
+  readonly logger: Logger;
   private closed = false;
 
   constructor(
@@ -42,6 +44,7 @@ export class ComposedBackend implements Backend {
     this.kind = delivery.transport === undefined ? store.kind : `${delivery.transport}+${store.kind}`;
     this.capabilities = Object.freeze({ crossProcess: store.crossProcess, ...delivery.capabilities });
     this.clock = store.clock;
+    this.logger = delivery.logger ?? store.logger;
   }
 
   /** The store, while this backend is open: every call on a closed backend fails with ClosedError. */

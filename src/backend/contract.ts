@@ -2,6 +2,7 @@
 // Operations are coarse, atomic inside the backend, and batched, so hot paths cost one round-trip per batch.
 import type { Lock, LockOptions, LockPrimitives } from "../locks/lock.js";
 import type { Clock } from "../core/clock.js";
+import type { Logger } from "../logging/logger.js";
 import type { JobState } from "../model/job-state.js";
 import type { BackendCapabilities } from "./capabilities.js";
 import type {
@@ -84,6 +85,8 @@ export interface StateOperations extends LockPrimitives {
 
   /** The clock every handle on this backend uses. */
   readonly clock: Clock;
+  /** Where this backend logs; handles on it log here (with their own bindings) unless given a logger. */
+  readonly logger: Logger;
 
   /**
    * Stores records, all or none. A record whose id exists, or whose dedupe key is held by a pending job,

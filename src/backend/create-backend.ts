@@ -2,6 +2,9 @@
 // parameters are read (and unknown ones refused) in url-options.ts.
 import { redactUrl } from "../core/redact-url.js";
 import { ValidationError } from "../errors/warren-error.js";
+import type { Logger } from "../logging/logger.js";
+import { resolveLogger } from "../logging/logger-option.js";
+import { defaultLogger } from "../logging/default-logger.js";
 import type { Backend } from "./contract.js";
 import type { JobStore } from "./job-store.js";
 import {
@@ -12,6 +15,12 @@ import {
   redisUrlOptions,
 } from "./url-options.js";
 
+/** Options of {@link createBackend} that a URL cannot carry. */
+export interface CreateBackendOptions {
+  /** Where the backend and every handle on it log (any pino-compatible logger). @defaultValue pino to stderr */
+  logger?: Logger;
+}
+
 /** The URL used when none is given and WARREN_URL is unset. */
 export const DEFAULT_BACKEND_URL = "memory://";
 
@@ -20,21 +29,22 @@ export const DEFAULT_BACKEND_URL = "memory://";
  * `postgres://user@host:5432/db?schema=…`, or `amqp://user:pass@host:5672/?store=<redis:// or postgres:// url>`.
  * Defaults to `process.env.WARREN_URL`, else `memory://`. Every server URL also takes `connectTimeout` (ms).
  * An unknown URL parameter, or an `amqp://` URL without `store`, is refused with ValidationError INVALID_URL.
- * @example const backend = await createBackend(process.env.WARREN_URL);
+ * @example const backend = await createBackend(process.env.WARREN_URL, { logger: pino() });
  */
-export async function createBackend(url?: string): Promise<Backend> {
+export async function createBackend(url?: string, options: CreateBackendOptions = {}): Promise<Backend> {
   const target = url ?? process.env["WARREN_URL"] ?? DEFAULT_BACKEND_URL;
-  if (backendScheme(target) === "amqp") return createAmqpBackend(target);
-  return (await openEngine(target, "backend")).backend();
+  const logger = resolveLogger(options.logger, defaultLogger(), "createBackend");
+  if (backendScheme(target) === "amqp") return createAmqpBackend(target, logger);
+  return (await openEngine(target, "backend", logger)).backend();
 }
 
 /** `amqp://…?store=<store url>`: the store is required (see amqpUrlOptions). */
-async function createAmqpBackend(target: string): Promise<Backend> {
+async function createAmqpBackend(target: string, logger: Logger): Promise<Backend> {
   const { storeUrl, ...options } = amqpUrlOptions(target);
-  const store = (await openEngine(storeUrl, "store")).store();
+  const store = (await openEngine(storeUrl, "store", logger)).store();
   const { AmqpBackend } = await import("./amqp/index.js");
   try {
-    return new AmqpBackend({ ...options, store });
+    return new AmqpBackend({ ...options, store, logger });
   } catch (error) {
     // The store already opened its connections: close them, or the process could not exit.
     await store.close();
@@ -49,20 +59,20 @@ interface Engine {
 }
 
 /** The one switch over URL schemes: the engine's driver is imported only here, only when named. */
-async function openEngine(url: string, role: "backend" | "store"): Promise<Engine> {
+async function openEngine(url: string, role: "backend" | "store", logger: Logger): Promise<Engine> {
   switch (backendScheme(url)) {
     case "memory": {
       memoryUrlOptions(url);
       const { MemoryBackend, MemoryStore } = await import("./memory/index.js");
-      return { store: () => new MemoryStore(), backend: () => new MemoryBackend() };
+      return { store: () => new MemoryStore({ logger }), backend: () => new MemoryBackend({ logger }) };
     }
     case "redis": {
-      const options = redisUrlOptions(url);
+      const options = { ...redisUrlOptions(url), logger };
       const { RedisBackend, RedisStore } = await import("./redis/index.js");
       return { store: () => new RedisStore(options), backend: () => new RedisBackend(options) };
     }
     case "postgres": {
-      const options = postgresUrlOptions(url);
+      const options = { ...postgresUrlOptions(url), logger };
       const { PostgresBackend, PostgresStore } = await import("./postgres/index.js");
       return { store: () => new PostgresStore(options), backend: () => new PostgresBackend(options) };
     }

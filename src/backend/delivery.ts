@@ -1,6 +1,7 @@
 // The delivery half of a backend: how ready work reaches a worker and how a waiting worker is woken. A store's
 // own engine delivers by pulling (Redis blocking pop on markers, PostgreSQL SKIP LOCKED + LISTEN/NOTIFY, an
 // in-process wait for memory); a transport delivers by message (RabbitMQ consume, fed by the store's outbox).
+import type { Logger } from "../logging/logger.js";
 import type { BackendCapabilities } from "./capabilities.js";
 import type {
   EnqueueResult,
@@ -37,6 +38,8 @@ export interface Delivery {
   /** A transport's name, prefixed to the store's in the backend's kind (`amqp` → `amqp+redis`). */
   readonly transport: string | undefined;
   readonly capabilities: DeliveryCapabilities;
+  /** A transport's own logger; the backend logs through it (else through the store's). */
+  readonly logger?: Logger;
   /** See Backend.fetch: claims ready jobs, waiting (never polling) until there are some or blockMs passes. */
   fetch(request: FetchRequest): Promise<JobRecord[]>;
   /** See Backend.releaseWorker. */

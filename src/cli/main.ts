@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `warren` command line: operate queues and jobs on any backend through the public API.
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { setDefaultLogLevel } from "../logging/default-logger.js";
+import { LOG_LEVELS, isLogLevel, type LogLevel } from "../logging/log-levels.js";
 import { registerJobCommands } from "./commands/job.js";
 import { registerQueueCommands } from "./commands/queue.js";
 import { registerScheduleCommands } from "./commands/schedule.js";
@@ -12,8 +14,23 @@ const program = new Command("warren")
   .description("Operate Warren job queues")
   .option("--url <url>", "backend URL (default: $WARREN_URL, else memory://)")
   .option("--json", "print JSON instead of tables")
+  .option(
+    "--log-level <level>",
+    `log records at this level and above, to stderr (${LOG_LEVELS.join(", ")}; default: $WARREN_LOG_LEVEL, else warn)`,
+    parseLogLevel,
+  )
+  .hook("preAction", () => {
+    const { logLevel } = program.opts<{ logLevel?: LogLevel }>();
+    if (logLevel !== undefined) setDefaultLogLevel(logLevel);
+  })
   .exitOverride()
   .showHelpAfterError();
+
+function parseLogLevel(value: string): LogLevel {
+  const level = value.trim().toLowerCase();
+  if (!isLogLevel(level)) throw new InvalidArgumentError(`use one of ${LOG_LEVELS.join(", ")}`);
+  return level;
+}
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 registerQueueCommands(program, globals);

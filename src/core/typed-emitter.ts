@@ -1,5 +1,6 @@
 // A typed facade over node's EventEmitter: event names and payloads come from one map per handle.
 import { EventEmitter } from "node:events";
+import { defaultLogger } from "../logging/default-logger.js";
 
 /** Maps event names to listener argument tuples. */
 export type EventMap = Record<string, unknown[]>;
@@ -36,10 +37,15 @@ export class TypedEmitter<Events extends EventMap> {
   protected emit<K extends keyof Events & string>(event: K, ...args: Events[K]): boolean {
     // An "error" with no listener would throw and kill the process; Warren reports it instead.
     if (event === "error" && this.emitter.listenerCount("error") === 0) {
-      console.error(`[warren] unhandled error event:`, args[0]);
+      this.unhandledError(args[0]);
       return false;
     }
     return this.emitter.emit(event, ...args);
+  }
+
+  /** Reports an "error" nobody listens for; a handle with a logger logs it there. */
+  protected unhandledError(error: unknown): void {
+    defaultLogger().error({ err: error }, 'unhandled error event (add an "error" listener to handle it)');
   }
 
   protected removeAllListeners(): void {

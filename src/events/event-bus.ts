@@ -6,6 +6,9 @@ import type { Unsubscribe } from "../backend/records.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, serializeData } from "../core/serializer.js";
 import { assertQueueName, assertQueuePattern } from "../core/topic-pattern.js";
 import { TypedEmitter } from "../core/typed-emitter.js";
+import { resolveLogger } from "../logging/logger-option.js";
+import type { Logger } from "../logging/logger.js";
+import { troubleReporter } from "../logging/trouble-reporter.js";
 import { ValidationError } from "../errors/warren-error.js";
 import { assertBackend } from "../queue/queue-options.js";
 
@@ -14,6 +17,8 @@ export interface EventBusOptions {
   backend: Backend;
   /** Largest message, as JSON (PostgreSQL caps it lower, near 8 kB). @defaultValue 1 MiB */
   maxPayloadBytes?: number;
+  /** Where the handle logs (any pino-compatible logger). @defaultValue the backend's logger */
+  logger?: Logger;
 }
 
 /** Context a handler receives with the message's data. */
@@ -47,6 +52,7 @@ export class EventBus<Data = unknown> extends TypedEmitter<EventBusEventMap> {
   private readonly backend: Backend;
   private readonly maxPayloadBytes: number;
   private readonly subscriptions = new Set<Unsubscribe>();
+  private readonly reportUnhandled: (error: Error) => void;
 
   constructor(options: EventBusOptions) {
     super();
@@ -60,6 +66,15 @@ export class EventBus<Data = unknown> extends TypedEmitter<EventBusEventMap> {
     }
     this.backend = options.backend;
     this.maxPayloadBytes = max;
+    this.reportUnhandled = troubleReporter(
+      resolveLogger(options.logger, this.backend.logger, "EventBus").child({ component: "event-bus" }),
+      "error",
+    );
+  }
+
+  /** An "error" with no listener (a handler threw) is logged. */
+  protected override unhandledError(error: unknown): void {
+    this.reportUnhandled(error instanceof Error ? error : new Error(String(error)));
   }
 
   /** Sends `data` to every live subscriber whose pattern matches `topic` (a name without wildcards). */

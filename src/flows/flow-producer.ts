@@ -5,6 +5,8 @@ import type { NewJobRecord } from "../backend/records.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "../core/serializer.js";
 import { assertQueueName } from "../core/topic-pattern.js";
 import { ValidationError } from "../errors/warren-error.js";
+import type { Logger } from "../logging/logger.js";
+import { resolveLogger } from "../logging/logger-option.js";
 import { Job } from "../job/job.js";
 import { buildJobRecord } from "../model/build-record.js";
 import { assertNoDependencyCycle } from "../model/dependency-cycles.js";
@@ -32,6 +34,8 @@ export interface FlowProducerOptions {
   backend: Backend;
   /** Largest job data, in bytes of JSON. @defaultValue 1 MiB */
   maxPayloadBytes?: number;
+  /** Where the handle logs (any pino-compatible logger). @defaultValue the backend's logger */
+  logger?: Logger;
 }
 
 /** Most jobs one flow may hold: a flow is one atomic write. */
@@ -48,11 +52,13 @@ export const MAX_FLOW_JOBS = 10_000;
 export class FlowProducer {
   private readonly backend: Backend;
   private readonly maxPayloadBytes: number;
+  private readonly logger: Logger;
 
   constructor(options: FlowProducerOptions) {
     assertBackend(options, "FlowProducer");
     this.backend = options.backend;
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.logger = resolveLogger(options.logger, this.backend.logger, "FlowProducer");
   }
 
   /**
@@ -66,6 +72,7 @@ export class FlowProducer {
     assertUniqueIds(records);
     assertNoDependencyCycle(records);
     const results = await this.backend.enqueue(records);
+    this.logger.debug({ queue: flow.queueName, jobs: records.length }, "flow stored");
     const jobs = results.map((result) => new Job(result.record, { backend: this.backend }));
     return toNode(shape, jobs);
   }

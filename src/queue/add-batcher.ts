@@ -5,6 +5,7 @@ import type { Backend } from "../backend/contract.js";
 import type { EnqueueResult, NewJobRecord } from "../backend/records.js";
 import { MicroBatcher } from "../core/micro-batcher.js";
 import { ValidationError } from "../errors/warren-error.js";
+import type { Logger } from "../logging/logger.js";
 
 /** Largest batch one enqueue call carries. */
 const MAX_BATCH = 1_000;
@@ -14,9 +15,13 @@ export class AddBatcher {
   private readonly batcher: MicroBatcher<NewJobRecord, EnqueueResult>;
 
   /** `backend` is read at every send: once the queue is closed its getter throws, and those adds reject with it. */
-  constructor(backend: () => Backend) {
+  constructor(backend: () => Backend, logger: Logger) {
     this.batcher = new MicroBatcher({
-      send: (records) => backend().enqueue(records),
+      send: async (records) => {
+        const results = await backend().enqueue(records);
+        logger.debug({ jobs: records.length }, "jobs stored");
+        return results;
+      },
       maxBatch: MAX_BATCH,
       // A batch is all-or-nothing, but these adds are independent: one job's bad dependency must not fail
       // the others, so each is tried on its own and gets its own answer.

@@ -2,6 +2,8 @@
 import type { Backend } from "../backend/contract.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "../core/serializer.js";
 import { ValidationError } from "../errors/warren-error.js";
+import type { Logger } from "../logging/logger.js";
+import { resolveLogger } from "../logging/logger-option.js";
 import { validateJobOptions, type JobOptions } from "../model/job-options.js";
 
 /** Options for a {@link Queue}. */
@@ -12,6 +14,8 @@ export interface QueueOptions {
   defaultJobOptions?: JobOptions;
   /** Largest job data, in bytes of JSON. @defaultValue 1 MiB */
   maxPayloadBytes?: number;
+  /** Where the handle logs (any pino-compatible logger). @defaultValue the backend's logger */
+  logger?: Logger;
 }
 
 /** QueueOptions after validation; nothing optional. */
@@ -19,9 +23,10 @@ export interface ResolvedQueueOptions {
   readonly backend: Backend;
   readonly defaultJobOptions: Readonly<JobOptions>;
   readonly maxPayloadBytes: number;
+  readonly logger: Logger;
 }
 
-const QUEUE_OPTION_KEYS = new Set(["backend", "defaultJobOptions", "maxPayloadBytes"]);
+const QUEUE_OPTION_KEYS = new Set(["backend", "defaultJobOptions", "maxPayloadBytes", "logger"]);
 
 /** Validates queue options once, at construction. */
 export function resolveQueueOptions(options: QueueOptions): ResolvedQueueOptions {
@@ -52,6 +57,7 @@ export function resolveQueueOptions(options: QueueOptions): ResolvedQueueOptions
     backend: options.backend,
     defaultJobOptions: Object.freeze(defaults),
     maxPayloadBytes,
+    logger: resolveLogger(options.logger, options.backend.logger, "Queue"),
   });
 }
 

@@ -47,13 +47,14 @@ const DEFAULT_PAGE_SIZE = 100;
 export class Queue<Data = unknown, Result = unknown> {
   readonly name: string;
   private readonly options: ResolvedQueueOptions;
-  private readonly adds = new AddBatcher(() => this.backend);
+  private readonly adds: AddBatcher;
   private closed = false;
 
   constructor(name: string, options: QueueOptions) {
     assertQueueName(name);
     this.name = name;
     this.options = resolveQueueOptions(options);
+    this.adds = new AddBatcher(() => this.backend, this.options.logger.child({ queue: name }));
   }
 
   private get backend(): Backend {

@@ -1,7 +1,7 @@
 // Claims batches of jobs while the worker has free slots. Never polls: each fetch waits on the backend.
 import type { Backend } from "../backend/contract.js";
 import type { JobRecord } from "../backend/records.js";
-import { sleepFor } from "../core/clock.js";
+import { realTimeNow, sleepFor } from "../core/clock.js";
 import { isClosedError } from "../errors/warren-error.js";
 import type { ResolvedWorkerOptions } from "./worker-options.js";
 
@@ -26,6 +26,15 @@ const ERROR_BACKOFF_MAX_MS = 5_000;
 export class FetchLoop {
   /** When the last fetch returned (ms since epoch). */
   lastFetchAt: number | undefined;
+  /**
+   * Since when (real time) the loop has wanted a fetch to complete and none has: set when it starts fetching
+   * with room for jobs, cleared by a completed fetch and while it waits with no room (paused, or full).
+   */
+  wantingSince: number | undefined;
+  /** Why the last fetch failed, until one completes. */
+  lastError: Error | undefined;
+  /** The loop ended for good (stopped, or its backend was closed). */
+  ended = false;
   private paused = false;
   private stopped = false;
   private inFlight: AbortController | undefined;
@@ -33,6 +42,11 @@ export class FetchLoop {
   private loopDone: Promise<void> | undefined;
 
   constructor(private readonly config: FetchLoopOptions) {}
+
+  /** The worker started: from now on it wants fetches, even before the loop runs (subscribe, register). */
+  starting(): void {
+    this.wantingSince ??= realTimeNow();
+  }
 
   /** Runs until `stop`. */
   run(): Promise<void> {
@@ -80,14 +94,25 @@ export class FetchLoop {
   }
 
   private async loop(): Promise<void> {
+    try {
+      await this.fetchUntilStopped();
+    } finally {
+      this.ended = true;
+      this.wantingSince = undefined;
+    }
+  }
+
+  private async fetchUntilStopped(): Promise<void> {
     const { backend, options } = this.config;
     let failures = 0;
     while (!this.stopped) {
       const free = options.concurrency - this.config.runningCount();
       if (this.paused || free <= 0) {
+        this.wantingSince = undefined;
         await this.waitForWake();
         continue;
       }
+      this.wantingSince ??= realTimeNow();
       const controller = new AbortController();
       this.inFlight = controller;
       // A fetch claims at most half the slots, so the next claim is on the wire while this batch runs: the
@@ -106,6 +131,8 @@ export class FetchLoop {
         });
         failures = 0;
         this.lastFetchAt = backend.clock.now();
+        this.wantingSince = undefined;
+        this.lastError = undefined;
         // Claimed jobs are ours even if we are stopping: run them so close() can wait for them.
         if (records.length > 0) this.config.onJobs(records);
       } catch (error) {
@@ -116,6 +143,7 @@ export class FetchLoop {
           this.config.onBackendClosed(error);
           break;
         }
+        this.lastError = error instanceof Error ? error : new Error(String(error));
         this.config.onError(error);
         failures += 1;
         const delay = Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_BASE_MS * 2 ** failures);

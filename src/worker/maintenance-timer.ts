@@ -6,6 +6,8 @@
 import type { Backend } from "../backend/contract.js";
 import { isTopicPattern, matchesTopic } from "../core/topic-pattern.js";
 import type { Lock } from "../locks/lock.js";
+import type { Logger } from "../logging/logger.js";
+import type { MaintenanceReport } from "../backend/records.js";
 import { repairSchedules } from "../schedules/schedule-runner.js";
 import { RepeatingPass } from "./repeating-pass.js";
 
@@ -31,6 +33,7 @@ export class MaintenanceTimer {
     private readonly pattern: string,
     intervalMs: number,
     private readonly onError: (error: unknown) => void,
+    private readonly logger: Logger,
   ) {
     this.leaseMs = Math.max(MIN_LEASE_MS, intervalMs * LEASE_INTERVALS);
     // Unref'd: maintenance must never keep a process alive on its own.
@@ -57,12 +60,24 @@ export class MaintenanceTimer {
         : [this.pattern];
       for (const queue of queues) {
         if (!(await this.lead(queue))) continue;
-        await this.backend.maintain(queue, this.backend.clock.now());
+        this.report(queue, await this.backend.maintain(queue, this.backend.clock.now()));
         await repairSchedules(this.backend, queue, this.backend.clock.now());
       }
     } catch (error) {
       this.onError(error);
     }
+  }
+
+  /** Stalls are news an operator needs (a worker died or froze); the routine counts are debug. */
+  private report(queue: string, report: MaintenanceReport): void {
+    if (report.stalled > 0 || report.failedStalled > 0) {
+      this.logger.warn(
+        { queue, stalled: report.stalled, failedStalled: report.failedStalled },
+        "recovered stalled jobs: their worker stopped renewing its lease (crashed, killed or blocked)",
+      );
+    }
+    if (report.promoted + report.expired + report.removed > 0)
+      this.logger.debug({ queue, ...report }, "maintenance pass");
   }
 
   /** Renews this worker's leadership of `queue`, or takes it if nobody holds it. */
@@ -75,10 +90,12 @@ export class MaintenanceTimer {
       } catch {
         // Lost (expired while this process stalled): another worker leads now, or will.
         this.leases.delete(queue);
+        this.logger.info({ queue }, "lost queue maintenance leadership (its lease ran out)");
       }
     }
     try {
       this.leases.set(queue, await this.backend.lock(maintenanceLockKey(queue), { ttl: this.leaseMs }));
+      this.logger.info({ queue }, "leading queue maintenance");
       return true;
     } catch (error) {
       if ((error as { code?: string }).code === "LOCK_HELD") return false;

@@ -5,6 +5,8 @@ import type { GroupLimits, RateLimit } from "../backend/records.js";
 import type { BackoffStrategy } from "../model/backoff.js";
 import { zodIssueMessage } from "../core/zod-message.js";
 import { ValidationError } from "../errors/warren-error.js";
+import type { Logger } from "../logging/logger.js";
+import { loggerOption } from "../logging/logger-option.js";
 import { assertBackend } from "../queue/queue-options.js";
 
 /** Options for a {@link Worker}. */
@@ -35,6 +37,11 @@ export interface WorkerOptions {
   maintenanceInterval?: number;
   /** Longest a single fetch waits on the backend before looping. @defaultValue 5000 */
   blockMs?: number;
+  /**
+   * Where the worker logs (any pino-compatible logger); records carry `queue` and `workerId`.
+   * @defaultValue the backend's logger
+   */
+  logger?: Logger;
 }
 
 /** WorkerOptions after validation. */
@@ -50,6 +57,7 @@ export interface ResolvedWorkerOptions {
   readonly backoffStrategies: Readonly<Record<string, BackoffStrategy>>;
   readonly maintenanceInterval: number;
   readonly blockMs: number;
+  readonly logger: Logger;
 }
 
 export const DEFAULT_LOCK_MS = 30_000;
@@ -113,6 +121,7 @@ const workerOptionsSchema = z.strictObject({
     .optional(),
   maintenanceInterval: z.number().int().min(10, { error: "maintenanceInterval must be >= 10 ms" }).optional(),
   blockMs: z.number().int().min(1, { error: "blockMs must be >= 1 ms" }).optional(),
+  logger: loggerOption,
 });
 
 /** Validates worker options once, at construction. */
@@ -142,5 +151,6 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     backoffStrategies: Object.freeze({ ...options.backoffStrategies }),
     maintenanceInterval: options.maintenanceInterval ?? DEFAULT_MAINTENANCE_INTERVAL_MS,
     blockMs: options.blockMs ?? DEFAULT_BLOCK_MS,
+    logger: options.logger ?? options.backend.logger,
   });
 }

@@ -6,6 +6,8 @@ import { sleepFor } from "../core/clock.js";
 import { parseJson } from "../core/serializer.js";
 import { assertQueuePattern } from "../core/topic-pattern.js";
 import { TypedEmitter } from "../core/typed-emitter.js";
+import type { Logger } from "../logging/logger.js";
+import { troubleReporter } from "../logging/trouble-reporter.js";
 import { ClosedError, isClosedError, ValidationError } from "../errors/warren-error.js";
 import { Job, type JobProgress } from "../job/job.js";
 import { JobCancelledError, LockLostAbort } from "./abort-reasons.js";
@@ -13,6 +15,7 @@ import { FetchLoop } from "./fetch-loop.js";
 import { FinishBatcher } from "./finish-batcher.js";
 import { LockKeeper } from "./lock-keeper.js";
 import { WorkerRegistration } from "./worker-registration.js";
+import { judgeHealth, type WorkerHealth } from "./worker-health.js";
 import { MaintenanceTimer } from "./maintenance-timer.js";
 import { AttemptAbort } from "./attempt-abort.js";
 import { runAttempt, toError, type Processor } from "./run-attempt.js";
@@ -40,6 +43,8 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   readonly id: string;
   private readonly options: ResolvedWorkerOptions;
   private readonly backend: Backend;
+  private readonly log: Logger;
+  private readonly reportUnhandled: (error: Error) => void;
   private readonly running = new Map<string, Running>();
   /** Processors running now. */
   private executing = 0;
@@ -71,6 +76,8 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     this.backend = this.options.backend;
     this.name = queue;
     this.id = `${this.options.name}-${process.pid}-${randomToken(6)}`;
+    this.log = this.options.logger.child({ queue, workerId: this.id });
+    this.reportUnhandled = troubleReporter(this.log, "error");
     this.locks = new LockKeeper(
       this.backend,
       this.options.lockDuration,
@@ -100,8 +107,12 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
       this.options.maintenanceInterval,
       (error) => this.emitError(error),
     );
-    this.maintenance = new MaintenanceTimer(this.backend, queue, this.options.maintenanceInterval, (error) =>
-      this.emitError(error),
+    this.maintenance = new MaintenanceTimer(
+      this.backend,
+      queue,
+      this.options.maintenanceInterval,
+      (error) => this.emitError(error),
+      this.log,
     );
     if (this.options.autorun) void this.run();
   }
@@ -109,6 +120,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   /** Starts fetching and running jobs. Resolves when the worker has closed. */
   run(): Promise<void> {
     if (this.closing) return this.closing;
+    if (this.runPromise === undefined) this.loop.starting();
     this.runPromise ??= this.startRunning();
     return this.runPromise;
   }
@@ -142,6 +154,25 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   /** Whether the fetch loop is taking jobs. */
   isRunning(): boolean {
     return this.runPromise !== undefined && !this.closing && !this.loop.isPaused();
+  }
+
+  /**
+   * For liveness probes: `ok` turns false when the worker should be fetching and no fetch has completed for
+   * 2 × blockMs + 10 s (its loop died, or its store or broker stopped answering), or when it is closed.
+   * @example if (!worker.health().ok) process.exit(1);
+   */
+  health(): WorkerHealth {
+    return judgeHealth({
+      started: this.runPromise !== undefined,
+      closing: this.closing !== undefined,
+      paused: this.loop.isPaused(),
+      loopEnded: this.loop.ended,
+      active: this.running.size,
+      lastFetchAt: this.loop.lastFetchAt,
+      wantingSince: this.loop.wantingSince,
+      lastError: this.loop.lastError,
+      blockMs: this.options.blockMs,
+    });
   }
 
   /** When this worker last completed a fetch (ms since epoch), for liveness probes. */
@@ -315,6 +346,11 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
    * a Worker created on a closed backend): it is reported once, and the worker closes itself so that no loop
    * keeps running against a backend that will never answer again.
    */
+  /** An "error" with no listener: logged (once a minute when it repeats, as during an outage). */
+  protected override unhandledError(error: unknown): void {
+    this.reportUnhandled(toError(error));
+  }
+
   private emitError(error: unknown): void {
     if (isClosedError(error)) {
       if (this.backendClosed) return;

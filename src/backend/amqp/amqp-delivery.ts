@@ -5,6 +5,7 @@
 // crash recovery. Time: due jobs are promoted and published by per-queue timers (see due-watch.ts).
 import { realTimeNow, type Clock } from "../../core/clock.js";
 import { ClosedError } from "../../errors/warren-error.js";
+import type { Logger } from "../../logging/logger.js";
 import type { Delivery, DeliveryCapabilities, StoreChange } from "../delivery.js";
 import type { JobStore } from "../job-store.js";
 import type {
@@ -46,6 +47,9 @@ export class AmqpDelivery implements Delivery {
     roundRobinGroups: false,
   });
   readonly names: TopologyNames;
+  readonly logger: Logger;
+  /** This transport's records, bound to `backend: "amqp"`. */
+  private readonly log: Logger;
   private readonly clock: Clock;
   private readonly connection: AmqpConnection;
   private readonly topology: TopologyDeclarer;
@@ -65,6 +69,8 @@ export class AmqpDelivery implements Delivery {
     options: AmqpDeliveryOptions,
   ) {
     this.options = resolveAmqpDeliveryOptions(options);
+    this.logger = this.options.logger;
+    this.log = this.logger.child({ backend: "amqp" });
     this.clock = store.clock;
     this.names = topologyNames(this.options.exchange);
     this.connection = new AmqpConnection({
@@ -73,6 +79,7 @@ export class AmqpDelivery implements Delivery {
       connectionName: this.options.connectionName,
       connectTimeoutMs: this.options.connectTimeoutMs,
       onError: (error) => this.onError(error),
+      logger: this.log,
     });
     this.topology = new TopologyDeclarer(this.names, this.options.queueType, QUORUM_DELIVERY_LIMIT, {
       connection: this.connection,
@@ -80,7 +87,7 @@ export class AmqpDelivery implements Delivery {
     });
     this.publisher = new Publisher(this.connection, this.names, this.topology, this.options.publishTimeoutMs);
     const report = (error: unknown): void => this.onError(error as Error);
-    this.relay = new OutboxRelay(this.store, this.publisher, this.clock, report);
+    this.relay = new OutboxRelay(this.store, this.publisher, this.clock, report, this.log);
     this.dueWatch = new DueWatch({
       store: this.store,
       relay: this.relay,
@@ -207,6 +214,7 @@ export class AmqpDelivery implements Delivery {
     this.assertOpen();
     await this.started;
     await this.connection.whenFirstConnected();
+    if (!this.connection.connected && !(await this.reconnectedWithin(request))) return [];
     const group = await this.groupFor(request);
     group.inFlight += 1;
     try {
@@ -218,7 +226,13 @@ export class AmqpDelivery implements Delivery {
         const deliveries = group.take(request.max, this.clock.now());
         if (deliveries.length > 0) {
           const claimed = await claimDeliveries(
-            { store: this.store, publisher: this.publisher, group, onError: (e) => this.onError(e as Error) },
+            {
+              store: this.store,
+              publisher: this.publisher,
+              group,
+              onError: (e) => this.onError(e as Error),
+              logger: this.log,
+            },
             deliveries,
             request,
           );
@@ -236,6 +250,21 @@ export class AmqpDelivery implements Delivery {
       group.inFlight -= 1;
       group.lastUsed = realTimeNow();
     }
+  }
+
+  /**
+   * During an outage a fetch waits up to blockMs for the broker, then fails (BackendUnavailableError) rather
+   * than answering "no work": the worker's log and health then show the outage. False: the fetch was aborted.
+   */
+  private async reconnectedWithin(request: FetchRequest): Promise<boolean> {
+    if (request.signal.aborted) return false;
+    const connected = this.connection.whenConnected(request.blockMs).then(() => true);
+    // The abort may win the race; a later rejection of the wait must not go unhandled.
+    connected.catch(() => undefined);
+    const aborted = new Promise<boolean>((resolve) =>
+      request.signal.addEventListener("abort", () => resolve(false), { once: true }),
+    );
+    return Promise.race([connected, aborted]);
   }
 
   private async groupFor(request: FetchRequest): Promise<ConsumerGroup> {
@@ -290,6 +319,8 @@ export class AmqpDelivery implements Delivery {
       const record = await this.store.getJob(queue, id);
       const body = encodeEnvelope({ id, name: record?.name ?? "unknown", data: record?.data ?? "null" });
       await this.publisher.publishDeadLetter(queue, body, reason);
+      // A job failing for good is the application's news, counted by events and metrics: not a warning.
+      this.log.debug({ queue, jobId: id, reason }, "dead-letter copy published");
     } catch (error) {
       if (!this.closed) this.onError(error as Error);
     }
@@ -312,7 +343,13 @@ export class AmqpDelivery implements Delivery {
     this.reconciledAt.set(queue, now);
     try {
       if ((await this.publisher.readyMessages(queue)) > 0) return;
-      await this.store.rearmStale(queue, now - this.options.redeliverAfterMs, OUTBOX_BATCH);
+      const rearmed = await this.store.rearmStale(queue, now - this.options.redeliverAfterMs, OUTBOX_BATCH);
+      if (rearmed > 0) {
+        this.log.info(
+          { queue, jobs: rearmed, waitingForMs: this.options.redeliverAfterMs },
+          "republishing waiting jobs whose broker message was lost",
+        );
+      }
     } catch (error) {
       this.onError(error as Error);
     }

@@ -5,6 +5,10 @@ import { z } from "zod";
 import type { Clock } from "../../core/clock.js";
 import { zodIssueMessage } from "../../core/zod-message.js";
 import { ValidationError } from "../../errors/warren-error.js";
+import { defaultLogger } from "../../logging/default-logger.js";
+import type { Logger } from "../../logging/logger.js";
+import { loggerSchema } from "../../logging/logger-option.js";
+import { troubleReporter } from "../../logging/trouble-reporter.js";
 import type { JobStore } from "../job-store.js";
 import { assertDriverUrl } from "../url-options.js";
 import { AMQP_QUEUE_TYPES, type AmqpQueueType } from "./topology.js";
@@ -36,7 +40,15 @@ export interface AmqpDeliveryOptions {
    * worker fetches wait at most this long, then fail (nothing stored). @defaultValue 10000
    */
   connectTimeoutMs?: number;
-  /** Reports connection trouble (already redacted). @defaultValue console.warn */
+  /**
+   * Where the transport logs (any pino-compatible logger).
+   * @defaultValue AmqpBackend: its store's logger; else pino to stderr at WARREN_LOG_LEVEL
+   */
+  logger?: Logger;
+  /**
+   * Reports connection trouble (already redacted).
+   * @defaultValue a warning through `logger`, at debug when the same trouble repeats within a minute
+   */
   onError?: (error: Error) => void;
   /** The connection's name in the broker's management UI. @defaultValue "warren-<pid>" */
   connectionName?: string;
@@ -59,6 +71,7 @@ export interface ResolvedAmqpDeliveryOptions {
   readonly publishTimeoutMs: number;
   readonly redeliverAfterMs: number;
   readonly connectTimeoutMs: number;
+  readonly logger: Logger;
   readonly onError: (error: Error) => void;
   readonly connectionName: string;
 }
@@ -67,7 +80,7 @@ export interface ResolvedAmqpDeliveryOptions {
 export const DEFAULT_AMQP_CONNECT_TIMEOUT_MS = 10_000;
 
 /** The defaulted options: every optional one but `prefetch`, which is derived ({@link derivedPrefetch}). */
-export type AmqpDefaults = Readonly<Required<Omit<AmqpDeliveryOptions, "url" | "prefetch">>>;
+export type AmqpDefaults = Readonly<Required<Omit<AmqpDeliveryOptions, "url" | "prefetch" | "onError">>>;
 
 /** The default of each option, in one place; the schema below applies them. */
 export const AMQP_DEFAULTS: AmqpDefaults = Object.freeze({
@@ -77,7 +90,7 @@ export const AMQP_DEFAULTS: AmqpDefaults = Object.freeze({
   publishTimeoutMs: 5_000,
   redeliverAfterMs: 30_000,
   connectTimeoutMs: DEFAULT_AMQP_CONNECT_TIMEOUT_MS,
-  onError: (error: Error) => console.warn(`[warren] ${error.message}`),
+  logger: defaultLogger(),
   connectionName: `warren-${process.pid}`,
 });
 
@@ -132,7 +145,8 @@ const amqpDeliveryOptionsSchema = z.strictObject({
     .custom<(error: Error) => void>((value) => typeof value === "function", {
       error: "onError must be a function (error) => void",
     })
-    .default(() => AMQP_DEFAULTS.onError),
+    .optional(),
+  logger: loggerSchema.default(() => AMQP_DEFAULTS.logger),
   connectionName: z
     .string({ error: "connectionName must be a string" })
     .min(1, { error: "connectionName must not be empty" })
@@ -153,9 +167,10 @@ export function resolveAmqpDeliveryOptions(options: AmqpDeliveryOptions): Resolv
       `invalid AmqpBackend options: ${zodIssueMessage(result.error, options)}`,
     );
   }
-  const { prefetch, tls, ...resolved } = result.data;
+  const { prefetch, tls, onError, ...resolved } = result.data;
   return Object.freeze({
     ...resolved,
+    onError: onError ?? troubleReporter(resolved.logger.child({ backend: "amqp" })),
     tls: Object.freeze({ ...tls }),
     prefetchFor: prefetch === undefined ? derivedPrefetch : () => prefetch,
   });
@@ -194,7 +209,8 @@ export function splitAmqpBackendOptions(options: AmqpBackendOptions): {
   }
   const { store, ...delivery } = options;
   assertTransportStore(store);
-  return { store, delivery };
+  // One logger for the whole backend unless the transport is given its own.
+  return { store, delivery: { logger: store.logger, ...delivery } };
 }
 
 const STORE_EXAMPLE = "new RedisStore({ url })";

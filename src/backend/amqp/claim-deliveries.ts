@@ -5,6 +5,7 @@ import { buildJobRecord } from "../../model/build-record.js";
 import type { JobStore } from "../job-store.js";
 import type { FetchRequest, JobRecord, NewJobRecord } from "../records.js";
 import type { ConsumerGroup, Delivery } from "./consumer-group.js";
+import type { Logger } from "../../logging/logger.js";
 import { parseEnvelope, type JobEnvelope } from "./envelope.js";
 import { WARREN_HEADER, type Publisher } from "./publisher.js";
 
@@ -20,6 +21,7 @@ export interface ClaimContext {
   publisher: Publisher;
   group: ConsumerGroup;
   onError: (error: unknown) => void;
+  logger: Logger;
 }
 
 /** Claims the jobs named by `deliveries`; returns the ones now active for this worker. */
@@ -137,6 +139,11 @@ async function deadLetter(ctx: ClaimContext, delivery: Delivery, reason: string)
       "x-warren-original-message-id": delivery.message.properties.messageId as string | undefined,
     });
     ctx.group.ack(delivery);
+    // A message no Warren producer could have sent: someone's bug, worth a warning each time.
+    ctx.logger.warn(
+      { queue: delivery.queue, messageId: delivery.message.properties.messageId as unknown, reason },
+      "message moved to the dead-letter queue",
+    );
   } catch (error) {
     // Not dead-lettered: hand it back so it is neither lost nor acked.
     ctx.onError(error);

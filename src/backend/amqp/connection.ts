@@ -5,6 +5,7 @@
 import type * as amqp from "amqplib";
 import { loadAmqplib } from "../load-driver.js";
 import { realTimeNow } from "../../core/clock.js";
+import type { Logger } from "../../logging/logger.js";
 import { redactText } from "../../core/redacted-cause.js";
 import { BackendUnavailableError, ClosedError, type WarrenError } from "../../errors/warren-error.js";
 import { connectionTarget, type ConnectionTarget } from "../connection-target.js";
@@ -31,6 +32,8 @@ export interface AmqpConnectionOptions {
   connectTimeoutMs: number;
   /** Reports connection trouble (already redacted). */
   onError: (error: Error) => void;
+  /** Where recovery is logged (a reconnect, once each). */
+  logger: Logger;
 }
 
 const RECOVERY = {
@@ -85,6 +88,8 @@ export class AmqpConnection {
     });
     this.model = model;
     model.on("connect", () => {
+      if (this.everConnected)
+        this.options.logger.info({ broker: this.target.host }, "reconnected to RabbitMQ");
       this.everConnected = true;
       this.settle({ ok: true });
     });

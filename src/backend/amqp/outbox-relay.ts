@@ -2,6 +2,7 @@
 // them in the store under the same lease. Passes are per queue and coalesced: a request joins a pass that has
 // not started yet, and a request made while one runs gets exactly one pass after it.
 import type { Clock } from "../../core/clock.js";
+import type { Logger } from "../../logging/logger.js";
 import type { JobStore } from "../job-store.js";
 import type { Publisher } from "./publisher.js";
 
@@ -31,6 +32,7 @@ export class OutboxRelay {
     private readonly publisher: Publisher,
     private readonly clock: Clock,
     private readonly onError: (error: unknown) => void,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -69,6 +71,7 @@ export class OutboxRelay {
         const entries = await this.store.takeOutbox(queue, now, OUTBOX_BATCH, OUTBOX_LEASE_MS);
         if (entries.length === 0) return;
         await this.publisher.publishJobs(queue, entries);
+        this.logger.debug({ queue, jobs: entries.length }, "outbox entries published");
         await this.store.ackOutbox(
           queue,
           entries.map((entry) => entry.id),

@@ -1,14 +1,19 @@
 // In-process pub/sub for queue events: delivered after the transition, in order, one listener's throw isolated.
+import type { Logger } from "../../logging/logger.js";
 import type { QueueEventRecord, Unsubscribe } from "../records.js";
 import { LocalBus } from "../local-bus.js";
 
 /** Fans events out to subscribers whose name or topic pattern matches the event's queue. */
 export class EventHub {
-  private readonly subscribers = new LocalBus<QueueEventRecord>((error, queue, event) =>
-    console.error(`[warren] a "${event.event}" listener on queue "${queue}" threw:`, error),
-  );
+  private readonly subscribers: LocalBus<QueueEventRecord>;
   private pending: QueueEventRecord[] = [];
   private scheduled = false;
+
+  constructor(logger: Logger) {
+    this.subscribers = new LocalBus<QueueEventRecord>((error, queue, event) =>
+      logger.error({ err: error, queue, event: event.event }, `a "${event.event}" listener threw`),
+    );
+  }
 
   subscribe(pattern: string, listener: (event: QueueEventRecord) => void): Unsubscribe {
     return this.subscribers.subscribe(pattern, (_queue, event) => listener(event));

@@ -1,5 +1,6 @@
 // Shared state and transition helpers of the memory backend: events, wake-ups, dependencies, retention.
 import type { Clock } from "../../core/clock.js";
+import type { Logger } from "../../logging/logger.js";
 import { matchesTopic } from "../../core/topic-pattern.js";
 import { ClosedError, ValidationError } from "../../errors/warren-error.js";
 import { isTerminalState, type JobState } from "../../model/job-state.js";
@@ -18,7 +19,7 @@ export interface Waiter {
 /** State shared by the memory backend's operations. */
 export class MemoryCore {
   readonly queues = new Map<string, QueueState>();
-  readonly hub = new EventHub();
+  readonly hub: EventHub;
   readonly waiters = new Set<Waiter>();
   /** `queue:id` of a dependency → `queue:id` of jobs waiting on it. */
   readonly dependants = new Map<string, Set<string>>();
@@ -27,7 +28,12 @@ export class MemoryCore {
   signals: StoreSignals | undefined;
   private sequence = 0;
 
-  constructor(readonly clock: Clock) {}
+  constructor(
+    readonly clock: Clock,
+    logger: Logger,
+  ) {
+    this.hub = new EventHub(logger);
+  }
 
   /** A job became ready: a transport, if one watches, must deliver it. */
   recordReady(queue: QueueState, job: StoredJob): void {

@@ -4,20 +4,29 @@ import { z } from "zod";
 import { systemClock, type Clock } from "../../core/clock.js";
 import { zodIssueMessage } from "../../core/zod-message.js";
 import { ValidationError } from "../../errors/warren-error.js";
+import { defaultLogger } from "../../logging/default-logger.js";
+import type { Logger } from "../../logging/logger.js";
+import { loggerSchema } from "../../logging/logger-option.js";
 
 /** Options for MemoryStore and MemoryBackend. */
 export interface MemoryStoreOptions {
   /** The clock for delays, leases and timestamps. @defaultValue the system clock */
   clock?: Clock;
+  /** Where the store logs (any pino-compatible logger). @defaultValue pino to stderr at WARREN_LOG_LEVEL */
+  logger?: Logger;
 }
 
 /** MemoryStoreOptions after validation, defaults applied. */
 export interface ResolvedMemoryStoreOptions {
   readonly clock: Clock;
+  readonly logger: Logger;
 }
 
 /** The default of every memory store option. */
-export const MEMORY_STORE_DEFAULTS: ResolvedMemoryStoreOptions = Object.freeze({ clock: systemClock });
+export const MEMORY_STORE_DEFAULTS: ResolvedMemoryStoreOptions = Object.freeze({
+  clock: systemClock,
+  logger: defaultLogger(),
+});
 
 const memoryStoreOptionsSchema = z.strictObject(
   {
@@ -32,8 +41,9 @@ const memoryStoreOptionsSchema = z.strictObject(
         },
       )
       .default(() => MEMORY_STORE_DEFAULTS.clock),
+    logger: loggerSchema.default(() => MEMORY_STORE_DEFAULTS.logger),
   },
-  { error: "memory store options must be an object such as { clock }" },
+  { error: "memory store options must be an object such as { clock, logger }" },
 );
 
 /** Validates memory store options once, at construction. */

@@ -1,6 +1,7 @@
 // The memory job store: every job, schedule, lock and event of this process in plain maps. The reference
 // semantics for every store; MemoryBackend composes it with an in-process delivery, AmqpBackend with RabbitMQ.
 import type { Clock } from "../../core/clock.js";
+import type { Logger } from "../../logging/logger.js";
 import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
 import { LocalBus } from "../local-bus.js";
@@ -56,16 +57,23 @@ export class MemoryStore implements JobStore {
   readonly kind = "memory";
   readonly crossProcess = false;
   readonly clock: Clock;
+  readonly logger: Logger;
   /** @internal The state, for this folder's delivery (it parks fetches on the core's waiters). */
   readonly core: MemoryCore;
   private readonly locks: MemoryLocks;
   private readonly workers: MemoryWorkers;
-  private readonly bus = new LocalBus();
+  private readonly bus: LocalBus;
   private readonly schedules: MemorySchedules;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.clock = resolveMemoryStoreOptions(options).clock;
-    this.core = new MemoryCore(this.clock);
+    const resolved = resolveMemoryStoreOptions(options);
+    this.clock = resolved.clock;
+    this.logger = resolved.logger;
+    const log = this.logger.child({ backend: "memory" });
+    this.core = new MemoryCore(this.clock, log);
+    this.bus = new LocalBus((error, topic) =>
+      log.error({ err: error, topic }, "an EventBus subscriber threw"),
+    );
     this.locks = new MemoryLocks(this.clock);
     this.workers = new MemoryWorkers(this.clock);
     this.schedules = new MemorySchedules({

@@ -1,6 +1,7 @@
 // Listens on the schema's event and bus channels with one dedicated connection: delivers events to subscribers,
 // wakes idle fetchers, and delivers EventBus messages. Reconnects by itself (with backoff) and LISTENs again.
 import type pg from "pg";
+import type { Logger } from "../../logging/logger.js";
 import { loadPg } from "../load-driver.js";
 import type { MessageListener } from "../contract.js";
 import { LocalBus } from "../local-bus.js";
@@ -24,6 +25,7 @@ export class NotifyListener {
     private readonly channel: string,
     private readonly busChannel: string,
     private readonly onError: (error: unknown) => void,
+    private readonly logger: Logger,
   ) {
     this.events = new LocalBus(onError);
     this.bus = new LocalBus(onError);
@@ -76,6 +78,7 @@ export class NotifyListener {
       await new Promise((resolve) => setTimeout(resolve, delay));
       try {
         await this.ensureListening();
+        this.logger.info({ channel: this.channel }, "reconnected to PostgreSQL; listening again");
         // Notifications may have been missed while disconnected: let every fetcher look again.
         for (const wake of this.wakeups) wake("*");
       } catch (error) {

@@ -71,8 +71,12 @@ export class PgSession {
     });
     this.clock = options.clock;
     this.preparedStatements = options.preparedStatements;
-    this.listener = new NotifyListener(config, this.channel, this.busChannel, (error) =>
-      this.onError(this.translate(error)),
+    this.listener = new NotifyListener(
+      config,
+      this.channel,
+      this.busChannel,
+      (error) => this.onError(this.translate(error)),
+      options.logger.child({ backend: "postgres" }),
     );
   }
 

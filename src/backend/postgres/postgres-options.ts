@@ -7,6 +7,10 @@ import { systemClock, type Clock } from "../../core/clock.js";
 import { closestName } from "../../core/closest-name.js";
 import { zodIssueMessage } from "../../core/zod-message.js";
 import { ValidationError } from "../../errors/warren-error.js";
+import { defaultLogger } from "../../logging/default-logger.js";
+import type { Logger } from "../../logging/logger.js";
+import { loggerOption } from "../../logging/logger-option.js";
+import { troubleReporter } from "../../logging/trouble-reporter.js";
 import { assertDriverUrl } from "../url-options.js";
 
 /** Options for {@link PostgresStore} and PostgresBackend. */
@@ -31,7 +35,12 @@ export interface PostgresStoreOptions {
    * connection pooler in transaction mode that does not track them (PgBouncer before 1.21). @defaultValue true
    */
   preparedStatements?: boolean;
-  /** Reports connection trouble (already redacted). @defaultValue console.warn */
+  /** Where the backend logs (any pino-compatible logger). @defaultValue pino to stderr at WARREN_LOG_LEVEL */
+  logger?: Logger;
+  /**
+   * Reports connection trouble (already redacted).
+   * @defaultValue a warning through `logger`, at debug when the same trouble repeats within a minute
+   */
   onError?: (error: Error) => void;
   /**
    * How long opening a connection may take before the call fails with CONNECT_TIMEOUT (pg's
@@ -50,6 +59,7 @@ export interface ResolvedPostgresStoreOptions {
   readonly applicationName: string;
   readonly clock: Clock;
   readonly preparedStatements: boolean;
+  readonly logger: Logger;
   readonly onError: (error: Error) => void;
   readonly connectTimeoutMs: number;
 }
@@ -58,16 +68,17 @@ export interface ResolvedPostgresStoreOptions {
 export const DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
 
 /** What an option left out becomes (see each field of {@link PostgresStoreOptions}). */
-export const POSTGRES_STORE_DEFAULTS: Readonly<Omit<ResolvedPostgresStoreOptions, "pool">> = Object.freeze({
-  url: "postgres://postgres@127.0.0.1:5432/postgres",
-  schema: "warren",
-  poolSize: 10,
-  applicationName: "warren",
-  clock: systemClock,
-  preparedStatements: true,
-  onError: (error: Error) => console.warn(`[warren] postgres: ${error.message}`),
-  connectTimeoutMs: DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS,
-});
+export const POSTGRES_STORE_DEFAULTS: Readonly<Omit<ResolvedPostgresStoreOptions, "pool" | "onError">> =
+  Object.freeze({
+    url: "postgres://postgres@127.0.0.1:5432/postgres",
+    schema: "warren",
+    poolSize: 10,
+    applicationName: "warren",
+    clock: systemClock,
+    preparedStatements: true,
+    logger: defaultLogger(),
+    connectTimeoutMs: DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS,
+  });
 
 /** A name PostgreSQL takes unquoted: what the schema may be, so it is safe to put in SQL text. */
 const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -110,6 +121,7 @@ const optionsSchema = z.strictObject(
       )
       .optional(),
     preparedStatements: z.boolean({ error: "preparedStatements must be true or false" }).optional(),
+    logger: loggerOption,
     onError: z
       .custom<(error: Error) => void>((value) => typeof value === "function", {
         error: "onError must be a function (error) => void",
@@ -137,6 +149,7 @@ export function resolvePostgresStoreOptions(
   if (!result.success) throw invalidOption(result.error, options);
   const url = options.url ?? POSTGRES_STORE_DEFAULTS.url;
   if (options.pool === undefined) assertDriverUrl(url, "postgres", "PostgresBackend");
+  const logger = options.logger ?? POSTGRES_STORE_DEFAULTS.logger;
   return Object.freeze({
     url,
     pool: options.pool,
@@ -145,7 +158,8 @@ export function resolvePostgresStoreOptions(
     applicationName: options.applicationName ?? POSTGRES_STORE_DEFAULTS.applicationName,
     clock: options.clock ?? POSTGRES_STORE_DEFAULTS.clock,
     preparedStatements: options.preparedStatements ?? POSTGRES_STORE_DEFAULTS.preparedStatements,
-    onError: options.onError ?? POSTGRES_STORE_DEFAULTS.onError,
+    logger,
+    onError: options.onError ?? troubleReporter(logger.child({ backend: "postgres" })),
     connectTimeoutMs: options.connectTimeoutMs ?? POSTGRES_STORE_DEFAULTS.connectTimeoutMs,
   });
 }

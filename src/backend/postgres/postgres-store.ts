@@ -7,6 +7,7 @@
 // pg-session (pool, transactions, errors), postgres-enqueue, postgres-claims, finish-fast, postgres-maintain,
 // postgres-outbox, postgres-schedules, postgres-admin, postgres-reads, postgres-registry.
 import type { Clock } from "../../core/clock.js";
+import type { Logger } from "../../logging/logger.js";
 import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
 import type {
@@ -57,6 +58,7 @@ export class PostgresStore implements JobStore {
   readonly kind = "postgres";
   readonly crossProcess = true;
   readonly clock: Clock;
+  readonly logger: Logger;
   readonly schema: string;
   /** @internal For this folder's delivery: the LISTEN connection that hears which queues have work. */
   readonly listener: NotifyListener;
@@ -64,7 +66,9 @@ export class PostgresStore implements JobStore {
   private readonly fastFinish = new FastFinishGate();
 
   constructor(options: PostgresStoreOptions = {}) {
-    this.session = new PgSession(resolvePostgresStoreOptions(options));
+    const resolved = resolvePostgresStoreOptions(options);
+    this.session = new PgSession(resolved);
+    this.logger = resolved.logger;
     this.clock = this.session.clock;
     this.schema = this.session.schema;
     this.listener = this.session.listener;

@@ -4,7 +4,8 @@
 // index the server lacks are permanent: every connection is closed (ioredis would otherwise reconnect forever,
 // and after a failed SELECT it goes on in database 0) and every later call fails at once with that error.
 import type { Redis } from "ioredis";
-import { WarrenError } from "../../errors/warren-error.js";
+import { BackendUnavailableError, WarrenError } from "../../errors/warren-error.js";
+import type { Logger } from "../../logging/logger.js";
 import type { ConnectionTarget } from "../connection-target.js";
 import {
   classifyRedisError,
@@ -24,6 +25,8 @@ export interface RedisConnectionGuardOptions {
   onError: (error: Error) => void;
   /** Whether the primary connection is the backend's to close (false for a caller's `client`). */
   ownsClient: boolean;
+  /** Where recovery is logged (a reconnect, once each). */
+  logger: Logger;
 }
 
 type Outcome = { ok: true } | { ok: false; error: unknown };
@@ -36,6 +39,8 @@ export class RedisConnectionGuard {
   private permanent: WarrenError | undefined;
   private lastConnectionError: Error | undefined;
   private handshaking = false;
+  /** The connection was lost after it was ready, and that was reported; cleared when it is ready again. */
+  private lost = false;
   private readonly waiters = new Set<(outcome: Outcome) => void>();
   private readonly connections = new Set<Redis>();
 
@@ -62,9 +67,22 @@ export class RedisConnectionGuard {
     client.on("ready", () => {
       this.handshaking = false;
       if (this.permanent) return;
+      if (this.lost) this.options.logger.info({ server: this.options.target.host }, "reconnected to Redis");
+      this.lost = false;
       this.everReady = true;
       this.lastConnectionError = undefined;
       this.settle({ ok: true });
+    });
+    // ioredis retries after a drop it did not ask for (a server restart, a killed client): said once per outage.
+    client.on("reconnecting", () => {
+      if (!this.everReady || this.lost || this.permanent) return;
+      this.lost = true;
+      const { host, url } = this.options.target;
+      this.options.onError(
+        new BackendUnavailableError(`lost the Redis connection to ${host} (${url}); reconnecting`, {
+          details: { host, url },
+        }),
+      );
     });
     client.on("error", (error: Error) => {
       const translated = this.failed(error);

@@ -12,7 +12,7 @@ const MAX_RETRIES_PER_REQUEST = 3;
 /** The connection settings of the resolved options (see RedisStoreOptions). */
 export type RedisConnectionOptions = Pick<
   ResolvedRedisStoreOptions,
-  "url" | "client" | "connectionName" | "connectTimeoutMs"
+  "url" | "client" | "connectionName" | "connectTimeoutMs" | "logger"
 >;
 
 /** The primary connection, whether the backend owns it, and its guard. */
@@ -48,6 +48,7 @@ export function openRedisConnection(
     connectTimeoutMs,
     ownsClient,
     onError,
+    logger: options.logger.child({ backend: "redis" }),
   });
   return { client, ownsClient, guard };
 }

@@ -7,6 +7,10 @@ import { systemClock, type Clock } from "../../core/clock.js";
 import { closestName } from "../../core/closest-name.js";
 import { zodIssueMessage } from "../../core/zod-message.js";
 import { ValidationError } from "../../errors/warren-error.js";
+import { defaultLogger } from "../../logging/default-logger.js";
+import type { Logger } from "../../logging/logger.js";
+import { loggerOption } from "../../logging/logger-option.js";
+import { troubleReporter } from "../../logging/trouble-reporter.js";
 import { assertDriverUrl } from "../url-options.js";
 
 /** Options for {@link RedisStore} and RedisBackend (`createBackend` builds them from a `redis://` URL). */
@@ -27,7 +31,12 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Clock for every timestamp (client time is authoritative). @defaultValue the system clock */
   clock?: Clock;
-  /** Reports connection trouble (already redacted). @defaultValue console.warn, prefixed "[warren] redis:" */
+  /** Where the backend logs (any pino-compatible logger). @defaultValue pino to stderr at WARREN_LOG_LEVEL */
+  logger?: Logger;
+  /**
+   * Reports connection trouble (already redacted).
+   * @defaultValue a warning through `logger`, at debug when the same trouble repeats within a minute
+   */
   onError?: (error: Error) => void;
   /**
    * How long a call waits for the first connection before it fails with CONNECT_TIMEOUT (also ioredis's
@@ -44,25 +53,27 @@ export interface ResolvedRedisStoreOptions {
   readonly connectionName: string;
   readonly prefix: string;
   readonly clock: Clock;
+  readonly logger: Logger;
   readonly onError: (error: Error) => void;
   readonly connectTimeoutMs: number;
 }
 
 /** The value of every option left unset (`client` has none: the backend then connects to `url`). */
-export const DEFAULT_REDIS_OPTIONS: Readonly<Omit<ResolvedRedisStoreOptions, "client">> = Object.freeze({
-  /** @defaultValue "redis://127.0.0.1:6379/0" */
-  url: "redis://127.0.0.1:6379/0",
-  /** @defaultValue "warren" */
-  connectionName: "warren",
-  /** @defaultValue "warren" */
-  prefix: "warren",
-  /** @defaultValue the system clock */
-  clock: systemClock,
-  /** @defaultValue console.warn, prefixed "[warren] redis:" */
-  onError: (error: Error) => console.warn(`[warren] redis: ${error.message}`),
-  /** @defaultValue 10000 */
-  connectTimeoutMs: 10_000,
-});
+export const DEFAULT_REDIS_OPTIONS: Readonly<Omit<ResolvedRedisStoreOptions, "client" | "onError">> =
+  Object.freeze({
+    /** @defaultValue "redis://127.0.0.1:6379/0" */
+    url: "redis://127.0.0.1:6379/0",
+    /** @defaultValue "warren" */
+    connectionName: "warren",
+    /** @defaultValue "warren" */
+    prefix: "warren",
+    /** @defaultValue the system clock */
+    clock: systemClock,
+    /** @defaultValue pino to stderr at WARREN_LOG_LEVEL (warn) */
+    logger: defaultLogger(),
+    /** @defaultValue 10000 */
+    connectTimeoutMs: 10_000,
+  });
 
 /** Node's timers fire at once past this (2^31 − 1 ms), so a longer timeout would never wait. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
@@ -97,6 +108,7 @@ const redisStoreOptionsSchema = z.strictObject({
       },
     )
     .optional(),
+  logger: loggerOption,
   onError: z
     .custom<(error: Error) => void>((value) => typeof value === "function", {
       error: "onError must be a function (error) => void",
@@ -132,13 +144,15 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
   }
   const url = options.url ?? DEFAULT_REDIS_OPTIONS.url;
   if (options.client === undefined) assertDriverUrl(url, "redis", "RedisBackend");
+  const logger = options.logger ?? DEFAULT_REDIS_OPTIONS.logger;
   return Object.freeze({
     url,
     client: options.client,
     connectionName: options.connectionName ?? DEFAULT_REDIS_OPTIONS.connectionName,
     prefix: options.prefix ?? DEFAULT_REDIS_OPTIONS.prefix,
     clock: options.clock ?? DEFAULT_REDIS_OPTIONS.clock,
-    onError: options.onError ?? DEFAULT_REDIS_OPTIONS.onError,
+    logger,
+    onError: options.onError ?? troubleReporter(logger.child({ backend: "redis" })),
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_REDIS_OPTIONS.connectTimeoutMs,
   });
 }

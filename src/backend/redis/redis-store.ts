@@ -5,6 +5,7 @@
 // redis-workers and redis-locks.
 import type { Redis } from "ioredis";
 import type { Clock } from "../../core/clock.js";
+import type { Logger } from "../../logging/logger.js";
 import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
 import type {
@@ -59,6 +60,7 @@ export class RedisStore implements JobStore {
   readonly kind = "redis";
   readonly crossProcess = true;
   readonly clock: Clock;
+  readonly logger: Logger;
   /** @internal For this folder's delivery: the command connection (blocking ones are duplicated from it). */
   readonly client: Redis;
   /** @internal */
@@ -83,6 +85,7 @@ export class RedisStore implements JobStore {
     this.ownsClient = connection.ownsClient;
     this.guard = connection.guard;
     this.clock = resolved.clock;
+    this.logger = resolved.logger;
     this.keys = redisKeys(resolved.prefix);
     const reader = this.client.duplicate();
     // Its failures surface through the reader loop (reported below); the event would otherwise be unhandled.

@@ -1,11 +1,13 @@
 // `warren worker ls`: the live workers of the backend's registry. `warren worker start <modules…>`: runs workers
 // over every task the modules export, until SIGINT/SIGTERM asks for a graceful close.
+import type { Server } from "node:http";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { ValidationError } from "../../errors/warren-error.js";
 import { runTasks } from "../../tasks/run-tasks.js";
 import { Task } from "../../tasks/define-task.js";
+import { startHealthServer } from "../health-server.js";
 import { print } from "../output.js";
 import { withBackend, type GlobalOptions } from "./with-backend.js";
 
@@ -38,31 +40,45 @@ export function registerWorkerCommands(program: Command, globals: () => GlobalOp
     .description("run workers for every task (defineTask) the modules export, until SIGINT/SIGTERM")
     .option("--queue <name>", "run only the tasks of this queue")
     .option("--concurrency <n>", "jobs at once per queue", Number, 1)
-    .action((modules: string[], options: { queue?: string; concurrency: number }) =>
-      withBackend(globals(), async (backend, json) => {
-        const tasks = (await loadTasks(modules)).filter(
-          (task) => !options.queue || task.queue === options.queue,
-        );
-        if (tasks.length === 0) {
-          throw new ValidationError(
-            "INVALID_OPTION",
-            `no tasks found in ${modules.join(", ")}${options.queue ? ` for queue ${options.queue}` : ""}; ` +
-              `export the values defineTask returns`,
+    .option("--health-port <port>", "serve GET /healthz and /readyz on this port (127.0.0.1)", parsePort)
+    .option("--health-host <host>", "address the health probes bind to", "127.0.0.1")
+    .action(
+      (
+        modules: string[],
+        options: { queue?: string; concurrency: number; healthPort?: number; healthHost: string },
+      ) =>
+        withBackend(globals(), async (backend, json) => {
+          const tasks = (await loadTasks(modules)).filter(
+            (task) => !options.queue || task.queue === options.queue,
           );
-        }
-        const running = runTasks(tasks, { backend, concurrency: options.concurrency });
-        for (const one of running.workers)
-          one.on("error", (error) => console.error(`[warren] ${error.message}`));
-        print(
-          { started: tasks.map((task) => `${task.queue}/${task.name}`), workers: running.workers.length },
-          json,
-        );
-        await new Promise<void>((done) => {
-          process.once("SIGINT", done);
-          process.once("SIGTERM", done);
-        });
-        await running.close();
-      }),
+          if (tasks.length === 0) {
+            throw new ValidationError(
+              "INVALID_OPTION",
+              `no tasks found in ${modules.join(", ")}${options.queue ? ` for queue ${options.queue}` : ""}; ` +
+                `export the values defineTask returns`,
+            );
+          }
+          // Worker errors go to the log (stderr, at --log-level), repeats within a minute at debug.
+          const running = runTasks(tasks, { backend, concurrency: options.concurrency });
+          const probes =
+            options.healthPort === undefined
+              ? undefined
+              : await startHealthServer(running.workers, options.healthPort, options.healthHost);
+          print(
+            {
+              started: tasks.map((task) => `${task.queue}/${task.name}`),
+              workers: running.workers.length,
+              ...(probes ? { health: probeUrl(probes, options.healthHost) } : {}),
+            },
+            json,
+          );
+          await new Promise<void>((done) => {
+            process.once("SIGINT", done);
+            process.once("SIGTERM", done);
+          });
+          probes?.close();
+          await running.close();
+        }),
     );
 }
 
@@ -74,4 +90,20 @@ async function loadTasks(modules: string[]): Promise<Task[]> {
     for (const value of Object.values(loaded)) if (value instanceof Task) tasks.push(value);
   }
   return tasks;
+}
+
+/** A TCP port for --health-port (0 picks a free one). */
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidArgumentError(`use a port number 0–65535 (got ${value})`);
+  }
+  return port;
+}
+
+/** Where the probes listen, with the port the server got (for --health-port 0). */
+function probeUrl(server: Server, host: string): string {
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : 0;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}/healthz`;
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createBackend, type Backend, type Job } from "../../../src/index.js";
 import { waitFor } from "../../../src/testing/index.js";
 import { uniqueQueueName, useHarness } from "../../helpers/harness.js";
+import { recordingLogger } from "../../helpers/recording-logger.js";
 import { requireService, SERVICE_URLS } from "../../helpers/services.js";
 
 /** The default lease (30 s), the next maintenance pass (5 s), and room for a loaded machine. */
@@ -33,7 +34,8 @@ for (const target of targets) {
 describe.concurrent("a worker process killed mid-job", () => {
   for (const target of targets) {
     describe.runIf(reachable.get(target.name))(target.name, () => {
-      const harness = useHarness(() => createBackend(target.url));
+      const logger = recordingLogger();
+      const harness = useHarness(() => createBackend(target.url, { logger }));
 
       /** Starts a child worker, waits until it runs `job`, then SIGKILLs it. Returns its pid. */
       async function killMidJob(queue: string, job: Job, maxStalledCount: number): Promise<number> {
@@ -91,6 +93,17 @@ describe.concurrent("a worker process killed mid-job", () => {
             state: "failed",
             failedReason: expect.stringMatching(/stalled more than 0 time\(s\).*stopped renewing/) as unknown,
           });
+          // The survivors' maintenance said so, once per recovery, naming the queue (an operator's clue).
+          const stalls = logger.matching("recovered stalled jobs");
+          expect(stalls.every((record) => record.level === "warn")).toBe(true);
+          expect(stalls.filter((record) => record.fields["queue"] === recovered.name)).toEqual([
+            expect.objectContaining({
+              fields: expect.objectContaining({ stalled: 1, failedStalled: 0 }) as unknown,
+            }),
+          ]);
+          expect(stalls.filter((record) => record.fields["queue"] === doomed.name)).toEqual([
+            expect.objectContaining({ fields: expect.objectContaining({ failedStalled: 1 }) as unknown }),
+          ]);
           await waitFor(async () => !(await listed(backend, pid)), {
             message: "the dead worker to drop out",
             timeout: 30_000,

@@ -61,7 +61,9 @@ describe("AMQP options", () => {
   it("what is left out, or given as undefined, takes its default; the result and the defaults are frozen", () => {
     const resolved = resolve({ exchange: undefined });
     expect(resolved).toMatchObject({ ...AMQP_DEFAULTS, tls: {}, url: URL });
-    expect(resolved.onError).toBe(AMQP_DEFAULTS.onError);
+    // The default onError reports through the default logger, so it is made per backend.
+    expect(resolved.logger).toBe(AMQP_DEFAULTS.logger);
+    expect(typeof resolved.onError).toBe("function");
     expect(AMQP_DEFAULTS).toMatchObject({
       queueType: "classic",
       exchange: "warren",
@@ -105,7 +107,8 @@ describe("AMQP options", () => {
     const store = new MemoryStore();
     expect(splitAmqpBackendOptions({ url: URL, store, prefetch: 3 })).toEqual({
       store,
-      delivery: { url: URL, prefetch: 3 },
+      // The transport logs through its store's logger unless given its own.
+      delivery: { url: URL, prefetch: 3, logger: store.logger },
     });
     await Promise.all([backend.close(), store.close()]);
   });

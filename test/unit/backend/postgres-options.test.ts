@@ -8,6 +8,7 @@ import { PostgresStore } from "../../../src/backend/postgres/index.js";
 import { postgresUrlOptions } from "../../../src/backend/url-options.js";
 import { FakeClock } from "../../../src/testing/index.js";
 import { ValidationError } from "../../../src/errors/index.js";
+import { recordingLogger } from "../../helpers/recording-logger.js";
 
 /** The ValidationError `resolve` throws (the test fails if it throws nothing or something else). */
 function refusal(resolve: () => unknown, code = "INVALID_OPTION"): ValidationError {
@@ -29,7 +30,12 @@ function untyped(options: unknown): PostgresStoreOptions {
 describe("PostgreSQL store options", () => {
   it("options left out take the documented defaults, frozen", () => {
     const resolved = resolvePostgresStoreOptions();
-    expect(resolved).toEqual({ ...POSTGRES_STORE_DEFAULTS, pool: undefined });
+    // onError defaults to a reporter over the logger, made per store.
+    expect(resolved).toEqual({
+      ...POSTGRES_STORE_DEFAULTS,
+      pool: undefined,
+      onError: expect.any(Function) as unknown,
+    });
     expect(resolved.url).toBe("postgres://postgres@127.0.0.1:5432/postgres");
     expect(resolved.schema).toBe("warren");
     expect(resolved.poolSize).toBe(10);
@@ -52,6 +58,7 @@ describe("PostgreSQL store options", () => {
       clock,
       preparedStatements: false,
       onError,
+      logger: recordingLogger(),
       connectTimeoutMs: 2_500,
     };
     expect(resolvePostgresStoreOptions(given)).toEqual({ ...given, pool: undefined });

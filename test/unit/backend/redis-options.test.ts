@@ -65,7 +65,12 @@ describe("Redis store options", () => {
 
   it("defaults are applied to every option left unset, and the result is frozen", () => {
     const resolved = resolveRedisStoreOptions({});
-    expect(resolved).toEqual({ ...DEFAULT_REDIS_OPTIONS, client: undefined });
+    // onError defaults to a reporter over the logger, made per store.
+    expect(resolved).toEqual({
+      ...DEFAULT_REDIS_OPTIONS,
+      client: undefined,
+      onError: expect.any(Function) as unknown,
+    });
     expect(resolved.url).toBe("redis://127.0.0.1:6379/0");
     expect(resolved.prefix).toBe("warren");
     expect(resolved.connectionName).toBe("warren");

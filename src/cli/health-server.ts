@@ -1,0 +1,47 @@
+// `warren worker start --health-port N`: a liveness and a readiness probe over the process's workers, for
+// Kubernetes, systemd or a load balancer. GET /healthz answers 200 while every worker is healthy, 503 when one
+// is not (its fetch loop is stuck, or its store or broker stopped answering); GET /readyz answers 200 once
+// every worker has completed a fetch and is healthy. The body is JSON: each worker's health.
+import { createServer, type Server } from "node:http";
+import type { WorkerHealth } from "../worker/worker-health.js";
+
+/** What the probes read: one entry per worker. */
+export interface ProbedWorker {
+  readonly id: string;
+  readonly name: string;
+  health(): WorkerHealth;
+}
+
+/** Starts the probe server on `host:port`; resolves once it listens. */
+export async function startHealthServer(
+  workers: readonly ProbedWorker[],
+  port: number,
+  host = "127.0.0.1",
+): Promise<Server> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? "/").split("?")[0];
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      response.writeHead(405, { allow: "GET, HEAD" }).end();
+      return;
+    }
+    if (path !== "/healthz" && path !== "/readyz") {
+      response.writeHead(404, { "content-type": "text/plain" }).end("use /healthz or /readyz\n");
+      return;
+    }
+    const report = workers.map((worker) => ({ id: worker.id, queue: worker.name, ...worker.health() }));
+    const healthy = report.every((entry) => entry.ok);
+    const ok =
+      path === "/healthz" ? healthy : healthy && report.every((entry) => entry.lastFetchAt !== undefined);
+    response
+      .writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" })
+      .end(request.method === "HEAD" ? undefined : `${JSON.stringify({ ok, workers: report })}\n`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return server;
+}
