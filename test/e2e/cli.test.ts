@@ -151,7 +151,7 @@ describe.runIf(existsSync(BIN) && redisReachable)("warren schedule (built binary
 });
 
 describe.runIf(existsSync(BIN) && redisReachable)("warren worker start (built binary, real Redis)", () => {
-  it("runs the tasks a module exports until SIGTERM, then closes gracefully", async () => {
+  it("runs the tasks a module exports until SIGTERM, serving health probes, then closes gracefully", async () => {
     const prefix = `wt-${randomBytes(4).toString("hex")}`;
     const child = spawn(
       "node",
@@ -163,6 +163,8 @@ describe.runIf(existsSync(BIN) && redisReachable)("warren worker start (built bi
         "--json",
         "--url",
         `${SERVICE_URLS.redis}?prefix=${prefix}`,
+        "--health-port",
+        "0",
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -175,6 +177,16 @@ describe.runIf(existsSync(BIN) && redisReachable)("warren worker start (built bi
         message: "the worker to start",
         timeout: 20_000,
       });
+      const { health } = JSON.parse(stdout) as { health: string };
+      const probe = async (path: string): Promise<number> =>
+        (await fetch(health.replace("/healthz", path))).status;
+      expect(await probe("/healthz")).toBe(200);
+      // Ready once every worker has completed a fetch: an idle one returns after blockMs.
+      await waitFor(async () => (await probe("/readyz")) === 200, {
+        message: "/readyz to answer 200",
+        timeout: 20_000,
+      });
+      expect(await probe("/nope")).toBe(404);
       const queue = new Queue<{ who: string }, string>("cli-tasks", { backend });
       const job = await queue.add("greet", { who: "warren" });
       expect(await job.waitUntilFinished({ timeout: 20_000 })).toBe("hello warren");
