@@ -6,7 +6,7 @@
 // This class only routes: each method is one call into the module of its part of the contract —
 // pg-session (pool, transactions, errors), postgres-enqueue, postgres-claims, finish-fast, postgres-maintain,
 // postgres-outbox, postgres-schedules, postgres-admin, postgres-reads, postgres-registry.
-import type { Clock } from "../../core/clock.js";
+import { realTimeNow, type Clock } from "../../core/clock.js";
 import type { Logger } from "../../logging/logger.js";
 import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
@@ -38,6 +38,7 @@ import type {
 import { FastFinishGate, finish } from "./finish-fast.js";
 import type { NotifyListener } from "./notify-listener.js";
 import { PgSession } from "./pg-session.js";
+import { PlannerStatistics } from "./planner-statistics.js";
 import * as admin from "./postgres-admin.js";
 import { claimJobs, claimReady, extendLocks } from "./postgres-claims.js";
 import { enqueue } from "./postgres-enqueue.js";
@@ -64,11 +65,13 @@ export class PostgresStore implements JobStore {
   readonly listener: NotifyListener;
   private readonly session: PgSession;
   private readonly fastFinish = new FastFinishGate();
+  private readonly statistics: PlannerStatistics;
 
   constructor(options: PostgresStoreOptions = {}) {
     const resolved = resolvePostgresStoreOptions(options);
     this.session = new PgSession(resolved);
     this.logger = resolved.logger;
+    this.statistics = new PlannerStatistics(this.session, this.logger.child({ backend: "postgres" }));
     this.clock = this.session.clock;
     this.schema = this.session.schema;
     this.listener = this.session.listener;
@@ -163,8 +166,10 @@ export class PostgresStore implements JobStore {
     return finish(this.session, this.fastFinish, outcomes);
   }
 
-  maintain(queue: string, now: number): Promise<MaintenanceReport> {
-    return this.session.tx((tx) => maintainQueue(tx, queue, now));
+  async maintain(queue: string, now: number): Promise<MaintenanceReport> {
+    const report = await this.session.tx((tx) => maintainQueue(tx, queue, now));
+    await this.statistics.keepCurrent(realTimeNow());
+    return report;
   }
 
   claimJobs(request: ClaimRequest): Promise<ClaimResult[]> {
