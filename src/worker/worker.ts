@@ -76,8 +76,9 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     this.backend = this.options.backend;
     this.name = queue;
     this.id = `${this.options.name}-${process.pid}-${randomToken(6)}`;
-    this.log = this.options.logger.child({ queue, workerId: this.id });
-    this.reportUnhandled = troubleReporter(this.log, "error");
+    // Records name their queue themselves (a pattern worker serves many), so only the worker is bound here.
+    this.log = this.options.logger.child({ workerId: this.id });
+    this.reportUnhandled = troubleReporter(this.log.child({ queue }), "error");
     this.locks = new LockKeeper(
       this.backend,
       this.options.lockDuration,
