@@ -19,12 +19,19 @@ const program = new Command("warren")
     `log records at this level and above, to stderr (${LOG_LEVELS.join(", ")}; default: $WARREN_LOG_LEVEL, else warn)`,
     parseLogLevel,
   )
-  .hook("preAction", () => {
+  .hook("preAction", (_program, action) => {
     const { logLevel } = program.opts<{ logLevel?: LogLevel }>();
     if (logLevel !== undefined) setDefaultLogLevel(logLevel);
+    // A one-shot command prints its own error; a warning record of the same trouble would only repeat it.
+    else if (!process.env["WARREN_LOG_LEVEL"] && !isLongRunning(action)) setDefaultLogLevel("error");
   })
   .exitOverride()
   .showHelpAfterError();
+
+/** `warren worker start` runs until stopped: its warnings (reconnects, stalls) are the operator's news. */
+function isLongRunning(action: Command): boolean {
+  return action.name() === "start" && action.parent?.name() === "worker";
+}
 
 function parseLogLevel(value: string): LogLevel {
   const level = value.trim().toLowerCase();
