@@ -1,5 +1,6 @@
 // `npm run torture -- …` arguments, validated once into TortureOptions (one per backend).
 import { parseArgs } from "node:util";
+import { redactUrl } from "../../src/core/redact-url.js";
 import { ValidationError } from "../../src/index.js";
 import { BACKEND_SHORTHANDS } from "./backend-url.js";
 import { FAULT_KINDS, type FaultKind } from "./faults/fault-injector.js";
@@ -68,9 +69,10 @@ export function parseTortureArgs(argv: string[]): TortureArgs {
 }
 
 /** The command that replays one run exactly. */
+/** The command that replays a run; a password in its URL shows as `***` (put yours back to replay). */
 export function replayCommand(options: TortureOptions): string {
   const faults = options.faults.length > 0 ? ` --faults ${options.faults.join(",")}` : "";
-  return `npm run torture -- --url '${options.url}' --jobs ${options.jobs} --seed ${options.seed}${faults} --workers ${options.workers} --duration ${options.durationMs} --fault-interval ${options.faultIntervalMs}`;
+  return `npm run torture -- --url '${redactUrl(options.url)}' --jobs ${options.jobs} --seed ${options.seed}${faults} --workers ${options.workers} --duration ${options.durationMs} --fault-interval ${options.faultIntervalMs}`;
 }
 
 function integer(text: string, name: string, min: number): number {
