@@ -13,6 +13,7 @@ interface Blocker {
 export class BlockingPool {
   private readonly idle: Blocker[] = [];
   private readonly all = new Set<Blocker>();
+  private closed = false;
 
   constructor(private readonly client: Redis) {}
 
@@ -21,7 +22,8 @@ export class BlockingPool {
    * throws only when the connection fails. An abort resolves at once, even while the connection reconnects.
    */
   async waitForMarker(keys: string[], timeoutMs: number, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return;
+    // Closed: a fetch that raced the backend's close must not open a connection nobody would close.
+    if (signal.aborted || this.closed) return;
     const blocker = this.idle.pop() ?? this.create();
     let onAbort = (): void => undefined;
     const aborted = new Promise<typeof ABORTED>((resolve) => {
@@ -40,6 +42,8 @@ export class BlockingPool {
     const settled = wait.then(
       () => {
         if (this.all.has(blocker)) this.idle.push(blocker);
+        // The pool closed while this wait was under way: its connection is the wait's to close.
+        else blocker.connection.disconnect();
       },
       (error: unknown) => {
         // The connection dropped mid-wait: forget it; the next wait creates a new one.
@@ -69,6 +73,7 @@ export class BlockingPool {
   }
 
   close(): void {
+    this.closed = true;
     for (const blocker of this.all) blocker.connection.disconnect();
     this.all.clear();
     this.idle.length = 0;
