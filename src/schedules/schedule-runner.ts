@@ -79,10 +79,20 @@ export async function repairSchedules(
 }
 
 /**
- * The slot after the one starting now, or undefined when the schedule ends with it. Slots missed in between
- * (no worker ran) are skipped: a schedule runs once on recovery, not once per missed slot.
+ * A slot's job that starts at most this late still moves its schedule to the very next slot, even if that one
+ * is due already: a loaded machine that holds a worker back for a moment must not drop a slot of a short
+ * interval. Later than this (no worker ran), the missed slots collapse into one.
+ */
+export const MISFIRE_GRACE_MS = 5_000;
+
+/**
+ * The slot after the one starting now, or undefined when the schedule ends with it. A start within
+ * {@link MISFIRE_GRACE_MS} of its slot moves to the next slot of the series; a later one skips the slots
+ * missed in between: a schedule runs once on recovery, not once per missed slot.
  */
 function nextSlot(schedule: ScheduleRecord, now: number): number | undefined {
   if (schedule.limit !== undefined && schedule.count + 1 >= schedule.limit) return undefined;
-  return new SlotCalculator(schedule).after(now, schedule.nextRunAt!);
+  const slot = schedule.nextRunAt!;
+  const calculator = new SlotCalculator(schedule);
+  return calculator.after(now - slot <= MISFIRE_GRACE_MS ? slot : now, slot);
 }

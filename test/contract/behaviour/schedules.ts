@@ -130,6 +130,19 @@ export function scheduleCases({ harness }: ContractContext): void {
     expect(await advanceSchedule(backend, job, later)).toBe(false);
   });
 
+  it("a slot started late but within the misfire grace moves the schedule to the very next slot", async () => {
+    const backend = await harness.backend();
+    const queue = harness.queue(backend);
+    const created = await queue.schedule("short", { every: 1_000 }, { name: "s" });
+    const slot = created.nextRunAt!.getTime();
+    const job = (await backend.getJob(queue.name, slotJobId("short", slot)))!;
+    // A worker held back 2 s (a loaded machine): the next slot is already due, and is made all the same.
+    expect(await advanceSchedule(backend, job, slot + 2_001)).toBe(true);
+    const [after] = await queue.getSchedules();
+    expect(after!.nextRunAt!.getTime()).toBe(slot + 1_000);
+    expect(await queue.getJob(slotJobId("short", slot + 1_000))).toBeDefined();
+  });
+
   it("a schedule ends at its limit or its end date; a paused one has no pending slot until resumed", async () => {
     const backend = await harness.backend();
     const queue = harness.queue(backend);
