@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryBackend, Queue, Worker, type Job } from "../../../src/index.js";
 import { FakeClock, waitFor } from "../../../src/testing/index.js";
+import { MISFIRE_GRACE_MS } from "../../../src/schedules/schedule-runner.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -70,7 +71,7 @@ describe("a worker on a FakeClock", () => {
     expect(schedule?.nextRunAt).toBeUndefined();
   });
 
-  it("after a late slot an interval schedule skips the slots missed meanwhile and keeps its series", async () => {
+  it("a slot started late within the misfire grace catches up slot by slot on its series", async () => {
     const started: Array<[string, number]> = [];
     const { clock, queue } = setup((job) => {
       started.push([job.id, clock.now()]);
@@ -78,13 +79,34 @@ describe("a worker on a FakeClock", () => {
     await queue.schedule("beat", { every: 1000 }, { name: "beat" });
     await clock.whenSleeping();
     clock.advance(3500);
+    // 2.5 s late (within MISFIRE_GRACE_MS): the slots due meanwhile run at once, none dropped.
+    await waitFor(() => started.length === 3, { message: "the late slot and the two due after it to run" });
+    await clock.whenSleeping();
+    clock.advance(500);
+    await waitFor(() => started.length === 4, { message: "the next slot on the series to run" });
+    expect(started).toEqual([
+      [`repeat:beat:${T0 + 1000}`, T0 + 3500],
+      [`repeat:beat:${T0 + 2000}`, T0 + 3500],
+      [`repeat:beat:${T0 + 3000}`, T0 + 3500],
+      [`repeat:beat:${T0 + 4000}`, T0 + 4000],
+    ]);
+  });
+
+  it("a slot started later than the misfire grace skips the slots missed meanwhile and keeps its series", async () => {
+    const started: Array<[string, number]> = [];
+    const { clock, queue } = setup((job) => {
+      started.push([job.id, clock.now()]);
+    });
+    await queue.schedule("beat", { every: 1000 }, { name: "beat" });
+    await clock.whenSleeping();
+    clock.advance(MISFIRE_GRACE_MS + 1500);
     await waitFor(() => started.length === 1, { message: "the late slot to run" });
     await clock.whenSleeping();
     clock.advance(500);
     await waitFor(() => started.length === 2, { message: "the next slot on the series to run" });
     expect(started).toEqual([
-      [`repeat:beat:${T0 + 1000}`, T0 + 3500],
-      [`repeat:beat:${T0 + 4000}`, T0 + 4000],
+      [`repeat:beat:${T0 + 1000}`, T0 + MISFIRE_GRACE_MS + 1500],
+      [`repeat:beat:${T0 + MISFIRE_GRACE_MS + 2000}`, T0 + MISFIRE_GRACE_MS + 2000],
     ]);
   });
 });
