@@ -1,6 +1,8 @@
 // A typed facade over node's EventEmitter: event names and payloads come from one map per handle.
 import { EventEmitter } from "node:events";
 import { defaultLogger } from "../logging/default-logger.js";
+import type { Logger } from "../logging/logger.js";
+import { troubleReporter } from "../logging/trouble-reporter.js";
 
 /** Maps event names to listener argument tuples. */
 export type EventMap = Record<string, unknown[]>;
@@ -8,6 +10,7 @@ export type EventMap = Record<string, unknown[]>;
 /** EventEmitter whose `on`/`once`/`off`/`emit` are checked against `Events`. */
 export class TypedEmitter<Events extends EventMap> {
   private readonly emitter = new EventEmitter();
+  private reportUnhandled = troubleReporter(defaultLogger(), "error");
 
   constructor() {
     // Many QueueEvents/waitUntilFinished listeners on one handle are normal for a queue.
@@ -37,15 +40,19 @@ export class TypedEmitter<Events extends EventMap> {
   protected emit<K extends keyof Events & string>(event: K, ...args: Events[K]): boolean {
     // An "error" with no listener would throw and kill the process; Warren reports it instead.
     if (event === "error" && this.emitter.listenerCount("error") === 0) {
-      this.unhandledError(args[0]);
+      const error = args[0];
+      this.reportUnhandled(error instanceof Error ? error : new Error(String(error)));
       return false;
     }
     return this.emitter.emit(event, ...args);
   }
 
-  /** Reports an "error" nobody listens for; a handle with a logger logs it there. */
-  protected unhandledError(error: unknown): void {
-    defaultLogger().error({ err: error }, 'unhandled error event (add an "error" listener to handle it)');
+  /**
+   * Where an "error" nobody listens for is logged (at error; a repeat within a minute at debug, as during an
+   * outage). Until a handle names its logger, the default one.
+   */
+  protected logUnhandledErrorsTo(logger: Logger): void {
+    this.reportUnhandled = troubleReporter(logger, "error");
   }
 
   protected removeAllListeners(): void {

@@ -8,7 +8,6 @@ import { assertQueueName, assertQueuePattern } from "../core/topic-pattern.js";
 import { TypedEmitter } from "../core/typed-emitter.js";
 import { resolveLogger } from "../logging/logger-option.js";
 import type { Logger } from "../logging/logger.js";
-import { troubleReporter } from "../logging/trouble-reporter.js";
 import { ValidationError } from "../errors/warren-error.js";
 import { assertBackend } from "../queue/queue-options.js";
 
@@ -52,7 +51,6 @@ export class EventBus<Data = unknown> extends TypedEmitter<EventBusEventMap> {
   private readonly backend: Backend;
   private readonly maxPayloadBytes: number;
   private readonly subscriptions = new Set<Unsubscribe>();
-  private readonly reportUnhandled: (error: Error) => void;
 
   constructor(options: EventBusOptions) {
     super();
@@ -66,15 +64,9 @@ export class EventBus<Data = unknown> extends TypedEmitter<EventBusEventMap> {
     }
     this.backend = options.backend;
     this.maxPayloadBytes = max;
-    this.reportUnhandled = troubleReporter(
+    this.logUnhandledErrorsTo(
       resolveLogger(options.logger, this.backend.logger, "EventBus").child({ component: "event-bus" }),
-      "error",
     );
-  }
-
-  /** An "error" with no listener (a handler threw) is logged. */
-  protected override unhandledError(error: unknown): void {
-    this.reportUnhandled(error instanceof Error ? error : new Error(String(error)));
   }
 
   /** Sends `data` to every live subscriber whose pattern matches `topic` (a name without wildcards). */

@@ -5,7 +5,6 @@ import { assertQueuePattern } from "../core/topic-pattern.js";
 import { TypedEmitter } from "../core/typed-emitter.js";
 import type { Logger } from "../logging/logger.js";
 import { resolveLogger } from "../logging/logger-option.js";
-import { troubleReporter } from "../logging/trouble-reporter.js";
 import { assertBackend } from "../queue/queue-options.js";
 import { toQueueEvent, type QueueEventsEventMap } from "./event-map.js";
 
@@ -30,7 +29,6 @@ export class QueueEvents extends TypedEmitter<QueueEventsEventMap> {
   /** Why the subscription failed (a closed or unreachable backend), for waitUntilReady. */
   private failure: Error | undefined;
   private closed = false;
-  private readonly reportUnhandled: (error: Error) => void;
 
   constructor(name: string, options: QueueEventsOptions) {
     super();
@@ -39,7 +37,7 @@ export class QueueEvents extends TypedEmitter<QueueEventsEventMap> {
     this.name = name;
     this.backend = options.backend;
     const logger: Logger = resolveLogger(options.logger, this.backend.logger, "QueueEvents");
-    this.reportUnhandled = troubleReporter(logger.child({ queue: name }), "error");
+    this.logUnhandledErrorsTo(logger.child({ queue: name }));
     this.subscription = this.backend
       .subscribe(name, (record) => {
         if (!this.closed) this.emit(record.event, toQueueEvent(record));
@@ -49,11 +47,6 @@ export class QueueEvents extends TypedEmitter<QueueEventsEventMap> {
         this.emit("error", this.failure);
         return undefined;
       });
-  }
-
-  /** An "error" with no listener is logged. */
-  protected override unhandledError(error: unknown): void {
-    this.reportUnhandled(error instanceof Error ? error : new Error(String(error)));
   }
 
   /**

@@ -7,7 +7,6 @@ import { parseJson } from "../core/serializer.js";
 import { assertQueuePattern } from "../core/topic-pattern.js";
 import { TypedEmitter } from "../core/typed-emitter.js";
 import type { Logger } from "../logging/logger.js";
-import { troubleReporter } from "../logging/trouble-reporter.js";
 import { ClosedError, isClosedError, ValidationError } from "../errors/warren-error.js";
 import { Job, type JobProgress } from "../job/job.js";
 import { JobCancelledError, LockLostAbort } from "./abort-reasons.js";
@@ -44,7 +43,6 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   private readonly options: ResolvedWorkerOptions;
   private readonly backend: Backend;
   private readonly log: Logger;
-  private readonly reportUnhandled: (error: Error) => void;
   private readonly running = new Map<string, Running>();
   /** Processors running now. */
   private executing = 0;
@@ -78,7 +76,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     this.id = `${this.options.name}-${process.pid}-${randomToken(6)}`;
     // Records name their queue themselves (a pattern worker serves many), so only the worker is bound here.
     this.log = this.options.logger.child({ workerId: this.id });
-    this.reportUnhandled = troubleReporter(this.log.child({ queue }), "error");
+    this.logUnhandledErrorsTo(this.log.child({ queue }));
     this.locks = new LockKeeper(
       this.backend,
       this.options.lockDuration,
@@ -347,11 +345,6 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
    * a Worker created on a closed backend): it is reported once, and the worker closes itself so that no loop
    * keeps running against a backend that will never answer again.
    */
-  /** An "error" with no listener: logged (once a minute when it repeats, as during an outage). */
-  protected override unhandledError(error: unknown): void {
-    this.reportUnhandled(toError(error));
-  }
-
   private emitError(error: unknown): void {
     if (isClosedError(error)) {
       if (this.backendClosed) return;
