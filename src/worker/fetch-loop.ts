@@ -3,6 +3,7 @@ import type { Backend } from "../backend/contract.js";
 import type { JobRecord } from "../backend/records.js";
 import { realTimeNow, sleepFor } from "../core/clock.js";
 import { isClosedError } from "../errors/warren-error.js";
+import { toError } from "./run-attempt.js";
 import type { ResolvedWorkerOptions } from "./worker-options.js";
 
 /** What the loop needs from its worker. */
@@ -143,7 +144,7 @@ export class FetchLoop {
           this.config.onBackendClosed(error);
           break;
         }
-        this.lastError = error instanceof Error ? error : new Error(String(error));
+        this.lastError = toError(error);
         this.config.onError(error);
         failures += 1;
         const delay = Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_BASE_MS * 2 ** failures);
