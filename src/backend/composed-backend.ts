@@ -20,6 +20,7 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
   Unsubscribe,
@@ -138,6 +139,10 @@ export class ComposedBackend implements Backend {
 
   async countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
     return this.live.countJobs(queue, states);
+  }
+
+  async snapshotQueues(queues: string[]): Promise<QueueSnapshot[]> {
+    return this.live.snapshotQueues(queues);
   }
 
   async removeJob(queue: string, id: string): Promise<boolean> {

@@ -16,6 +16,7 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
   Unsubscribe,
@@ -139,6 +140,11 @@ export interface StateOperations extends LockPrimitives {
   listJobs(queue: string, query: ListQuery): Promise<JobRecord[]>;
   /** Count per state; every requested state is present in the result. */
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>>;
+  /**
+   * Counts, pause flag and longest wait of each queue named, in order, in one batched read: a metrics
+   * scrape or a dashboard overview costs one call whatever the number of queues. An unknown queue reads empty.
+   */
+  snapshotQueues(queues: string[]): Promise<QueueSnapshot[]>;
   /** Removes a job that is not active. Returns false when it did not exist. Throws ConflictError if active. */
   removeJob(queue: string, id: string): Promise<boolean>;
   cancelJob(queue: string, id: string, reason: string): Promise<CancelResult>;

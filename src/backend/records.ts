@@ -152,6 +152,10 @@ export interface QueueEventRecord {
   attemptsMade?: number;
   /** For delayed/retrying: when the job becomes ready. */
   runAt?: number;
+  /** For active: when the job became ready, so `timestamp - readyAt` is how long it waited. */
+  readyAt?: number;
+  /** For the end of a try (completed, retrying, failed from active): when it started, for its run time. */
+  processedAt?: number;
   workerId?: string;
   /** For log: the line. */
   line?: string;
@@ -159,6 +163,19 @@ export interface QueueEventRecord {
   count?: number;
   /** Set when `value` was too large for the backend's event channel: read it from the job. */
   truncated?: boolean;
+}
+
+/** A queue at a glance: what metrics scrapes and dashboards read, for many queues in one batched read. */
+export interface QueueSnapshot {
+  queue: string;
+  /** Jobs per state, every state present. */
+  counts: Record<JobState, number>;
+  paused: boolean;
+  /**
+   * When the longest-waiting ready job became ready (ms since epoch), read from the front of each priority
+   * level; undefined when nothing waits.
+   */
+  oldestWaitingSince: number | undefined;
 }
 
 /** Stops a subscription. */

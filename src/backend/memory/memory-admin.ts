@@ -1,8 +1,8 @@
 // Admin and read operations of the memory backend (everything but the hot path).
 import { ConflictError, NotFoundError } from "../../errors/warren-error.js";
-import { isTerminalState, type JobState } from "../../model/job-state.js";
+import { isTerminalState, JOB_STATES, type JobState } from "../../model/job-state.js";
 import type { CancelResult } from "../contract.js";
-import type { FinishStatus, JobRecord, ListQuery } from "../records.js";
+import type { FinishStatus, JobRecord, ListQuery, QueueSnapshot } from "../records.js";
 import { clearLock, copyRecord, type MemoryCore } from "./memory-core.js";
 import type { QueueState, StoredJob } from "./queue-state.js";
 
@@ -45,6 +45,20 @@ export function countJobs(core: MemoryCore, queueName: string, states: JobState[
   const counts = {} as Record<JobState, number>;
   for (const state of states) counts[state] = queue?.byState[state].size ?? 0;
   return counts;
+}
+
+/** Each queue at a glance. The waiting set keeps entry order, so its first job has waited longest. */
+export function snapshotQueues(core: MemoryCore, queues: string[]): QueueSnapshot[] {
+  return queues.map((name) => {
+    const queue = core.queues.get(name);
+    const [firstWaiting] = queue?.byState.waiting ?? [];
+    return {
+      queue: name,
+      counts: countJobs(core, name, [...JOB_STATES]),
+      paused: queue?.paused ?? false,
+      oldestWaitingSince: firstWaiting === undefined ? undefined : queue?.jobs.get(firstWaiting)?.readyAt,
+    };
+  });
 }
 
 export function removeJob(core: MemoryCore, queueName: string, id: string): boolean {

@@ -71,7 +71,11 @@ export class MemoryCore {
     job.cancelRequested = false;
     queue.move(job, "active");
     queue.outbox.delete(job.id);
-    this.emit(queue.name, "active", job, { prev: "waiting", workerId: request.workerId });
+    this.emit(queue.name, "active", job, {
+      prev: "waiting",
+      workerId: request.workerId,
+      ...(job.readyAt === undefined ? {} : { readyAt: job.readyAt }),
+    });
     if (queue.byState.waiting.size === 0) this.emit(queue.name, "drained");
     return copyRecord(job);
   }
@@ -218,7 +222,12 @@ export class MemoryCore {
     job.finishedAt = now;
     clearLock(job);
     queue.move(job, "failed");
-    this.emit(queue.name, "failed", job, { prev, failedReason: reason, attemptsMade: job.attemptsMade });
+    this.emit(queue.name, "failed", job, {
+      prev,
+      failedReason: reason,
+      attemptsMade: job.attemptsMade,
+      ...(prev === "active" && job.processedAt !== undefined ? { processedAt: job.processedAt } : {}),
+    });
     this.recordDeadLetter(queue, job, reason);
     this.settleDependants(queue, job, now);
     this.applyRetention(queue, "failed", job.opts.removeOnFail, now, job);

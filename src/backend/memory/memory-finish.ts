@@ -1,6 +1,7 @@
 // One try's outcome in the memory store: completed, failed (retried now, later, or for good) or cancelled.
 import type { FinishStatus, Outcome } from "../records.js";
 import { clearLock, type MemoryCore } from "./memory-core.js";
+import type { StoredJob } from "./queue-state.js";
 
 const MAX_STACKTRACE_ENTRIES = 10;
 
@@ -18,6 +19,7 @@ export function finishOutcome(core: MemoryCore, outcome: Outcome, now: number): 
       core.emit(queue.name, "completed", job, {
         prev: "active",
         attemptsMade: job.attemptsMade,
+        ...startedAt(job),
         ...(outcome.returnValue === undefined ? {} : { value: outcome.returnValue }),
       });
       core.settleDependants(queue, job, now);
@@ -38,6 +40,7 @@ export function finishOutcome(core: MemoryCore, outcome: Outcome, now: number): 
         attemptsMade: job.attemptsMade,
         failedReason: outcome.reason,
         runAt: outcome.retryAt,
+        ...startedAt(job),
       });
       if (outcome.retryAt > now) {
         job.runAt = outcome.retryAt;
@@ -56,4 +59,9 @@ export function finishOutcome(core: MemoryCore, outcome: Outcome, now: number): 
       core.settleDependants(queue, job, now);
       return "ok";
   }
+}
+
+/** The start of the try that just ended, for its run time. */
+function startedAt(job: StoredJob): { processedAt?: number } {
+  return job.processedAt === undefined ? {} : { processedAt: job.processedAt };
 }

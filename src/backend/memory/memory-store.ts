@@ -15,6 +15,7 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
   Unsubscribe,
@@ -251,6 +252,10 @@ export class MemoryStore implements JobStore {
 
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
     return this.op(() => admin.countJobs(this.core, queue, states));
+  }
+
+  snapshotQueues(queues: string[]): Promise<QueueSnapshot[]> {
+    return this.op(() => admin.snapshotQueues(this.core, queues));
   }
 
   removeJob(queue: string, id: string): Promise<boolean> {

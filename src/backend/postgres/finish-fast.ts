@@ -2,6 +2,7 @@
 // deleted by one statement (finish_fast.sql); everything else goes on to finishOutcomes. A queue whose jobs
 // are kept would pay that statement for nothing, so after a miss it is skipped for a while.
 import type { FinishStatus, Outcome } from "../records.js";
+import { startedAt } from "./event-times.js";
 import { finishOutcomes } from "./finish-outcomes.js";
 import type { PgSession } from "./pg-session.js";
 import type { PgTx } from "./pg-tx.js";
@@ -61,6 +62,14 @@ export async function finish(
   return outcomes.map((outcome) => recorded.get(outcome)!);
 }
 
+/** What finish_fast returns of each job it deleted. */
+interface FastFinishRow {
+  id: string;
+  name: string;
+  attempts_made: number;
+  processed_at: string | null;
+}
+
 /** Deletes the completions finish_fast can take, with their events; returns the outcomes it recorded. */
 export async function finishFast(tx: PgTx, outcomes: Outcome[]): Promise<Map<Outcome, FinishStatus>> {
   const recorded = new Map<Outcome, FinishStatus>();
@@ -71,7 +80,7 @@ export async function finishFast(tx: PgTx, outcomes: Outcome[]): Promise<Map<Out
     else byQueue.set(outcome.lock.queue, [outcome]);
   }
   for (const [queue, list] of byQueue) {
-    const rows = await tx.query<{ id: string; name: string; attempts_made: number }>("finish_fast", [
+    const rows = await tx.query<FastFinishRow>("finish_fast", [
       queue,
       list.map((o) => o.lock.id),
       list.map((o) => o.lock.token),
@@ -87,6 +96,7 @@ export async function finishFast(tx: PgTx, outcomes: Outcome[]): Promise<Map<Out
       tx.emit(queue, "completed", row, {
         prev: "active",
         attemptsMade: row.attempts_made,
+        ...startedAt(row),
         ...(value === undefined ? {} : { value }),
       });
     }

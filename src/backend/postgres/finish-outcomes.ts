@@ -2,6 +2,7 @@
 // queue, and completions — the common case — are written, released to their dependants and trimmed by
 // retention once per batch. Failures and cancellations are rarer and take the per-job path.
 import type { Outcome, FinishStatus } from "../records.js";
+import { startedAt } from "./event-times.js";
 import type { PgTx } from "./pg-tx.js";
 import type { JobRow } from "./record-codec.js";
 import { applyRetention, failJob, settleDependants, toWaiting } from "./transitions.js";
@@ -73,6 +74,7 @@ async function completeAll(
       tx.emit(queue, "completed", row, {
         prev: "active",
         attemptsMade: row.attempts_made,
+        ...startedAt(row),
         ...(outcome.returnValue === undefined ? {} : { value: outcome.returnValue }),
       });
       ended.push({ ...row, state: "completed" });
@@ -105,6 +107,7 @@ async function finishOther(tx: PgTx, outcome: Exclude<Outcome, Completion>, row:
     attemptsMade: row.attempts_made,
     failedReason: outcome.reason,
     runAt: outcome.retryAt,
+    ...startedAt(row),
   });
   if (outcome.retryAt > tx.now) {
     await tx.query("retry_later", [queue, id, outcome.retryAt, outcome.reason, traces]);

@@ -3,6 +3,7 @@
 // limited or has something due, claims by id for a transport, and the renewal of the leases claims grant.
 import type { ClaimRequest, ClaimResult, ReadyClaim, ReadyClaimRequest } from "../job-store.js";
 import type { JobRecord, LockRef } from "../records.js";
+import { readySince } from "./event-times.js";
 import type { PgSession } from "./pg-session.js";
 import { leaseParams, type PgTx } from "./pg-tx.js";
 import { claimFair, claimGroupVerdicts, type QueueFlags } from "./postgres-groups.js";
@@ -129,7 +130,7 @@ async function claimQueue(
 /** Puts claimed rows in claim order, (priority, seq): an UPDATE returns them in none. Emits "active" for each. */
 function announceClaims(tx: PgTx, queue: string, rows: JobRow[], workerId: string): void {
   rows.sort((a, b) => a.priority - b.priority || Number(a.seq) - Number(b.seq));
-  for (const row of rows) tx.emit(queue, "active", row, { prev: "waiting", workerId });
+  for (const row of rows) tx.emit(queue, "active", row, { prev: "waiting", workerId, ...readySince(row) });
 }
 
 /** Claims jobs named by transport deliveries, one verdict per id. */
@@ -186,7 +187,11 @@ async function claimIds(tx: PgTx, request: ClaimRequest): Promise<ClaimResult[]>
       const id = results[index]!.id;
       const row = claimed.get(id);
       if (!row) continue;
-      tx.emit(request.queue, "active", row, { prev: "waiting", workerId: request.workerId });
+      tx.emit(request.queue, "active", row, {
+        prev: "waiting",
+        workerId: request.workerId,
+        ...readySince(row),
+      });
       results[index] = { id, status: "claimed", record: decodeRow(row) };
     }
   }

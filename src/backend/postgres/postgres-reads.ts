@@ -1,6 +1,6 @@
 // Reads of the PostgreSQL store: one query each, outside a transaction (a read takes no lock and sends no event).
-import type { JobState } from "../../model/job-state.js";
-import type { JobRecord, ListQuery } from "../records.js";
+import { JOB_STATES, type JobState } from "../../model/job-state.js";
+import type { JobRecord, ListQuery, QueueSnapshot } from "../records.js";
 import type { PgSession } from "./pg-session.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
 
@@ -30,6 +30,29 @@ export async function countJobs(
   const counts = {} as Record<JobState, number>;
   for (const state of states) counts[state] = rows.find((row) => row.state === state)?.count ?? 0;
   return counts;
+}
+
+/** Each queue at a glance, in one statement for the whole set (snapshot_queues.sql). */
+export async function snapshotQueues(session: PgSession, queues: string[]): Promise<QueueSnapshot[]> {
+  if (queues.length === 0) return [];
+  const rows = await session.query<{
+    queue: string;
+    counts: Partial<Record<JobState, number>>;
+    paused: boolean;
+    oldest_ready_at: string | null;
+  }>("snapshot_queues", [queues]);
+  const byQueue = new Map(rows.map((row) => [row.queue, row]));
+  return queues.map((queue) => {
+    const row = byQueue.get(queue);
+    const counts = {} as Record<JobState, number>;
+    for (const state of JOB_STATES) counts[state] = row?.counts[state] ?? 0;
+    return {
+      queue,
+      counts,
+      paused: row?.paused ?? false,
+      oldestWaitingSince: row?.oldest_ready_at == null ? undefined : Number(row.oldest_ready_at),
+    };
+  });
 }
 
 /** A page of a job's log lines, and how many it has in all. */

@@ -30,6 +30,7 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
   Unsubscribe,
@@ -210,6 +211,10 @@ export class PostgresStore implements JobStore {
 
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
     return reads.countJobs(this.session, queue, states);
+  }
+
+  snapshotQueues(queues: string[]): Promise<QueueSnapshot[]> {
+    return reads.snapshotQueues(this.session, queues);
   }
 
   removeJob(queue: string, id: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 // State transitions shared by the PostgreSQL backend's operations, inside one transaction: making jobs ready,
 // failing and expiring them, settling dependants and applying retention — the same rules as every backend.
 import type { RetentionPolicy } from "../records.js";
+import { startedAt } from "./event-times.js";
 import type { PgTx } from "./pg-tx.js";
 import type { JobRow } from "./record-codec.js";
 import type { JobState } from "../../model/job-state.js";
@@ -41,6 +42,7 @@ export async function failJob(tx: PgTx, job: JobRow, reason: string, finishedAt:
     prev: job.state,
     failedReason: reason,
     attemptsMade: job.attempts_made,
+    ...(job.state === "active" ? startedAt(job) : {}),
   });
   if (tx.outbox) tx.deadLetters.push({ queue: job.queue, id: job.id, reason });
   await settleDependants(tx, [{ ...job, state: "failed", failed_reason: reason }]);

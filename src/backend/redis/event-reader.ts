@@ -194,5 +194,7 @@ function decodeEvent(queue: string, f: Record<string, string | number>): QueueEv
   num("a", "attemptsMade");
   num("t", "runAt");
   num("c", "count");
+  num("y", "readyAt");
+  num("s", "processedAt");
   return event;
 }

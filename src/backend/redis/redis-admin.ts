@@ -1,9 +1,9 @@
 // Admin and read operations of the Redis store (everything but the hot path): reads are plain commands, every
 // change is one script (remove-job, cancel-job, retry-job, …), and removals run in batches until done.
 import { ConflictError } from "../../errors/warren-error.js";
-import type { JobState } from "../../model/job-state.js";
+import { JOB_STATES, type JobState } from "../../model/job-state.js";
 import type { CancelResult } from "../contract.js";
-import type { FinishStatus, JobRecord, ListQuery } from "../records.js";
+import type { FinishStatus, JobRecord, ListQuery, QueueSnapshot } from "../records.js";
 import { decodeRecord } from "./record-codec.js";
 import type { RedisStoreContext } from "./redis-context.js";
 import * as read from "./redis-read.js";
@@ -35,6 +35,26 @@ export function countJobs(
   states: JobState[],
 ): Promise<Record<JobState, number>> {
   return ctx.command(() => read.countJobs(ctx.client, ctx.keys, queue, states));
+}
+
+/**
+ * Each queue at a glance: one read-only snapshot-queue script per queue (a queue's keys share one slot), all
+ * sent at once, so the whole set costs one round trip.
+ */
+export async function snapshotQueues(ctx: RedisStoreContext, queues: string[]): Promise<QueueSnapshot[]> {
+  const replies = await Promise.all(queues.map((queue) => ctx.run("snapshot-queue", queue, [])));
+  return queues.map((queue, i) => {
+    const reply = replies[i] as Array<number | string>;
+    const counts = {} as Record<JobState, number>;
+    JOB_STATES.forEach((state, s) => (counts[state] = Number(reply[s])));
+    const oldest = reply[JOB_STATES.length + 1];
+    return {
+      queue,
+      counts,
+      paused: reply[JOB_STATES.length] === "1",
+      oldestWaitingSince: oldest === "" || oldest === undefined ? undefined : Number(oldest),
+    };
+  });
 }
 
 /** Deletes a job that is not active; false when there was none. */

@@ -28,6 +28,7 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
   Unsubscribe,
@@ -224,6 +225,10 @@ export class RedisStore implements JobStore {
 
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
     return admin.countJobs(this.ctx, queue, states);
+  }
+
+  snapshotQueues(queues: string[]): Promise<QueueSnapshot[]> {
+    return admin.snapshotQueues(this.ctx, queues);
   }
 
   removeJob(queue: string, id: string): Promise<boolean> {

@@ -31,6 +31,7 @@ export const SCRIPT_NAMES = [
   "retry-job",
   "set-schedule-paused",
   "set-paused",
+  "snapshot-queue",
   "take-outbox",
   "update-progress",
   "upsert-schedule",

@@ -2,7 +2,7 @@
 -- kept (removeOnComplete: true) and that nothing waits on, with their logs; every other outcome (kept,
 -- with dependants, or whose lock is stale) is left for the transaction in finishOutcomes.
 -- $1 queue, $2 ids text[], $3 lock tokens text[].
--- Returns id, name, attempts_made of each deleted job.
+-- Returns id, name, attempts_made, processed_at of each deleted job.
 WITH locked AS (
   -- In id order, as lock_jobs locks rows, so this never deadlocks with a renewal or an outbox ack.
   SELECT id FROM {{schema}}.jobs WHERE queue = $1 AND id = ANY($2) ORDER BY id FOR UPDATE
@@ -19,7 +19,7 @@ WITH locked AS (
       SELECT 1 FROM {{schema}}.jobs AS d
       WHERE d.state = 'waiting-children' AND d.depends_on && ARRAY[$1 || ':' || j.id]
     )
-  RETURNING j.id, j.name, j.attempts_made
+  RETURNING j.id, j.name, j.attempts_made, j.processed_at
 ), gone_logs AS (
   DELETE FROM {{schema}}.logs AS l USING done WHERE l.queue = $1 AND l.id = done.id
 )

@@ -31,25 +31,25 @@ local leaving = {} -- ids leaving the active set, removed with one ZREM
 for i, o in ipairs(outcomes) do
   local key = jobKey(base, o.id)
   local f = redis.call("HMGET", key, "state", "lockToken", "name", "attemptsMade", "opts", "stacktrace", "group",
-    "dedupeKey")
+    "dedupeKey", "processedAt")
   if f[1] ~= "active" or f[2] ~= o.token then
     statuses[i] = "lock-lost"
   else
     statuses[i] = "ok"
-    local name, attempts, opts = f[3], f[4], decodeOpts(f[5])
+    local name, attempts, opts, started = f[3], f[4], decodeOpts(f[5]), tonumber(f[9])
     leaving[#leaving + 1] = o.id
     if f[7] then groupLeave(base, o.id, f[7], "active") end
     if o.kind == "completed" and opts.removeOnComplete == true
       and redis.call("EXISTS", base .. "deps:" .. o.id) == 0 then
       -- Fast path: nothing waits on it and it is not kept, so it is deleted without visiting the completed set.
-      emit(base, now, "completed", o.id, name, {p = "active", a = attempts, v = o.returnValue})
+      emit(base, now, "completed", o.id, name, {p = "active", a = attempts, v = o.returnValue, s = started})
       dropRecord(base, o.id, f[8])
     else
       clearLock(key)
       if o.kind == "completed" then
         setState(base, o.id, nil, "completed", o.finishedAt)
         redis.call("HSET", key, "finishedAt", o.finishedAt)
-        local fields = {p = "active", a = attempts}
+        local fields = {p = "active", a = attempts, s = started}
         if o.returnValue then
           redis.call("HSET", key, "returnValue", o.returnValue)
           fields.v = o.returnValue
@@ -68,7 +68,8 @@ for i, o in ipairs(outcomes) do
         else
           redis.call("HSET", key, "failedReason", o.reason)
           -- Stamped with the try's finish time, so runAt - timestamp is the backoff the worker chose.
-          emit(base, o.finishedAt, "retrying", o.id, name, {p = "active", a = attempts, r = o.reason, t = o.retryAt})
+          emit(base, o.finishedAt, "retrying", o.id, name, {p = "active", a = attempts, r = o.reason, t = o.retryAt,
+            s = started})
           if o.retryAt > now then
             redis.call("HSET", key, "runAt", o.retryAt)
             setState(base, o.id, nil, "delayed", o.retryAt)

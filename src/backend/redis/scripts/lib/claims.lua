@@ -51,7 +51,7 @@ local function activateMany(base, ids, tokens, now, workerId, lockMs, maxStalled
       redis.call("ZADD", base .. "limiter", now, now .. ":" .. id .. ":" .. tokens[i])
     end
     local json, record = recordJson(key)
-    emit(base, now, "active", id, record.name, {p = "waiting", w = workerId})
+    emit(base, now, "active", id, record.name, {p = "waiting", w = workerId, y = tonumber(record.readyAt)})
     records[i] = json
   end
   callChunked("ZADD", base .. "active", leases)

@@ -18,11 +18,13 @@ local settleDependants
 -- Ends a job failed for good (no retry).
 local function failJob(base, id, reason, now, from, outbox)
   local key = jobKey(base, id)
-  local fields = redis.call("HMGET", key, "name", "attemptsMade", "opts")
+  local fields = redis.call("HMGET", key, "name", "attemptsMade", "opts", "processedAt")
   setState(base, id, from, "failed", now)
   clearLock(key)
   redis.call("HSET", key, "failedReason", reason, "finishedAt", now)
-  emit(base, now, "failed", id, fields[1], {p = from, r = reason, a = fields[2]})
+  -- A try that ended here carries its start, for its run time.
+  local started = from == "active" and tonumber(fields[4]) or nil
+  emit(base, now, "failed", id, fields[1], {p = from, r = reason, a = fields[2], s = started})
   noteDeadLetter(base, id, reason, outbox)
   settleDependants(base, id, now, outbox)
   local opts = cjson.decode(fields[3])
