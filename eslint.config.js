@@ -13,7 +13,18 @@ const into = (folders) => `^(?:\\.\\./)+(?:${folders.join("|")})/`;
 const outside = (folders) => `^(?:\\.\\./)+(?!(?:${folders.join("|")})/)[^/]+/`;
 
 const BACKEND_POINTS_DOWN = {
-  regex: into(["queue", "worker", "job", "schedules", "flows", "events", "tasks", "cli", "testing"]),
+  regex: into([
+    "queue",
+    "worker",
+    "job",
+    "schedules",
+    "flows",
+    "events",
+    "tasks",
+    "cli",
+    "testing",
+    "metrics",
+  ]),
   message: "backend/ sits below the public handles: import the shared piece from model/ (or move it there).",
 };
 

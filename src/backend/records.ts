@@ -135,6 +135,8 @@ export interface WorkerInfo {
   active: number;
   startedAt: number;
   lastHeartbeat: number;
+  /** When its fetch loop last completed a fetch, at the last heartbeat. */
+  lastFetchAt?: number | undefined;
 }
 
 /** An event as it crosses processes. Fields beyond `event`, `queue` and `timestamp` depend on the event. */

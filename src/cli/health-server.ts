@@ -4,6 +4,7 @@
 // every worker has completed a fetch and is healthy. The body is JSON: each worker's health.
 import { createServer, type Server } from "node:http";
 import type { WorkerHealth } from "../worker/worker-health.js";
+import { listen } from "./listen.js";
 
 /** What the probes read: one entry per worker. */
 export interface ProbedWorker {
@@ -36,12 +37,5 @@ export async function startHealthServer(
       .writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" })
       .end(request.method === "HEAD" ? undefined : `${JSON.stringify({ ok, workers: report })}\n`);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  return server;
+  return listen(server, port, host);
 }

@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { setDefaultLogLevel } from "../logging/default-logger.js";
 import { LOG_LEVELS, isLogLevel, type LogLevel } from "../logging/log-levels.js";
 import { registerJobCommands } from "./commands/job.js";
+import { registerMetricsCommand } from "./commands/metrics.js";
 import { registerQueueCommands } from "./commands/queue.js";
 import { registerScheduleCommands } from "./commands/schedule.js";
 import { registerWorkerCommands } from "./commands/worker.js";
@@ -28,9 +29,9 @@ const program = new Command("warren")
   .exitOverride()
   .showHelpAfterError();
 
-/** `warren worker start` runs until stopped: its warnings (reconnects, stalls) are the operator's news. */
+/** `warren worker start` and `warren metrics` run until stopped: their warnings (reconnects, stalls) are news. */
 function isLongRunning(action: Command): boolean {
-  return action.name() === "start" && action.parent?.name() === "worker";
+  return (action.name() === "start" && action.parent?.name() === "worker") || action.name() === "metrics";
 }
 
 function parseLogLevel(value: string): LogLevel {
@@ -44,6 +45,7 @@ registerQueueCommands(program, globals);
 registerJobCommands(program, globals);
 registerScheduleCommands(program, globals);
 registerWorkerCommands(program, globals);
+registerMetricsCommand(program, globals);
 
 try {
   await program.parseAsync(process.argv);

@@ -16,6 +16,7 @@ export interface RegisteredWorker {
   queues: string[];
   concurrency: number;
   active(): number;
+  lastFetchAt(): number | undefined;
 }
 
 /** One worker's registration. */
@@ -53,6 +54,7 @@ export class WorkerRegistration {
       active: this.worker.active(),
       startedAt: this.startedAt,
       lastHeartbeat: this.backend.clock.now(),
+      lastFetchAt: this.worker.lastFetchAt(),
     };
     try {
       await this.backend.heartbeatWorker(info, this.intervalMs * STALE_AFTER_BEATS);

@@ -102,6 +102,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
         queues: [queue],
         concurrency: this.options.concurrency,
         active: () => this.running.size,
+        lastFetchAt: () => this.loop.lastFetchAt,
       },
       this.options.maintenanceInterval,
       (error) => this.emitError(error),

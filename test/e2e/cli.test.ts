@@ -199,3 +199,47 @@ describe.runIf(existsSync(BIN) && redisReachable)("warren worker start (built bi
     expect(code).toBe(0);
   });
 });
+
+describe.runIf(existsSync(BIN) && redisReachable)("warren metrics (built binary, real Redis)", () => {
+  it("serves /metrics for the whole backend, counting jobs a worker in another process ran", async () => {
+    const prefix = `wt-${randomBytes(4).toString("hex")}`;
+    const url = `${SERVICE_URLS.redis}?prefix=${prefix}`;
+    const child = spawn("node", [BIN, "metrics", "--json", "--url", url, "--port", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = once(child, "exit");
+    const backend = new RedisBackend({ url: SERVICE_URLS.redis, prefix, onError: () => {} });
+    const queue = new Queue("cli-metrics", { backend });
+    try {
+      await waitFor(() => stdout.includes("/metrics"), {
+        message: "the exporter to listen",
+        timeout: 20_000,
+      });
+      const { metrics } = JSON.parse(stdout) as { metrics: string };
+      const worker = new Worker("cli-metrics", () => "done", { backend });
+      const jobs = await queue.addBulk(Array.from({ length: 5 }, () => ({ name: "n", data: {} })));
+      await Promise.all(jobs.map((job) => job.waitUntilFinished({ timeout: 20_000 })));
+      await worker.close();
+      const scrape = async (): Promise<string> => (await fetch(metrics)).text();
+      await waitFor(
+        async () => (await scrape()).includes('warren_jobs_completed_total{queue="cli-metrics"} 5'),
+        {
+          message: "five completions on /metrics",
+          timeout: 20_000,
+        },
+      );
+      const text = await scrape();
+      expect(text).toContain('warren_queue_jobs{queue="cli-metrics",state="completed"} 5');
+      expect(text).toContain("# TYPE warren_job_run_seconds histogram");
+      expect((await fetch(metrics.replace("/metrics", "/nope"))).status).toBe(404);
+      await queue.obliterate({ force: true });
+    } finally {
+      child.kill("SIGTERM");
+      await backend.close();
+    }
+    const [code] = await exited;
+    expect(code).toBe(0);
+  });
+});

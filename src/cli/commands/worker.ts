@@ -1,13 +1,13 @@
 // `warren worker ls`: the live workers of the backend's registry. `warren worker start <modules…>`: runs workers
 // over every task the modules export, until SIGINT/SIGTERM asks for a graceful close.
-import type { Server } from "node:http";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import { ValidationError } from "../../errors/warren-error.js";
 import { runTasks } from "../../tasks/run-tasks.js";
 import { Task } from "../../tasks/define-task.js";
 import { startHealthServer } from "../health-server.js";
+import { parsePort, serverUrl, untilStopped } from "../listen.js";
 import { print } from "../output.js";
 import { withBackend, type GlobalOptions } from "./with-backend.js";
 
@@ -17,7 +17,9 @@ export function registerWorkerCommands(program: Command, globals: () => GlobalOp
 
   worker
     .command("ls")
-    .description("list live workers: id, queues, host, pid, concurrency, active jobs, last heartbeat")
+    .description(
+      "list live workers: id, queues, host, pid, concurrency, active jobs, last heartbeat and fetch",
+    )
     .action(() =>
       withBackend(globals(), async (backend, json) => {
         const workers = await backend.listWorkers();
@@ -30,6 +32,7 @@ export function registerWorkerCommands(program: Command, globals: () => GlobalOp
           active: info.active,
           started: new Date(info.startedAt).toISOString(),
           heartbeat: new Date(info.lastHeartbeat).toISOString(),
+          fetched: info.lastFetchAt === undefined ? "never" : new Date(info.lastFetchAt).toISOString(),
         }));
         print(json ? workers : rows, json);
       }),
@@ -68,14 +71,11 @@ export function registerWorkerCommands(program: Command, globals: () => GlobalOp
             {
               started: tasks.map((task) => `${task.queue}/${task.name}`),
               workers: running.workers.length,
-              ...(probes ? { health: probeUrl(probes, options.healthHost) } : {}),
+              ...(probes ? { health: serverUrl(probes, options.healthHost, "/healthz") } : {}),
             },
             json,
           );
-          await new Promise<void>((done) => {
-            process.once("SIGINT", done);
-            process.once("SIGTERM", done);
-          });
+          await untilStopped();
           probes?.close();
           await running.close();
         }),
@@ -90,20 +90,4 @@ async function loadTasks(modules: string[]): Promise<Task[]> {
     for (const value of Object.values(loaded)) if (value instanceof Task) tasks.push(value);
   }
   return tasks;
-}
-
-/** A TCP port for --health-port (0 picks a free one). */
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new InvalidArgumentError(`use a port number 0–65535 (got ${value})`);
-  }
-  return port;
-}
-
-/** Where the probes listen, with the port the server got (for --health-port 0). */
-function probeUrl(server: Server, host: string): string {
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${port}/healthz`;
 }
