@@ -17,6 +17,9 @@ import { addCount, timeAdds, type AddMode } from "./add-modes.js";
 import { BENCH_URLS, type ProcessRateOptions } from "./bench-config.js";
 import { LatencyRecorder, paceAdds } from "./latency.js";
 
+/** Turns something on for one run's backend (metrics, tracing); returns how to turn it off. */
+export type Instrument = (backend: Backend) => Promise<() => Promise<void>>;
+
 interface WarrenSystem {
   create(): Backend;
   /** Drops what create() made on the server (a schema), after the backend is closed. */
@@ -71,8 +74,10 @@ export const WARREN_SYSTEMS: Record<string, WarrenSystem> = {
 export async function measureWarrenProcessRate(
   system: WarrenSystem,
   { jobs, concurrency }: ProcessRateOptions,
+  instrument?: Instrument,
 ): Promise<number> {
   const backend = system.create();
+  const uninstrument = await instrument?.(backend);
   try {
     const queue = new Queue(`bench-${tag()}`, { backend, defaultJobOptions: { removeOnComplete: true } });
     for (let added = 0; added < jobs; added += 1000) {
@@ -95,6 +100,7 @@ export async function measureWarrenProcessRate(
     await queue.close();
     return jobs / seconds;
   } finally {
+    await uninstrument?.();
     await backend.close();
     await system.dispose?.();
   }

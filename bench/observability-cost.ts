@@ -1,0 +1,97 @@
+// `npm run bench:observability`: what metrics and tracing cost. Process rate (as in `npm run bench`) with
+// nothing on, then with collectMetrics in the worker's process and the OpenTelemetry SDK registered (a batch
+// span processor feeding an exporter that drops everything), interleaved run by run so drift hits both alike.
+//   npm run bench:observability -- [--jobs 10000] [--concurrency 100] [--runs 5] [--systems redis,amqp+redis]
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { context, propagation, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator, type ExportResult } from "@opentelemetry/core";
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { Registry } from "prom-client";
+import { collectMetrics } from "../src/metrics/index.js";
+import { measureWarrenProcessRate, WARREN_SYSTEMS, type Instrument } from "./warren-systems.js";
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: "string", default: "10000" },
+    concurrency: { type: "string", default: "100" },
+    runs: { type: "string", default: "5" },
+    systems: { type: "string", default: "redis,amqp+redis" },
+    out: { type: "string", default: "bench/OBSERVABILITY.md" },
+  },
+});
+const JOBS = Number(values.jobs);
+const CONCURRENCY = Number(values.concurrency);
+const RUNS = Number(values.runs);
+const SYSTEMS = values.systems.split(",").map((name) => name.trim());
+for (const name of SYSTEMS) if (!WARREN_SYSTEMS[name]) throw new Error(`unknown system ${name}`);
+
+/** An exporter that takes every span and keeps none: the SDK's own cost, without a collector's. */
+class DroppingExporter implements SpanExporter {
+  export(_spans: unknown[], done: (result: ExportResult) => void): void {
+    done({ code: 0 });
+  }
+  async shutdown(): Promise<void> {}
+}
+
+/** Metrics on the run's backend, and a registered tracing SDK, for one run. */
+const observed: Instrument = async (backend) => {
+  const metrics = collectMetrics({ backend, registry: new Registry() });
+  await metrics.waitUntilReady();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(new DroppingExporter())],
+  });
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  return async () => {
+    // A scrape, as Prometheus would make, so the gauges' read is part of the cost.
+    await metrics.registry.metrics();
+    await metrics.close();
+    await provider.shutdown();
+    trace.disable();
+    propagation.disable();
+    context.disable();
+  };
+};
+
+const rates = new Map<string, number[]>();
+for (let run = 1; run <= RUNS; run++) {
+  for (const name of SYSTEMS) {
+    for (const mode of ["off", "on"] as const) {
+      const rate = await measureWarrenProcessRate(
+        WARREN_SYSTEMS[name]!,
+        { jobs: JOBS, concurrency: CONCURRENCY },
+        mode === "on" ? observed : undefined,
+      );
+      const key = `${name} ${mode}`;
+      rates.set(key, [...(rates.get(key) ?? []), rate]);
+      console.error(`run ${run}/${RUNS} ${key}: ${Math.round(rate)} jobs/s`);
+    }
+  }
+}
+
+const median = (list: number[]): number => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
+const lines = [
+  "# Observability cost",
+  "",
+  `Process rate (jobs/s, median of ${RUNS} interleaved runs; ${JOBS} jobs, no-op processor, concurrency ` +
+    `${CONCURRENCY}) with nothing on, and with collectMetrics in the worker's process plus the OpenTelemetry ` +
+    `SDK registered (batch span processor, an exporter that drops every span). ${cpus().length} cores, ` +
+    `Node ${process.version}. Command: \`npm run bench:observability -- --jobs ${JOBS} --runs ${RUNS}\`.`,
+  "",
+  "| system | off | on (metrics + tracing) | on / off |",
+  "| --- | ---: | ---: | ---: |",
+];
+for (const name of SYSTEMS) {
+  const off = median(rates.get(`${name} off`)!);
+  const on = median(rates.get(`${name} on`)!);
+  lines.push(`| ${name} | ${fmt(off)} | ${fmt(on)} | ${(on / off).toFixed(2)} |`);
+}
+const text = `${lines.join("\n")}\n`;
+writeFileSync(values.out, text);
+console.log(text);
