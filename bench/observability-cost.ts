@@ -36,6 +36,9 @@ class DroppingExporter implements SpanExporter {
   async shutdown(): Promise<void> {}
 }
 
+/** How many completions each "on" run's metrics counted: every one of the jobs, or the table says so. */
+const counted: number[] = [];
+
 /** Metrics on the run's backend, and a registered tracing SDK, for one run. */
 const observed: Instrument = async (backend) => {
   const metrics = collectMetrics({ backend, registry: new Registry() });
@@ -48,8 +51,20 @@ const observed: Instrument = async (backend) => {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
   return async () => {
-    // A scrape, as Prometheus would make, so the gauges' read is part of the cost.
+    // A scrape, as Prometheus would make, so the gauges' read is part of the cost; and a check that the
+    // event stream kept up: the completions counted, once the last events have arrived.
     await metrics.registry.metrics();
+    const completions = async (): Promise<number> => {
+      const metric = (await metrics.registry.getMetricsAsJSON()).find(
+        (m) => m.name === "warren_jobs_completed_total",
+      );
+      return metric?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;
+    };
+    const deadline = performance.now() + 10_000;
+    while ((await completions()) < JOBS && performance.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    counted.push(await completions());
     await metrics.close();
     await provider.shutdown();
     trace.disable();
@@ -92,6 +107,10 @@ for (const name of SYSTEMS) {
   const on = median(rates.get(`${name} on`)!);
   lines.push(`| ${name} | ${fmt(off)} | ${fmt(on)} | ${(on / off).toFixed(2)} |`);
 }
+lines.push(
+  "",
+  `Completions the metrics counted per "on" run: ${counted.map(fmt).join(", ")} (of ${fmt(JOBS)} each).`,
+);
 const text = `${lines.join("\n")}\n`;
 writeFileSync(values.out, text);
 console.log(text);
