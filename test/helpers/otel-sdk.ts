@@ -9,6 +9,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
   type ReadableSpan,
+  type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 
 /** The registered SDK: the spans ended so far, and a way to unregister it. */
@@ -20,10 +21,20 @@ export interface TestSdk {
   shutdown(): Promise<void>;
 }
 
-/** Registers the SDK globally, as `NodeSDK.start()` would. */
-export function registerTestSdk(): TestSdk {
+/** Registers the SDK globally, as `NodeSDK.start()` would; `onSpanEnd` hears each span as it ends. */
+export function registerTestSdk(options: { onSpanEnd?: (span: ReadableSpan) => void } = {}): TestSdk {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const processors: SpanProcessor[] = [new SimpleSpanProcessor(exporter)];
+  const { onSpanEnd } = options;
+  if (onSpanEnd) {
+    processors.push({
+      onStart: () => undefined,
+      onEnd: onSpanEnd,
+      forceFlush: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+    });
+  }
+  const provider = new BasicTracerProvider({ spanProcessors: processors });
   trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
