@@ -72,22 +72,22 @@ export default tseslint.config(
   // Drivers load only inside their backend folder; the layer blocks below repeat this, as a later block's
   // no-restricted-imports replaces an earlier one's.
   importRules(["src/**/*.ts"], { ignores: DRIVER_FOLDERS }),
-  // Layers, lowest first: core/, errors/ and logging/; model/ (the job model the handles and the backends
+  // Layers, lowest first: core/, errors/, logging/ and tracing/; model/ (the job model the handles and the backends
   // share); backend/; the public handles. Every import points down.
-  importRules(["src/core/**/*.ts", "src/errors/**/*.ts", "src/logging/**/*.ts"], {
+  importRules(["src/core/**/*.ts", "src/errors/**/*.ts", "src/logging/**/*.ts", "src/tracing/**/*.ts"], {
     patterns: [
       {
-        regex: outside(["core", "errors", "logging"]),
-        message: "core/, errors/ and logging/ import only each other.",
+        regex: outside(["core", "errors", "logging", "tracing"]),
+        message: "core/, errors/, logging/ and tracing/ import only each other.",
       },
     ],
   }),
   importRules(["src/model/**/*.ts"], {
     patterns: [
       {
-        regex: outside(["core", "errors", "logging"]),
+        regex: outside(["core", "errors", "logging", "tracing"]),
         message:
-          "model/ sits below the handles and the backends: it imports only core/, errors/ and logging/.",
+          "model/ sits below the handles and the backends: it imports only core/, errors/, logging/ and tracing/.",
       },
     ],
   }),

@@ -34,6 +34,7 @@ import type {
 export class ComposedBackend implements Backend {
   readonly kind: string;
   readonly capabilities: BackendCapabilities;
+  readonly messagingSystem: string;
   readonly clock: Clock;
   readonly logger: Logger;
   private closed = false;
@@ -44,6 +45,7 @@ export class ComposedBackend implements Backend {
   ) {
     this.kind = delivery.transport === undefined ? store.kind : `${delivery.transport}+${store.kind}`;
     this.capabilities = Object.freeze({ crossProcess: store.crossProcess, ...delivery.capabilities });
+    this.messagingSystem = delivery.messagingSystem ?? store.messagingSystem;
     this.clock = store.clock;
     this.logger = delivery.logger ?? store.logger;
   }

@@ -45,6 +45,11 @@ export interface Backend extends StateOperations {
   /** Short name for logs (`memory`, `redis`, `postgres`, `amqp+redis`). */
   readonly kind: string;
   readonly capabilities: BackendCapabilities;
+  /**
+   * The `messaging.system` attribute of the backend's spans, as OpenTelemetry's conventions name it: `rabbitmq`
+   * on the AMQP transport, else the store's `redis` or `postgresql`, and `warren` for memory.
+   */
+  readonly messagingSystem: string;
 
   /**
    * Takes the named lock for `ttl` ms, trying for up to `wait` ms; throws LockError LOCK_HELD when it stays

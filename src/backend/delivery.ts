@@ -38,6 +38,8 @@ export interface Delivery {
   /** A transport's name, prefixed to the store's in the backend's kind (`amqp` → `amqp+redis`). */
   readonly transport: string | undefined;
   readonly capabilities: DeliveryCapabilities;
+  /** A transport's `messaging.system` (`rabbitmq`): it names the backend's instead of the store's. */
+  readonly messagingSystem?: string | undefined;
   /** A transport's own logger; the backend logs through it (else through the store's). */
   readonly logger?: Logger;
   /** See Backend.fetch: claims ready jobs, waiting (never polling) until there are some or blockMs passes. */

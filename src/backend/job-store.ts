@@ -2,7 +2,7 @@
 // memory). It keeps jobs, leases, schedules and events, and — for a transport that delivers by message — the
 // outbox of ready jobs whose delivery message is not yet confirmed. It never waits for work: a Delivery does.
 import type { StateOperations } from "./contract.js";
-import type { FetchRequest, GroupLimits, JobRecord, RateLimit } from "./records.js";
+import type { FetchRequest, GroupLimits, JobRecord, RateLimit, TraceContext } from "./records.js";
 
 /** Claim specific jobs, named by delivery messages, for one worker. */
 export interface ClaimRequest {
@@ -37,6 +37,8 @@ export interface OutboxEntry {
   /** Job data as JSON text. */
   data: string;
   priority: number;
+  /** The producer's trace context, sent as the message's `traceparent` and `tracestate` headers. */
+  trace?: TraceContext | undefined;
 }
 
 /** What a store tells its transport once an operation's writes are durable. Called in the store's process. */
@@ -80,6 +82,8 @@ export interface JobStore extends StateOperations {
   readonly kind: string;
   /** Jobs and events are shared between processes. */
   readonly crossProcess: boolean;
+  /** What OpenTelemetry's `messaging.system` calls the engine when it also delivers (`redis`, `postgresql`). */
+  readonly messagingSystem: string;
   /**
    * Claims up to `max` ready jobs from unpaused queues matching `queues` at once (highest priority first,
    * FIFO within a priority), expiring those whose ttl ran out; never waits.

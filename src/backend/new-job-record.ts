@@ -14,6 +14,7 @@ export function newJobRecord(record: NewJobRecord, state: JobState, readyAt: num
     createdAt: record.createdAt,
     runAt: record.runAt,
     parent: record.parent,
+    trace: record.trace,
     state,
     attemptsMade: 0,
     stalledCount: 0,

@@ -1,5 +1,6 @@
 // Plain data that crosses the backend seam. Everything here is JSON-safe so any backend can store it as-is.
 import type { JobRecord, StoredJobOptions } from "../model/job-record.js";
+export type { TraceContext } from "../tracing/trace-context.js";
 import type { JobState } from "../model/job-state.js";
 
 // The job records are the model's; the seam carries them, so they are named here too.

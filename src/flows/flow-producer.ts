@@ -12,6 +12,7 @@ import { buildJobRecord } from "../model/build-record.js";
 import { assertNoDependencyCycle } from "../model/dependency-cycles.js";
 import type { JobOptions } from "../model/job-options.js";
 import { assertBackend } from "../queue/queue-options.js";
+import { loadOtelApi, traceBatchSend, withOtelInCallOrder } from "../tracing/index.js";
 
 /** One node of a flow: a job, and the jobs that must complete before it runs. */
 export interface FlowJob {
@@ -59,19 +60,32 @@ export class FlowProducer {
     this.backend = options.backend;
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     this.logger = resolveLogger(options.logger, this.backend.logger, "FlowProducer");
+    void loadOtelApi();
   }
 
   /**
    * Stores every job of the tree, or none (and throws). A parent waits until every child completes; a child
-   * that fails for good fails its parent, unless the child sets `ignoreDependencyOnFailure`.
+   * that fails for good fails its parent, unless the child sets `ignoreDependencyOnFailure`. Traced as one batch
+   * send, each child's span linking its parent's.
    */
   async add(flow: FlowJob): Promise<JobNode> {
-    const now = this.backend.clock.now();
+    const backend = this.backend;
+    const now = backend.clock.now();
     const records: NewJobRecord[] = [];
     const shape = this.collect(flow, now, records, "flow");
     assertUniqueIds(records);
     assertNoDependencyCycle(records);
-    const results = await this.backend.enqueue(records);
+    const results = await withOtelInCallOrder((otel) => {
+      if (otel === null) return backend.enqueue(records);
+      const parents = parentIndexes(shape, records.length);
+      return traceBatchSend(
+        otel,
+        backend.messagingSystem,
+        records,
+        () => backend.enqueue(records),
+        (index) => parents[index],
+      );
+    });
     this.logger.debug({ queue: flow.queueName, jobs: records.length }, "flow stored");
     const jobs = results.map((result) => new Job(result.record, { backend: this.backend }));
     return toNode(shape, jobs);
@@ -122,6 +136,19 @@ function toNode(shape: Shape, jobs: Job[]): JobNode {
   return shape.children.length === 0
     ? { job }
     : { job, children: shape.children.map((c) => toNode(c, jobs)) };
+}
+
+/** For each record, the index of its parent in the flow (undefined for the root). */
+function parentIndexes(root: Shape, count: number): Array<number | undefined> {
+  const parents = new Array<number | undefined>(count);
+  const visit = (shape: Shape): void => {
+    for (const child of shape.children) {
+      parents[child.index] = shape.index;
+      visit(child);
+    }
+  };
+  visit(root);
+  return parents;
 }
 
 /** Two nodes with one id would silently become one job; say so instead. */

@@ -1,5 +1,6 @@
 // A job's stored form: its resolved options, the record the public layer builds and the one a backend keeps.
-// Model layer: the handles and every backend share it, so it imports nothing above core/ and errors/.
+// Model layer: the handles and every backend share it, so it imports nothing above core/, errors/ and tracing/.
+import type { TraceContext } from "../tracing/trace-context.js";
 import type { JobState } from "./job-state.js";
 
 /** How long to keep a finished job: `true` removes at once, a number keeps the newest N, or by age and count. */
@@ -45,6 +46,11 @@ export interface NewJobRecord {
   runAt: number;
   /** Set when this record was created as the parent of a flow (its children are in the same batch). */
   parent?: { queue: string; id: string } | undefined;
+  /**
+   * The W3C trace context of the span that added the job (set when the producer traces with OpenTelemetry, or
+   * taken from a foreign AMQP message's headers): every try's span is its child.
+   */
+  trace?: TraceContext | undefined;
 }
 
 /** A job as a backend stores and returns it. */

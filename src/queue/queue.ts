@@ -19,6 +19,13 @@ import {
 import { toScheduleInfo, type ScheduleInfo } from "../schedules/schedule-info.js";
 import { SlotCalculator } from "../schedules/schedule-timing.js";
 import { resolveQueueOptions, type QueueOptions, type ResolvedQueueOptions } from "./queue-options.js";
+import {
+  loadOtelApi,
+  readyOtelApi,
+  traceBatchSend,
+  traceSend,
+  withOtelInCallOrder,
+} from "../tracing/index.js";
 
 /** One job of an `addBulk` call. */
 export interface BulkJob<Data> {
@@ -55,6 +62,8 @@ export class Queue<Data = unknown, Result = unknown> {
     this.name = name;
     this.options = resolveQueueOptions(options);
     this.adds = new AddBatcher(() => this.backend, this.options.logger.child({ queue: name }));
+    // Started now so that the first add rarely waits for it (see tracing/in-call-order.ts).
+    void loadOtelApi();
   }
 
   private get backend(): Backend {
@@ -64,9 +73,19 @@ export class Queue<Data = unknown, Result = unknown> {
 
   /** Adds one job. Resolves once it is stored; an existing id or held dedupe key returns the existing job. */
   async add(name: string, data: Data, opts?: JobOptions): Promise<Job<Data, Result>> {
-    const record = this.buildRecord(name, data, opts, this.backend.clock.now());
+    const backend = this.backend;
+    const record = this.buildRecord(name, data, opts, backend.clock.now());
     assertNoDependencyCycle([record]);
-    return this.handle((await this.adds.submit(record)).record);
+    // Tracing off (the API is not installed): one check, nothing allocated.
+    const stored =
+      readyOtelApi() === null
+        ? await this.adds.submit(record)
+        : await withOtelInCallOrder((otel) =>
+            otel === null
+              ? this.adds.submit(record)
+              : traceSend(otel, backend.messagingSystem, record, () => this.adds.submit(record)),
+          );
+    return this.handle(stored.record);
   }
 
   /** Adds many jobs atomically: every job is stored, or none (and the call throws). */
@@ -89,7 +108,12 @@ export class Queue<Data = unknown, Result = unknown> {
       }
     });
     assertNoDependencyCycle(records);
-    const results = await this.backend.enqueue(records);
+    const backend = this.backend;
+    const results = await withOtelInCallOrder((otel) =>
+      otel === null
+        ? backend.enqueue(records)
+        : traceBatchSend(otel, backend.messagingSystem, records, () => backend.enqueue(records)),
+    );
     return results.map((result) => this.handle(result.record));
   }
 

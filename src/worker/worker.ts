@@ -17,7 +17,8 @@ import { WorkerRegistration } from "./worker-registration.js";
 import { judgeHealth, type WorkerHealth } from "./worker-health.js";
 import { MaintenanceTimer } from "./maintenance-timer.js";
 import { AttemptAbort } from "./attempt-abort.js";
-import { runAttempt, toError, type Processor } from "./run-attempt.js";
+import { runAttempt, toError, type AttemptResult, type Processor } from "./run-attempt.js";
+import { loadOtelApi, settledOtelApi, traceProcess } from "../tracing/index.js";
 import { advanceSchedule } from "../schedules/schedule-runner.js";
 import type { WorkerEventMap } from "./worker-events.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.js";
@@ -114,6 +115,8 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
       (error) => this.emitError(error),
       this.log,
     );
+    // Started now so that the first job rarely waits for it.
+    void loadOtelApi();
     if (this.options.autorun) void this.run();
   }
 
@@ -256,16 +259,29 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
         this.emitError(error),
       );
     }
-    let attempt: Awaited<ReturnType<typeof runAttempt>>;
+    let attempt: AttemptResult;
     try {
-      attempt = await runAttempt({
+      const options = {
         record,
         job,
         processor: this.processor,
         abort,
         strategies: this.options.backoffStrategies,
         clock: this.backend.clock,
-      });
+      };
+      // null (not installed) is settled too: only the first jobs of a process may wait for the import.
+      let otel = settledOtelApi();
+      if (otel === undefined) otel = await loadOtelApi();
+      attempt =
+        otel === null
+          ? await runAttempt(options)
+          : await traceProcess(
+              otel,
+              this.backend.messagingSystem,
+              record,
+              () => runAttempt(options),
+              failureOf,
+            );
     } finally {
       this.executing -= 1;
       if (this.options.concurrency > 1) this.loop.slotFreed();
@@ -361,6 +377,11 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     }
     this.emit("error", toError(error));
   }
+}
+
+/** What a try's span reports: the error of any try that did not complete. */
+function failureOf(attempt: AttemptResult): Error | undefined {
+  return attempt.kind === "completed" ? undefined : attempt.error;
 }
 
 function runningKey(queue: string, id: string): string {

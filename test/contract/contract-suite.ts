@@ -21,6 +21,7 @@ import { scheduleCases } from "./behaviour/schedules.js";
 import { snapshotCases } from "./behaviour/snapshots.js";
 import { timeoutCases } from "./behaviour/timeouts.js";
 import { timingCases } from "./behaviour/timing.js";
+import { traceContextCases } from "./behaviour/trace-context.js";
 import { validationCases } from "./behaviour/validation.js";
 import { workerCases } from "./behaviour/worker.js";
 
@@ -41,6 +42,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
     const ctx: ContractContext = { harness: useHarness(options.create) };
     for (const cases of [
       enqueueCases,
+      traceContextCases,
       validationCases,
       orderingCases,
       retryCases,

@@ -5,6 +5,7 @@
 // crash recovery. Time: due jobs are promoted and published by per-queue timers (see due-watch.ts).
 import { realTimeNow, type Clock } from "../../core/clock.js";
 import { ClosedError } from "../../errors/warren-error.js";
+import { traceHeaders } from "../../tracing/trace-context.js";
 import type { Logger } from "../../logging/logger.js";
 import type { Delivery, DeliveryCapabilities, StoreChange } from "../delivery.js";
 import type { JobStore } from "../job-store.js";
@@ -40,6 +41,7 @@ const GROUP_IDLE_MS = 15_000;
  */
 export class AmqpDelivery implements Delivery {
   readonly transport = "amqp";
+  readonly messagingSystem = "rabbitmq";
   readonly capabilities: DeliveryCapabilities = Object.freeze({
     topicWildcards: true,
     nativeDeadLetter: true,
@@ -318,7 +320,7 @@ export class AmqpDelivery implements Delivery {
     try {
       const record = await this.store.getJob(queue, id);
       const body = encodeEnvelope({ id, name: record?.name ?? "unknown", data: record?.data ?? "null" });
-      await this.publisher.publishDeadLetter(queue, body, reason);
+      await this.publisher.publishDeadLetter(queue, body, reason, traceHeaders(record?.trace));
       // A job failing for good is the application's news, counted by events and metrics: not a warning.
       this.log.debug({ queue, jobId: id, reason }, "dead-letter copy published");
     } catch (error) {

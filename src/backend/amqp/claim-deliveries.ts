@@ -2,6 +2,7 @@
 // then ack — once the store durably holds the job active under a lease. Bad messages are dead-lettered.
 import { uuidv7 } from "../../core/ids.js";
 import { buildJobRecord } from "../../model/build-record.js";
+import { traceContextFrom } from "../../tracing/trace-context.js";
 import type { JobStore } from "../job-store.js";
 import type { FetchRequest, JobRecord, NewJobRecord } from "../records.js";
 import type { ConsumerGroup, Delivery } from "./consumer-group.js";
@@ -113,7 +114,11 @@ async function resolveId(
   const id = envelope.id ?? messageId ?? uuidv7(ctx.store.clock.now());
   if (fromWarren || (await ctx.store.getJob(delivery.queue, id))) return id;
   try {
-    await ctx.store.enqueue([adoptedRecord(delivery.queue, id, envelope, ctx.store.clock.now())]);
+    const record = adoptedRecord(delivery.queue, id, envelope, ctx.store.clock.now());
+    // The foreign producer's trace, when its message carries one: the job's tries join it.
+    const headers = delivery.message.properties.headers;
+    record.trace = traceContextFrom(headers?.["traceparent"], headers?.["tracestate"]);
+    await ctx.store.enqueue([record]);
     return id;
   } catch (error) {
     await deadLetter(ctx, delivery, `invalid job in message: ${(error as Error).message}`);

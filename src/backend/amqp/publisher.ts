@@ -1,6 +1,7 @@
 // Publishes job messages persistently on a confirm channel, a batch at a time, and dead letters with reasons.
 import type * as amqp from "amqplib";
 import { BackendUnavailableError } from "../../errors/warren-error.js";
+import { traceHeaders } from "../../tracing/trace-context.js";
 import type { OutboxEntry } from "../job-store.js";
 import type { AmqpConnection } from "./connection.js";
 import { encodeEnvelope } from "./envelope.js";
@@ -36,7 +37,8 @@ export class Publisher {
             priority: amqpPriority(entry.priority),
             contentType: "application/json",
             messageId: entry.id,
-            headers: { [WARREN_HEADER]: 1 },
+            // W3C Trace Context over AMQP: any consumer, Warren or not, can continue the producer's trace.
+            headers: { [WARREN_HEADER]: 1, ...traceHeaders(entry.trace) },
           }),
         ),
       );

@@ -312,5 +312,6 @@ export function copyRecord(job: StoredJob): JobRecord {
     cancelRequested: job.cancelRequested,
   };
   if (job.parent) record.parent = job.parent;
+  if (job.trace) record.trace = job.trace;
   return record;
 }

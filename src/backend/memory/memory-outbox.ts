@@ -47,7 +47,7 @@ export function takeOutbox(
     }
     if (leasedUntil > now) continue;
     queue.outbox.set(id, now + leaseMs);
-    taken.push({ id, name: job.name, data: job.data, priority: job.opts.priority });
+    taken.push({ id, name: job.name, data: job.data, priority: job.opts.priority, trace: job.trace });
   }
   return taken;
 }

@@ -57,6 +57,8 @@ import { resolveMemoryStoreOptions, type MemoryStoreOptions } from "./memory-opt
 export class MemoryStore implements JobStore {
   readonly kind = "memory";
   readonly crossProcess = false;
+  /** In-process: no messaging system but Warren itself. */
+  readonly messagingSystem = "warren";
   readonly clock: Clock;
   readonly logger: Logger;
   /** @internal The state, for this folder's delivery (it parks fetches on the core's waiters). */

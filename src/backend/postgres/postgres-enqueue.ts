@@ -183,6 +183,8 @@ async function insert(
       dedupe_key: record.opts.dedupe?.key ?? null,
       depends_on: record.opts.dependsOn,
       outbox_at: state === "waiting" && tx.outbox ? 0 : null,
+      traceparent: record.trace?.traceparent ?? null,
+      tracestate: record.trace?.tracestate ?? null,
     });
   }
   if (tx.outbox && rows.some((row) => row.outbox_at === 0)) tx.outboxFilled.add(fresh[0]!.queue);

@@ -4,20 +4,38 @@ import type { OutboxEntry } from "../job-store.js";
 import type { PgSession } from "./pg-session.js";
 import type { PgTx } from "./pg-tx.js";
 
+/** A row take_outbox returns. */
+interface OutboxRow {
+  id: string;
+  name: string;
+  data: string;
+  priority: number;
+  traceparent: string | null;
+  tracestate: string | null;
+}
+
 /** Up to `limit` entries of a queue to publish (new, or a lease run out), leased until now + leaseMs. */
-export function takeOutbox(
+export async function takeOutbox(
   session: PgSession,
   queue: string,
   now: number,
   limit: number,
   leaseMs: number,
 ): Promise<OutboxEntry[]> {
-  return session.query<{ id: string; name: string; data: string; priority: number }>("take_outbox", [
-    queue,
-    now,
-    limit,
-    now + leaseMs,
-  ]);
+  const rows = await session.query<OutboxRow>("take_outbox", [queue, now, limit, now + leaseMs]);
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    data: row.data,
+    priority: row.priority,
+    trace:
+      row.traceparent === null
+        ? undefined
+        : {
+            traceparent: row.traceparent,
+            ...(row.tracestate === null ? {} : { tracestate: row.tracestate }),
+          },
+  }));
 }
 
 /** Publishes were confirmed: forgets the entries still under that lease (one made again since stays). */

@@ -59,6 +59,7 @@ import type { Queries } from "./query-runner.js";
 export class PostgresStore implements JobStore {
   readonly kind = "postgres";
   readonly crossProcess = true;
+  readonly messagingSystem = "postgresql";
   readonly clock: Clock;
   readonly logger: Logger;
   readonly schema: string;

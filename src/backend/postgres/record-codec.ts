@@ -30,6 +30,8 @@ export interface JobRow {
   cancel_requested: boolean;
   depends_on: string[];
   group_id: string | null;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 const num = (value: string | null): number | undefined => (value === null ? undefined : Number(value));
@@ -59,5 +61,17 @@ export function decodeRow(row: JobRow): JobRecord {
     lockToken: text(row.lock_token),
     lockExpiresAt: num(row.lock_expires_at),
     cancelRequested: row.cancel_requested,
+    ...decodeTrace(row),
+  };
+}
+
+/** The record's `trace`, when the row has one (a spread: most jobs carry none, and add no key). */
+function decodeTrace(row: JobRow): Pick<JobRecord, "trace"> | undefined {
+  if (row.traceparent === null) return undefined;
+  return {
+    trace:
+      row.tracestate === null
+        ? { traceparent: row.traceparent }
+        : { traceparent: row.traceparent, tracestate: row.tracestate },
   };
 }

@@ -43,7 +43,17 @@ export function decodeRecord(source: unknown): JobRecord {
     lockToken: text("lockToken"),
     lockExpiresAt: num("lockExpiresAt"),
     cancelRequested: text("cancelRequested") === "1",
+    ...decodeTrace(text("traceparent"), text("tracestate")),
   };
+}
+
+/** The record's `trace`, when the job hash has one (a spread: most jobs carry none, and add no key). */
+function decodeTrace(
+  traceparent: string | undefined,
+  tracestate: string | undefined,
+): Pick<JobRecord, "trace"> | undefined {
+  if (traceparent === undefined) return undefined;
+  return { trace: tracestate === undefined ? { traceparent } : { traceparent, tracestate } };
 }
 
 /** Translates a script's error reply into a typed WarrenError; other errors pass through. */
@@ -85,6 +95,8 @@ export function toEnqueuePayload(record: NewJobRecord): Record<string, unknown> 
     opts: JSON.stringify(record.opts),
     createdAt: record.createdAt,
     runAt: record.runAt,
+    traceparent: record.trace?.traceparent,
+    tracestate: record.trace?.tracestate,
   };
 }
 

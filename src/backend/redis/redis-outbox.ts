@@ -39,12 +39,13 @@ export async function takeOutbox(
   limit: number,
   leaseMs: number,
 ): Promise<OutboxEntry[]> {
-  const reply = (await ctx.run("take-outbox", queue, [now, limit, leaseMs])) as string[][];
-  return reply.map(([id, name, data, priority]) => ({
+  const reply = (await ctx.run("take-outbox", queue, [now, limit, leaseMs])) as Array<Array<string | null>>;
+  return reply.map(([id, name, data, priority, traceparent, tracestate]) => ({
     id: id!,
     name: name!,
     data: data!,
     priority: Number(priority),
+    trace: traceparent ? { traceparent, ...(tracestate ? { tracestate } : {}) } : undefined,
   }));
 }
 

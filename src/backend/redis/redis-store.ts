@@ -60,6 +60,7 @@ const DUE_CHANNEL_SUFFIX = ":due";
 export class RedisStore implements JobStore {
   readonly kind = "redis";
   readonly crossProcess = true;
+  readonly messagingSystem = "redis";
   readonly clock: Clock;
   readonly logger: Logger;
   /** @internal For this folder's delivery: the command connection (blocking ones are duplicated from it). */

@@ -2,7 +2,8 @@
   enqueue-jobs: stores a batch of jobs, all or none; the batch may span queues of one prefix (a flow).
   KEYS[1] base "{prefix:queue}:" of the first record's queue (a batch spanning queues touches undeclared keys
     of the other queues: standalone Redis only, like cross-queue dependsOn)
-  ARGV[1] now   ARGV[2] outbox "1"|"0"   ARGV[3] JSON array of { queue, id, name, data, opts (JSON text), createdAt, runAt }
+  ARGV[1] now   ARGV[2] outbox "1"|"0"
+  ARGV[3] JSON array of { queue, id, name, data, opts (JSON text), createdAt, runAt, traceparent?, tracestate? }
   Returns one { 1, entry state, readyAt or "" } (new) or { 0, HGETALL of the existing job } per record, in order;
   or an error "INVALID_DEPENDENCY <ref>" before anything is written.
 ]]

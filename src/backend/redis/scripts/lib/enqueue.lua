@@ -1,7 +1,7 @@
 --[[
   lib/enqueue: storing new jobs, all or none (enqueue-jobs, and a schedule's slot job).
   Inputs: the prefix, `now`, the outbox flag, records { queue, id, name, data, opts (JSON text), createdAt,
-    runAt }; a batch may span queues of the prefix (a flow).
+    runAt, traceparent?, tracestate? }; a batch may span queues of the prefix (a flow).
   Outputs: per record {1, entry state, readyAt or ""} for a new job, {2, HGETALL} for a new job that failed at
     once (a dependency had already failed for good), {0, HGETALL} for an existing one; or nil and the first
     dependency that does not exist, before anything is written. Events "added", then the entry state's.
@@ -81,6 +81,11 @@ local function enqueueRecords(prefix, now, outbox, records)
         "opts", record.optsJson, "createdAt", record.createdAt, "runAt", record.runAt, "attemptsMade", 0,
         "stalledCount", 0, "stacktrace", "[]", "cancelRequested", "0", "seq", seq, "priority", opts.priority,
         "maxStalled", 1)
+      -- The producer's trace context, for the spans of every try (absent when the producer does not trace).
+      if record.traceparent then
+        redis.call("HSET", key, "traceparent", record.traceparent)
+        if record.tracestate then redis.call("HSET", key, "tracestate", record.tracestate) end
+      end
       if opts.dedupe then
         redis.call("HSET", key, "dedupeKey", opts.dedupe.key)
         redis.call("HSET", base .. "dedupe", opts.dedupe.key, id)
