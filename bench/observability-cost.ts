@@ -20,6 +20,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "5" },
     systems: { type: "string", default: "redis,amqp+redis" },
     out: { type: "string", default: "bench/OBSERVABILITY.md" },
+    modes: { type: "string", default: "off,metrics,tracing,tracing-no-context,on" },
   },
 });
 const JOBS = Number(values.jobs);
@@ -39,17 +40,10 @@ class DroppingExporter implements SpanExporter {
 /** How many completions each "on" run's metrics counted: every one of the jobs, or the table says so. */
 const counted: number[] = [];
 
-/** Metrics on the run's backend, and a registered tracing SDK, for one run. */
-const observed: Instrument = async (backend) => {
+/** collectMetrics on the run's backend; at the end a scrape, and a count of the completions it saw. */
+const withMetrics: Instrument = async (backend) => {
   const metrics = collectMetrics({ backend, registry: new Registry() });
   await metrics.waitUntilReady();
-  const provider = new BasicTracerProvider({
-    spanProcessors: [new BatchSpanProcessor(new DroppingExporter())],
-  });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(provider);
   return async () => {
     // A scrape, as Prometheus would make, so the gauges' read is part of the cost; and a check that the
     // event stream kept up: the completions counted, once the last events have arrived.
@@ -66,21 +60,57 @@ const observed: Instrument = async (backend) => {
     }
     counted.push(await completions());
     await metrics.close();
-    await provider.shutdown();
-    trace.disable();
-    propagation.disable();
-    context.disable();
   };
 };
+
+/**
+ * A registered tracing SDK exporting to nowhere: with the AsyncLocalStorage context manager, as NodeSDK registers
+ * it (spans follow awaits), or without one (spans nest only where passed explicitly), to show what it costs.
+ */
+const tracing =
+  (contextManager: boolean): Instrument =>
+  () => {
+    const provider = new BasicTracerProvider({
+      spanProcessors: [new BatchSpanProcessor(new DroppingExporter())],
+    });
+    if (contextManager) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    trace.setGlobalTracerProvider(provider);
+    return Promise.resolve(async () => {
+      await provider.shutdown();
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    });
+  };
+
+const both: Instrument = async (backend) => {
+  const offs = [await withMetrics(backend), await tracing(true)(backend)];
+  return async () => {
+    for (const off of offs) await off();
+  };
+};
+
+const MODES = {
+  off: undefined,
+  metrics: withMetrics,
+  tracing: tracing(true),
+  "tracing-no-context": tracing(false),
+  on: both,
+} as const;
+type Mode = keyof typeof MODES;
+const modes = values.modes.split(",").map((mode) => mode.trim()) as Mode[];
+for (const mode of modes)
+  if (!(mode in MODES)) throw new Error(`unknown mode ${mode}; choose ${Object.keys(MODES).join(", ")}`);
 
 const rates = new Map<string, number[]>();
 for (let run = 1; run <= RUNS; run++) {
   for (const name of SYSTEMS) {
-    for (const mode of ["off", "on"] as const) {
+    for (const mode of modes) {
       const rate = await measureWarrenProcessRate(
         WARREN_SYSTEMS[name]!,
         { jobs: JOBS, concurrency: CONCURRENCY },
-        mode === "on" ? observed : undefined,
+        MODES[mode],
       );
       const key = `${name} ${mode}`;
       rates.set(key, [...(rates.get(key) ?? []), rate]);
@@ -95,21 +125,27 @@ const lines = [
   "# Observability cost",
   "",
   `Process rate (jobs/s, median of ${RUNS} interleaved runs; ${JOBS} jobs, no-op processor, concurrency ` +
-    `${CONCURRENCY}) with nothing on, and with collectMetrics in the worker's process plus the OpenTelemetry ` +
-    `SDK registered (batch span processor, an exporter that drops every span). ${cpus().length} cores, ` +
+    `${CONCURRENCY}): off; metrics (collectMetrics in the worker's process, one scrape at the end); tracing ` +
+    `(the OpenTelemetry SDK registered as NodeSDK registers it: AsyncLocalStorage context manager, W3C ` +
+    `propagator, batch span processor, an exporter that drops every span); tracing-no-context (the same without ` +
+    `the context manager); on (metrics and tracing). ` +
+    `${cpus().length} cores, ` +
     `Node ${process.version}. Command: \`npm run bench:observability -- --jobs ${JOBS} --runs ${RUNS}\`.`,
   "",
-  "| system | off | on (metrics + tracing) | on / off |",
-  "| --- | ---: | ---: | ---: |",
+  `| system | ${modes.join(" | ")} | ${modes
+    .filter((m) => m !== "off")
+    .map((m) => `${m} / off`)
+    .join(" | ")} |`,
+  `| --- |${" ---: |".repeat(modes.length * 2 - 1)}`,
 ];
 for (const name of SYSTEMS) {
-  const off = median(rates.get(`${name} off`)!);
-  const on = median(rates.get(`${name} on`)!);
-  lines.push(`| ${name} | ${fmt(off)} | ${fmt(on)} | ${(on / off).toFixed(2)} |`);
+  const rate = (mode: Mode): number => median(rates.get(`${name} ${mode}`)!);
+  const ratios = modes.filter((m) => m !== "off").map((m) => (rate(m) / rate("off")).toFixed(2));
+  lines.push(`| ${name} | ${modes.map((m) => fmt(rate(m))).join(" | ")} | ${ratios.join(" | ")} |`);
 }
 lines.push(
   "",
-  `Completions the metrics counted per "on" run: ${counted.map(fmt).join(", ")} (of ${fmt(JOBS)} each).`,
+  `Completions the metrics counted per run with metrics on: ${counted.map(fmt).join(", ")} (of ${fmt(JOBS)} each).`,
 );
 const text = `${lines.join("\n")}\n`;
 writeFileSync(values.out, text);

@@ -77,7 +77,7 @@ export async function measureWarrenProcessRate(
   instrument?: Instrument,
 ): Promise<number> {
   const backend = system.create();
-  const uninstrument = await instrument?.(backend);
+  let uninstrument = await instrument?.(backend);
   try {
     const queue = new Queue(`bench-${tag()}`, { backend, defaultJobOptions: { removeOnComplete: true } });
     for (let added = 0; added < jobs; added += 1000) {
@@ -95,6 +95,9 @@ export async function measureWarrenProcessRate(
     });
     await allDone;
     const seconds = (performance.now() - started) / 1000;
+    // Before obliterate, which deletes the queue's events an instrument may still be reading.
+    await uninstrument?.();
+    uninstrument = undefined;
     await worker.close();
     await queue.obliterate({ force: true });
     await queue.close();
