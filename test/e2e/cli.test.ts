@@ -32,6 +32,12 @@ async function warren(...args: string[]): Promise<Result> {
 
 // npm test builds before running vitest; a bare `vitest` run without a build skips these loudly.
 describe.runIf(existsSync(BIN))("the warren CLI (built binary)", () => {
+  it("metrics refuses the in-process memory backend with a usage error that names --url", async () => {
+    const result = await warren("metrics", "--port", "0");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("pass --url");
+  });
+
   it("--help lists the command groups", async () => {
     const result = await warren("--help");
     expect(result.code).toBe(0);

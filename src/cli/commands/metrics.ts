@@ -2,6 +2,8 @@
 // docs/operations/observability.md) until SIGINT/SIGTERM. Run one per backend: it counts every worker's jobs.
 import { createServer } from "node:http";
 import type { Command } from "commander";
+import { MemoryBackend } from "../../backend/memory/index.js";
+import { ValidationError } from "../../errors/warren-error.js";
 import { collectMetrics } from "../../metrics/collect-metrics.js";
 import { loadPromClient } from "../../metrics/prom-client-loader.js";
 import { listen, parsePort, serverUrl, untilStopped } from "../listen.js";
@@ -18,6 +20,14 @@ export function registerMetricsCommand(program: Command, globals: () => GlobalOp
     .option("--queue <pattern...>", "measure only these queues (names or topic patterns)")
     .action((options: { port: number; host: string; queue?: string[] }) =>
       withBackend(globals(), async (backend, json) => {
+        if (backend instanceof MemoryBackend) {
+          // An exporter of its own empty in-process backend would serve zeros forever, looking healthy.
+          throw new ValidationError(
+            "INVALID_URL",
+            "memory:// lives inside one process, so an exporter would only ever see its own empty queues: " +
+              "pass --url (or set WARREN_URL) to the Redis, PostgreSQL or amqp:// backend your workers use",
+          );
+        }
         const prom = loadPromClient();
         const metrics = collectMetrics({
           backend,
