@@ -8,7 +8,13 @@ import { parseArgs } from "node:util";
 import { context, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator, type ExportResult } from "@opentelemetry/core";
-import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type SpanExporter,
+} from "@opentelemetry/sdk-trace-base";
 import { Registry } from "prom-client";
 import { collectMetrics } from "../src/metrics/index.js";
 import { measureWarrenProcessRate, WARREN_SYSTEMS, type Instrument } from "./warren-systems.js";
@@ -20,7 +26,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "5" },
     systems: { type: "string", default: "redis,amqp+redis" },
     out: { type: "string", default: "bench/OBSERVABILITY.md" },
-    modes: { type: "string", default: "off,metrics,tracing,tracing-no-context,on" },
+    modes: { type: "string", default: "off,metrics,tracing,tracing-no-context,tracing-sampled-10%,on" },
   },
 });
 const JOBS = Number(values.jobs);
@@ -68,10 +74,13 @@ const withMetrics: Instrument = async (backend) => {
  * it (spans follow awaits), or without one (spans nest only where passed explicitly), to show what it costs.
  */
 const tracing =
-  (contextManager: boolean): Instrument =>
+  (contextManager: boolean, ratio = 1): Instrument =>
   () => {
     const provider = new BasicTracerProvider({
       spanProcessors: [new BatchSpanProcessor(new DroppingExporter())],
+      ...(ratio < 1
+        ? { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }) }
+        : {}),
     });
     if (contextManager) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -96,6 +105,7 @@ const MODES = {
   metrics: withMetrics,
   tracing: tracing(true),
   "tracing-no-context": tracing(false),
+  "tracing-sampled-10%": tracing(true, 0.1),
   on: both,
 } as const;
 type Mode = keyof typeof MODES;
@@ -128,7 +138,8 @@ const lines = [
     `${CONCURRENCY}): off; metrics (collectMetrics in the worker's process, one scrape at the end); tracing ` +
     `(the OpenTelemetry SDK registered as NodeSDK registers it: AsyncLocalStorage context manager, W3C ` +
     `propagator, batch span processor, an exporter that drops every span); tracing-no-context (the same without ` +
-    `the context manager); on (metrics and tracing). ` +
+    `the context manager); tracing-sampled-10% (as tracing, sampling one trace in ten at the producer); on ` +
+    `(metrics and tracing). ` +
     `${cpus().length} cores, ` +
     `Node ${process.version}. Command: \`npm run bench:observability -- --jobs ${JOBS} --runs ${RUNS}\`.`,
   "",

@@ -93,7 +93,14 @@ describe.concurrent("a worker process killed mid-job", () => {
             state: "failed",
             failedReason: expect.stringMatching(/stalled more than 0 time\(s\).*stopped renewing/) as unknown,
           });
-          // The survivors' maintenance said so, once per recovery, naming the queue (an operator's clue).
+          // The survivors' maintenance said so, once per recovery, naming the queue (an operator's clue). The
+          // jobs' events can arrive before the pass that recovered them returns and logs: wait for the records.
+          const stallsOf = (queue: string) =>
+            logger.matching("recovered stalled jobs").filter((record) => record.fields["queue"] === queue);
+          await waitFor(() => stallsOf(doomed.name).length > 0 && stallsOf(recovered.name).length > 0, {
+            message: "both stalls to be logged",
+            timeout: 10_000,
+          });
           const stalls = logger.matching("recovered stalled jobs");
           expect(stalls.every((record) => record.level === "warn")).toBe(true);
           expect(stalls.filter((record) => record.fields["queue"] === recovered.name)).toEqual([
