@@ -6,6 +6,7 @@ import { realTimeNow } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import { LocalBus } from "../local-bus.js";
 import type { QueueEventName, QueueEventRecord, Unsubscribe } from "../records.js";
+import type { DueNotices } from "./due-notices.js";
 import type { RedisKeys } from "./keys.js";
 
 const BLOCK_MS = 1_000;
@@ -22,12 +23,18 @@ export class EventReader {
   private closed = false;
   /** Pending reads to settle at close: a command queued while the reader reconnects never settles after disconnect(). */
   private readonly closers = new Set<() => void>();
+  /** Ends the loop's idle wait early (set while it waits with nothing to read). */
+  private wakeIdle: (() => void) | undefined;
+  /** Stops hearing new-queue announcements (set by the first topic-pattern subscription). */
+  private stopHearing: (() => void) | undefined;
 
   constructor(
     private readonly client: Redis,
     private readonly reader: Redis,
     private readonly keys: RedisKeys,
     private readonly onError: (error: unknown) => void,
+    /** A new queue is announced here as it registers: pattern subscriptions track it at once. */
+    private readonly notices?: Pick<DueNotices, "listen" | "ensureSubscribed">,
   ) {
     this.subscribers = new LocalBus(onError);
     // A reconnected reader has a new client id: look it up again before the next interrupt.
@@ -62,6 +69,13 @@ export class EventReader {
 
   /** Resolves once every event after this call will be delivered. */
   async subscribe(pattern: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
+    // Heard before the registry is read, so a queue made in between is announced, not missed. Without it a
+    // new queue waited for the next discovery pass (up to two blocks), and its stream, capped at EVENTS_MAXLEN
+    // entries, could lose its first events to a busy start.
+    if (isTopicPattern(pattern) && this.notices) {
+      await this.notices.ensureSubscribed();
+      this.stopHearing ??= this.notices.listen((queue) => this.heard(queue));
+    }
     const unsubscribe = this.subscribers.subscribe(pattern, (_queue, event) => listener(event));
     const queues = isTopicPattern(pattern)
       ? (await this.client.smembers(this.keys.registry)).filter((queue) => matchesTopic(pattern, queue))
@@ -88,6 +102,7 @@ export class EventReader {
   }
 
   private async interrupt(): Promise<void> {
+    this.wakeIdle?.();
     if (this.readerId !== undefined)
       await this.client.client("UNBLOCK", this.readerId).catch(() => undefined);
   }
@@ -107,7 +122,15 @@ export class EventReader {
         }
         const queues = [...this.cursors.keys()];
         if (queues.length === 0) {
-          await new Promise((resolve) => setTimeout(resolve, BLOCK_MS));
+          // Nothing to read yet: wait for a block, or less when a queue is tracked (interrupt wakes it).
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, BLOCK_MS);
+            this.wakeIdle = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.wakeIdle = undefined;
           continue;
         }
         const reply = await this.orClosed(
@@ -133,6 +156,19 @@ export class EventReader {
     }
   }
 
+  /** A queue was announced (undefined: notices may have been missed, look at the registry). */
+  private heard(queue: string | undefined): void {
+    if (this.closed) return;
+    if (queue !== undefined && this.cursors.has(queue)) return;
+    const patterns = this.subscribers.patterns().filter(isTopicPattern);
+    if (queue !== undefined && !patterns.some((pattern) => matchesTopic(pattern, queue))) return;
+    const tracking = queue === undefined ? this.discover() : this.track([queue], "0");
+    tracking.then(
+      () => this.interrupt(),
+      (error: unknown) => this.onError(error),
+    );
+  }
+
   /** Topic-pattern subscriptions pick up queues created after they subscribed. */
   private async discover(): Promise<void> {
     const patterns = this.subscribers.patterns().filter(isTopicPattern);
@@ -153,6 +189,7 @@ export class EventReader {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopHearing?.();
     for (const close of this.closers) close();
     this.closers.clear();
     // Not awaited: the disconnect below ends the blocked read anyway, and a reconnecting client would stall.

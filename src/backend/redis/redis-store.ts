@@ -93,12 +93,16 @@ export class RedisStore implements JobStore {
     // Its failures surface through the reader loop (reported below); the event would otherwise be unhandled.
     reader.on("error", () => undefined);
     this.guard.watch(reader);
-    this.events = new EventReader(this.client, reader, this.keys, (error) =>
-      this.ctx.closed ? undefined : this.onError(this.guard.translate(error)),
-    );
     const { prefix } = resolved;
     this.due = new DueNotices(this.client, `${prefix}${DUE_CHANNEL_SUFFIX}`, (error) =>
       this.ctx.closed ? undefined : this.onError(this.guard.translate(error)),
+    );
+    this.events = new EventReader(
+      this.client,
+      reader,
+      this.keys,
+      (error) => (this.ctx.closed ? undefined : this.onError(this.guard.translate(error))),
+      this.due,
     );
     this.bus = new RedisBus(this.client, prefix, (error) => this.onError(this.guard.translate(error)));
     this.ctx = new RedisStoreContext(this.client, this.keys, this.clock, this.guard, this.due);
