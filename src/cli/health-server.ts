@@ -4,7 +4,7 @@
 // every worker has completed a fetch and is healthy. The body is JSON: each worker's health.
 import { createServer, type Server } from "node:http";
 import type { WorkerHealth } from "../worker/worker-health.js";
-import { listen } from "./listen.js";
+import { listen, servedPath } from "./listen.js";
 
 /** What the probes read: one entry per worker. */
 export interface ProbedWorker {
@@ -20,15 +20,8 @@ export async function startHealthServer(
   host = "127.0.0.1",
 ): Promise<Server> {
   const server = createServer((request, response) => {
-    const path = (request.url ?? "/").split("?")[0];
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      response.writeHead(405, { allow: "GET, HEAD" }).end();
-      return;
-    }
-    if (path !== "/healthz" && path !== "/readyz") {
-      response.writeHead(404, { "content-type": "text/plain" }).end("use /healthz or /readyz\n");
-      return;
-    }
+    const path = servedPath(request, response, ["/healthz", "/readyz"]);
+    if (path === undefined) return;
     const report = workers.map((worker) => ({ id: worker.id, queue: worker.name, ...worker.health() }));
     const healthy = report.every((entry) => entry.ok);
     const ok =

@@ -1,5 +1,5 @@
 // What the CLI's long-running servers (health probes, metrics) share: port parsing, listening, their address.
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { InvalidArgumentError } from "commander";
 
 /** A TCP port for --health-port / --port (0 picks a free one). */
@@ -36,4 +36,25 @@ export function untilStopped(): Promise<void> {
     process.once("SIGINT", done);
     process.once("SIGTERM", done);
   });
+}
+
+/**
+ * The path of a probe or scrape request, or undefined once it has been answered: 405 for a method other than
+ * GET or HEAD, 404 (naming the paths served) for a path not in `paths`.
+ */
+export function servedPath(
+  request: IncomingMessage,
+  response: ServerResponse,
+  paths: readonly string[],
+): string | undefined {
+  const path = (request.url ?? "/").split("?")[0] ?? "/";
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    response.writeHead(405, { allow: "GET, HEAD" }).end();
+    return undefined;
+  }
+  if (!paths.includes(path)) {
+    response.writeHead(404, { "content-type": "text/plain" }).end(`use ${paths.join(" or ")}\n`);
+    return undefined;
+  }
+  return path;
 }

@@ -6,7 +6,7 @@ import { MemoryBackend } from "../../backend/memory/index.js";
 import { ValidationError } from "../../errors/warren-error.js";
 import { collectMetrics } from "../../metrics/collect-metrics.js";
 import { loadPromClient } from "../../metrics/prom-client-loader.js";
-import { listen, parsePort, serverUrl, untilStopped } from "../listen.js";
+import { listen, parsePort, servedPath, serverUrl, untilStopped } from "../listen.js";
 import { print } from "../output.js";
 import { withBackend, type GlobalOptions } from "./with-backend.js";
 
@@ -36,15 +36,7 @@ export function registerMetricsCommand(program: Command, globals: () => GlobalOp
         });
         await metrics.waitUntilReady();
         const server = createServer((request, response) => {
-          const path = (request.url ?? "/").split("?")[0];
-          if (request.method !== "GET" && request.method !== "HEAD") {
-            response.writeHead(405, { allow: "GET, HEAD" }).end();
-            return;
-          }
-          if (path !== "/metrics") {
-            response.writeHead(404, { "content-type": "text/plain" }).end("use /metrics\n");
-            return;
-          }
+          if (servedPath(request, response, ["/metrics"]) === undefined) return;
           metrics.registry.metrics().then(
             (text) => {
               response.writeHead(200, { "content-type": metrics.registry.contentType });
