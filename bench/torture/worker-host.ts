@@ -93,9 +93,10 @@ export class WorkerHost {
     this.ledger.append({ type: "start", ...common, at: Date.now(), stalled: job.stalledCount });
     const behaviour = job.data.behaviour;
     await sleep(behaviour.runMs, signal);
-    // An aborted try (lost lease, forced close) leaves no end: the store never hears its outcome, so for the
-    // model it is the same as a try whose worker died.
-    if (this.dead || signal.aborted) throw new Error("try abandoned");
+    // A dead host's try never ends (a killed process reports nothing), and an aborted try (lost lease, forced
+    // close) leaves no end either: the store never hears its outcome.
+    if (this.dead) return new Promise(() => undefined);
+    if (signal.aborted) throw new Error("try abandoned");
     const unrecoverable =
       behaviour.unrecoverableFrom !== undefined && job.attemptsMade >= behaviour.unrecoverableFrom;
     const fails = unrecoverable || job.attemptsMade <= behaviour.failThrough;

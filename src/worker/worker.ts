@@ -199,15 +199,14 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   }
 
   private async shutdown(force: boolean): Promise<void> {
+    // Forced: abort before the first await, so no try that ends while the loop stops gets recorded after the
+    // caller asked for it to be abandoned; and again once the loop has stopped, for a fetch that was in flight.
+    if (force) this.abortRunning();
     await this.loop.stop();
+    if (force) this.abortRunning();
     await this.backend.releaseWorker(this.id).catch((error: unknown) => this.emitError(error));
     await this.maintenance.stop();
     await this.registration.stop();
-    if (force) {
-      for (const entry of this.running.values()) {
-        entry.abort.abort(new LockLostAbort(`worker ${this.id} was closed with force`));
-      }
-    }
     await Promise.all([...this.running.values()].map((entry) => entry.done));
     await this.finisher.idle();
     await this.locks.close();
@@ -216,6 +215,12 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     await this.runPromise;
     this.emit("closed");
     this.removeAllListeners();
+  }
+
+  private abortRunning(): void {
+    for (const entry of this.running.values()) {
+      entry.abort.abort(new LockLostAbort(`worker ${this.id} was closed with force`));
+    }
   }
 
   /**

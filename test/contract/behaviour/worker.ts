@@ -80,6 +80,26 @@ export function workerCases({ harness }: ContractContext): void {
     expect(aborted).toBe(true);
   });
 
+  it("a try that settles just after close({ force: true }) is abandoned, not recorded", async () => {
+    const backend = await harness.backend();
+    const queue = harness.queue(backend);
+    const started = deferred();
+    const release = deferred();
+    const job = await queue.add("racing", {}, { attempts: 1 });
+    const worker = harness.worker(backend, queue.name, async () => {
+      started.resolve();
+      await release.promise;
+      throw new Error("settled after the forced close");
+    });
+    await started.promise;
+    const closing = worker.close({ force: true });
+    release.resolve();
+    await closing;
+    await job.refresh();
+    expect(job.state).toBe("active");
+    expect(job.attemptsMade).toBe(1);
+  });
+
   it("a job whose worker died is recovered as stalled and completes on another worker", async () => {
     const backend = await harness.backend();
     const queue = harness.queue(backend);
