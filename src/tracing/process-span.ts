@@ -16,16 +16,17 @@ export interface TriedJob extends TracedJob {
 
 /**
  * Runs one try (`run`) inside a `process <queue>` span. `failureOf` says what a try's result means for the span:
- * an error marks it failed (status ERROR, the exception, `error.type`); undefined leaves it ok. A rejection of
- * `run` marks it failed too.
+ * an error marks it failed (status ERROR, the exception, `error.type`); undefined leaves it ok. A throw or a
+ * rejection of `run` marks it failed too. A synchronous result is traced synchronously and a promise gets one
+ * more promise, no async wrapper: with a context manager every promise costs its hooks.
  */
-export async function traceProcess<T>(
+export function traceProcess<T>(
   api: OtelApi,
   system: string,
   job: TriedJob,
-  run: () => Promise<T>,
+  run: () => T | Promise<T>,
   failureOf: (result: T) => Error | undefined,
-): Promise<T> {
+): T | Promise<T> {
   // From the root, not the active context: a try belongs to its producer's trace, not to the fetch loop's.
   const parent =
     job.trace === undefined ? api.ROOT_CONTEXT : api.propagation.extract(api.ROOT_CONTEXT, job.trace);
@@ -37,15 +38,22 @@ export async function traceProcess<T>(
     },
     parent,
   );
-  try {
-    const result = await api.context.with(api.trace.setSpan(parent, span), run);
+  const ended = (result: T): T => {
     const failure = failureOf(result);
     if (failure !== undefined) recordFailure(api, span, failure);
-    return result;
-  } catch (error) {
-    recordFailure(api, span, error);
-    throw error;
-  } finally {
     span.end();
+    return result;
+  };
+  const failed = (error: unknown): never => {
+    recordFailure(api, span, error);
+    span.end();
+    throw error;
+  };
+  let result: T | Promise<T>;
+  try {
+    result = api.context.with(api.trace.setSpan(parent, span), run);
+  } catch (error) {
+    return failed(error);
   }
+  return result instanceof Promise ? result.then(ended, failed) : ended(result);
 }

@@ -30,69 +30,80 @@ export type AttemptResult =
 
 const MAX_STACK_LINES = 20;
 
-/** Runs the processor once for `record` and decides the outcome. Never throws. */
-export async function runAttempt<Data, Result>(options: {
+/** What {@link runAttempt} needs for one try. */
+export interface AttemptOptions<Data, Result> {
   record: JobRecord;
   job: Job<Data, Result>;
   processor: Processor<Data, Result>;
   abort: AttemptAbort;
   strategies: Readonly<Record<string, BackoffStrategy>>;
   clock: Clock;
-}): Promise<AttemptResult> {
-  const { record, job, processor, abort, clock } = options;
-  const lock: LockRef = { queue: record.queue, id: record.id, token: record.lockToken ?? "" };
-  const timeout = record.opts.timeout;
-  const timer =
-    timeout === undefined
-      ? undefined
-      : setTimeout(() => abort.abort(new AttemptTimeoutError(timeout)), timeout);
-  try {
-    const value = await callProcessor(processor, job, abort);
-    if (abort.isAborted) return fromError(abort.reason, options, lock);
-    let returnValue: string | undefined;
-    try {
-      returnValue = serializeResult(value);
-    } catch (error) {
-      return fromError(error, options, lock);
-    }
-    return {
-      kind: "completed",
-      result: value,
-      outcome: { kind: "completed", lock, returnValue, finishedAt: clock.now() },
-    };
-  } catch (thrown) {
-    // An abort wins over whatever the processor threw in reaction to it.
-    return fromError(abort.isAborted ? abort.reason : thrown, options, lock);
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
 }
 
 /**
- * Settles with the processor's result, or rejects with the abort reason as soon as the try is aborted: a
- * processor that ignores its signal must not hold the try open.
+ * Runs the processor once for `record` and decides the outcome. Never throws, and never rejects. A processor
+ * that returns a plain value gets its result back synchronously; one that returns a promise gets one promise
+ * (besides its own) that settles with the processor's result, or with the abort reason as soon as the try is
+ * aborted: a processor that ignores its signal must not hold the try open. Every promise here is paid for again
+ * by a tracing context manager's hooks, so there are as few as the semantics allow.
  */
-function callProcessor<Data, Result>(
-  processor: Processor<Data, Result>,
-  job: Job<Data, Result>,
-  abort: AttemptAbort,
-): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    abort.onAbort(reject);
-    let result: unknown;
-    try {
-      result = processor(job, {
-        get signal() {
-          return abort.signal;
-        },
-      });
-    } catch (error) {
-      reject(toError(error));
-      return;
-    }
-    if (isPromiseLike(result)) result.then(resolve, reject);
-    else resolve(result);
+export function runAttempt<Data, Result>(
+  options: AttemptOptions<Data, Result>,
+): AttemptResult | Promise<AttemptResult> {
+  const { record, job, processor, abort } = options;
+  const lock: LockRef = { queue: record.queue, id: record.id, token: record.lockToken ?? "" };
+  let value: unknown;
+  try {
+    value = processor(job, {
+      get signal() {
+        return abort.signal;
+      },
+    });
+  } catch (thrown) {
+    // An abort wins over whatever the processor threw in reaction to it.
+    return fromError(abort.isAborted ? abort.reason : thrown, options, lock);
+  }
+  if (!isPromiseLike(value)) return fromValue(value, options, lock);
+  const pending = value;
+  return new Promise((resolve) => {
+    const timeout = record.opts.timeout;
+    const timer =
+      timeout === undefined
+        ? undefined
+        : setTimeout(() => abort.abort(new AttemptTimeoutError(timeout)), timeout);
+    let settled = false;
+    const settle = (result: () => AttemptResult): void => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      resolve(result());
+    };
+    abort.onAbort((reason) => settle(() => fromError(reason, options, lock)));
+    pending.then(
+      (result) => settle(() => fromValue(result, options, lock)),
+      (thrown: unknown) => settle(() => fromError(abort.isAborted ? abort.reason : thrown, options, lock)),
+    );
   });
+}
+
+/** The outcome of a processor that returned `value` (unless the try was aborted meanwhile). */
+function fromValue(
+  value: unknown,
+  options: Pick<AttemptOptions<unknown, unknown>, "record" | "abort" | "strategies" | "clock">,
+  lock: LockRef,
+): AttemptResult {
+  if (options.abort.isAborted) return fromError(options.abort.reason, options, lock);
+  let returnValue: string | undefined;
+  try {
+    returnValue = serializeResult(value);
+  } catch (error) {
+    return fromError(error, options, lock);
+  }
+  return {
+    kind: "completed",
+    result: value,
+    outcome: { kind: "completed", lock, returnValue, finishedAt: options.clock.now() },
+  };
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -1,6 +1,13 @@
 // The Worker handle: owns run/pause/resume/close and composes the fetch loop, lock keeper and try runner.
 import type { Backend } from "../backend/contract.js";
-import type { JobRecord, LockRef, Outcome, QueueEventRecord, Unsubscribe } from "../backend/records.js";
+import type {
+  FinishStatus,
+  JobRecord,
+  LockRef,
+  Outcome,
+  QueueEventRecord,
+  Unsubscribe,
+} from "../backend/records.js";
 import { randomToken } from "../core/ids.js";
 import { sleepFor } from "../core/clock.js";
 import { parseJson } from "../core/serializer.js";
@@ -27,7 +34,8 @@ interface Running {
   lock: LockRef;
   abort: AttemptAbort;
   job: Job<unknown, unknown>;
-  done: Promise<void>;
+  /** Settles once the try is recorded and its slot freed (set as the try starts). */
+  done?: Promise<void>;
 }
 
 const FINISH_RETRY_LIMIT = 5;
@@ -207,7 +215,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     await this.backend.releaseWorker(this.id).catch((error: unknown) => this.emitError(error));
     await this.maintenance.stop();
     await this.registration.stop();
-    await Promise.all([...this.running.values()].map((entry) => entry.done));
+    await Promise.all([...this.running.values()].flatMap((entry) => entry.done ?? []));
     await this.finisher.idle();
     await this.locks.close();
     const unsubscribe = await this.subscription;
@@ -239,61 +247,80 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     const lock: LockRef = { queue: record.queue, id: record.id, token: record.lockToken ?? "" };
     const abort = new AttemptAbort();
     const job = new Job<Data, Result>(record, { backend: this.backend, lockToken: record.lockToken });
+    const key = runningKey(record.queue, record.id);
     this.locks.add(lock);
-    const entry: Running = {
-      lock,
-      abort,
-      job: job,
-      done: Promise.resolve(),
-    };
-    this.running.set(runningKey(record.queue, record.id), entry);
-    entry.done = this.process(record, job, abort).finally(() => {
-      this.running.delete(runningKey(record.queue, record.id));
-      this.locks.remove(lock);
-      this.loop.slotFreed();
-    });
+    const entry: Running = { lock, abort, job };
+    this.running.set(key, entry);
+    entry.done = this.process(record, job, abort, lock, key);
   }
 
-  private async process(record: JobRecord, job: Job<Data, Result>, abort: AttemptAbort): Promise<void> {
-    this.emit("active", job);
-    this.executing += 1;
-    // A schedule's slot job moves its schedule on before it runs, so the next slot's job exists before this
-    // one can finish (and, with removeOnComplete, vanish): the repair pass never sees a slot job missing early.
-    if (record.opts.schedule !== undefined) {
-      await advanceSchedule(this.backend, record, this.backend.clock.now()).catch((error: unknown) =>
-        this.emitError(error),
-      );
-    }
-    let attempt: AttemptResult;
+  /**
+   * One try, from `active` to its recorded outcome, then frees its slot. One async function with as few awaits
+   * as it can: a tracing context manager's hooks pay for every promise a try makes.
+   */
+  private async process(
+    record: JobRecord,
+    job: Job<Data, Result>,
+    abort: AttemptAbort,
+    lock: LockRef,
+    key: string,
+  ): Promise<void> {
     try {
-      const options = {
-        record,
-        job,
-        processor: this.processor,
-        abort,
-        strategies: this.options.backoffStrategies,
-        clock: this.backend.clock,
-      };
-      // null (not installed) is settled too: only the first jobs of a process may wait for the import.
-      let otel = settledOtelApi();
-      if (otel === undefined) otel = await loadOtelApi();
-      attempt =
-        otel === null
-          ? await runAttempt(options)
-          : await traceProcess(
-              otel,
-              this.backend.messagingSystem,
-              record,
-              () => runAttempt(options),
-              failureOf,
-            );
+      this.emit("active", job);
+      this.executing += 1;
+      let attempt: AttemptResult;
+      try {
+        // A schedule's slot job moves its schedule on before it runs, so the next slot's job exists before this
+        // one can finish (and, with removeOnComplete, vanish): the repair pass never sees a slot job missing early.
+        if (record.opts.schedule !== undefined) {
+          await advanceSchedule(this.backend, record, this.backend.clock.now()).catch((error: unknown) =>
+            this.emitError(error),
+          );
+        }
+        const tried = this.tryOnce(record, job, abort);
+        attempt = tried instanceof Promise ? await tried : tried;
+      } finally {
+        this.executing -= 1;
+        if (this.options.concurrency > 1) this.loop.slotFreed();
+      }
+      if (attempt.kind === "abandoned") return;
+      let status: FinishStatus | "error";
+      try {
+        status = await this.finisher.submit(attempt.outcome);
+      } catch (error) {
+        status = await this.recordAfterError(attempt.outcome, error);
+      }
+      if (status === "ok") this.announce(job, attempt);
     } finally {
-      this.executing -= 1;
-      if (this.options.concurrency > 1) this.loop.slotFreed();
+      this.running.delete(key);
+      this.locks.remove(lock);
+      this.loop.slotFreed();
     }
-    if (attempt.kind === "abandoned") return;
-    const status = await this.record(attempt.outcome);
-    if (status !== "ok") return;
+  }
+
+  /** Runs the processor once, inside a `process` span when tracing is installed. */
+  private tryOnce(
+    record: JobRecord,
+    job: Job<Data, Result>,
+    abort: AttemptAbort,
+  ): AttemptResult | Promise<AttemptResult> {
+    const otel = settledOtelApi();
+    // null (not installed) is settled too: only the first jobs of a process wait for the import.
+    if (otel === undefined) return loadOtelApi().then(() => this.tryOnce(record, job, abort));
+    const options = {
+      record,
+      job,
+      processor: this.processor,
+      abort,
+      strategies: this.options.backoffStrategies,
+      clock: this.backend.clock,
+    };
+    if (otel === null) return runAttempt(options);
+    return traceProcess(otel, this.backend.messagingSystem, record, () => runAttempt(options), failureOf);
+  }
+
+  /** Emits the event for a try whose outcome was recorded. */
+  private announce(job: Job<Data, Result>, attempt: Exclude<AttemptResult, { kind: "abandoned" }>): void {
     switch (attempt.kind) {
       case "completed":
         job.state = "completed";
@@ -312,16 +339,21 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     }
   }
 
-  /** Records an outcome, retrying while the backend is unreachable (the lease stays renewed meanwhile). */
-  private async record(outcome: Outcome): Promise<"ok" | "lock-lost" | "error"> {
+  /**
+   * Records an outcome whose first submit failed, retrying while the backend is unreachable (the lease stays
+   * renewed meanwhile).
+   */
+  private async recordAfterError(outcome: Outcome, first: unknown): Promise<FinishStatus | "error"> {
+    let error = first;
     for (let attempt = 0; ; attempt++) {
+      this.emitError(error);
+      // A closed backend never comes back: the job stays active under its lease and is recovered as stalled.
+      if (isClosedError(error) || attempt >= FINISH_RETRY_LIMIT) return "error";
+      await sleepFor(FINISH_RETRY_BASE_MS * 2 ** attempt);
       try {
         return await this.finisher.submit(outcome);
-      } catch (error) {
-        this.emitError(error);
-        // A closed backend never comes back: the job stays active under its lease and is recovered as stalled.
-        if (isClosedError(error) || attempt >= FINISH_RETRY_LIMIT) return "error";
-        await sleepFor(FINISH_RETRY_BASE_MS * 2 ** attempt);
+      } catch (retryError) {
+        error = retryError;
       }
     }
   }

@@ -71,7 +71,9 @@ export class MemoryCore {
     job.cancelRequested = false;
     queue.move(job, "active");
     queue.outbox.delete(job.id);
+    // Stamped with the claim's own time, which is also the try's processedAt: a second clock read could differ.
     this.emit(queue.name, "active", job, {
+      timestamp: now,
       prev: "waiting",
       workerId: request.workerId,
       ...(job.readyAt === undefined ? {} : { readyAt: job.readyAt }),
