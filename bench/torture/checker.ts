@@ -125,7 +125,7 @@ function checkJob(
       tries(history),
     );
   }
-  checkTimes(job, expectation, history, report, lateness);
+  checkTimes(job, expectation, history, report, lateness, seen.clockSteppedBackMs);
   // A lost job's events say nothing more than its loss does.
   if (state !== "gone" || expectation.states.includes("gone")) checkEvents(job, state, seen, report);
 }
@@ -137,6 +137,7 @@ function checkTimes(
   history: RunHistory,
   report: (kind: ViolationKind, expected: string, seen: string) => void,
   lateness: Lateness[],
+  clockSlackMs: number,
 ): void {
   if (expectation.dueAt === undefined) return;
   history.tries.forEach((attempt, index) => {
@@ -145,7 +146,8 @@ function checkTimes(
     const due = retried
       ? Math.max(expectation.dueAt!, previous.end!.at + backoffAfter(job, previous.start.attempt))
       : expectation.dueAt!;
-    if (attempt.start.at < due) {
+    // A try before its due time is early, unless the wall clock stepped back by as much meanwhile.
+    if (attempt.start.at + clockSlackMs < due) {
       report(
         "early",
         `try ${attempt.start.attempt} at >= ${iso(due)}`,

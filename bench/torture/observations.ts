@@ -38,6 +38,8 @@ export interface Observations {
   counts: Array<{ queue: string; state: JobState; counted: number; listed: number }>;
   /** Ids of schedule-slot jobs found in the store after the run. */
   slotJobs: Map<string, FinalJob>;
+  /** How far the wall clock stepped back during the run (ms, see clock-watch.ts): the slack of the early check. */
+  clockSteppedBackMs: number;
 }
 
 /** Groups ledger entries into per-job histories; a start is paired with the next end of the same try. */

@@ -19,6 +19,7 @@ import {
 import { OwnRedisServer } from "./faults/own-redis-server.js";
 import { readLedgers } from "./ledger.js";
 import { historiesFrom } from "./observations.js";
+import { ClockWatch } from "./clock-watch.js";
 import { generatePlan } from "./plan-generator.js";
 import { QUEUE_ROLES, type QueueRole } from "./plan-types.js";
 import { Prng } from "./prng.js";
@@ -97,6 +98,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureResult
     QUEUE_ROLES.map((role) => [role, new Queue<TortureJobData>(names[role], { backend })]),
   ) as Record<QueueRole, Queue<TortureJobData>>;
   const tally = new EventTally();
+  const clock = new ClockWatch();
   const startedAt = Date.now() + BOOT_MS;
   const fleet = new WorkerFleet({
     url,
@@ -121,6 +123,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureResult
   // See worker-child.ts: an unhandled rejection is a finding (invariant 11), not the end of the run.
   process.on("unhandledRejection", onUnhandled);
   try {
+    clock.start();
     await tally.listen(backend, Object.values(names));
     await fleet.start();
     const bootOverrun = Date.now() - startedAt;
@@ -146,7 +149,13 @@ export async function runTorture(options: TortureOptions): Promise<TortureResult
     await new Promise((resolve) => setTimeout(resolve, EVENT_GRACE_MS));
     await fleet.stop();
     const final = await collectFinal(plan, queues);
+    const clockSteppedBackMs = clock.stop();
+    if (clockSteppedBackMs > 0)
+      notes.push(
+        `the wall clock stepped back ${clockSteppedBackMs} ms during the run; the early check allowed that`,
+      );
     const verdict = checkRun(plan, {
+      clockSteppedBackMs,
       startedAt,
       holdOpensAtEpoch: startedAt + plan.holdOpensAt,
       runs: historiesFrom(readLedgers(dir)),
@@ -176,6 +185,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureResult
       notes,
     };
   } finally {
+    clock.stop();
     process.off("unhandledRejection", onUnhandled);
     await fleet.stop().catch(() => undefined);
     await tally.close().catch(() => undefined);
