@@ -2,7 +2,6 @@
 // producer wrote into the record. The processor runs inside the span's context, so the spans it makes nest.
 import {
   jobAttributes,
-  MESSAGING,
   recordFailure,
   TRACER_NAME,
   type TracedJob,
@@ -34,7 +33,7 @@ export function traceProcess<T>(
     `process ${job.queue}`,
     {
       kind: api.SpanKind.CONSUMER,
-      attributes: { ...jobAttributes(system, "process", job), [MESSAGING.jobAttempt]: job.attemptsMade },
+      attributes: jobAttributes(system, "process", job, job.attemptsMade),
     },
     parent,
   );
