@@ -17,6 +17,7 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { Registry } from "prom-client";
 import { collectMetrics } from "../src/metrics/index.js";
+import { jobAttributes } from "../src/tracing/messaging-attributes.js";
 import { measureWarrenProcessRate, WARREN_SYSTEMS, type Instrument } from "./warren-systems.js";
 
 const { values } = parseArgs({
@@ -144,15 +145,7 @@ async function sdkFloorMicros(): Promise<number> {
       "process q",
       {
         kind: SpanKind.CONSUMER,
-        attributes: {
-          "messaging.system": "redis",
-          "messaging.destination.name": "q",
-          "messaging.operation.type": "process",
-          "messaging.operation.name": "process",
-          "messaging.message.id": String(i),
-          "warren.job.name": "noop",
-          "warren.job.attempt": 1,
-        },
+        attributes: jobAttributes("redis", "process", { id: String(i), queue: "q", name: "noop" }, 1),
       },
       parent,
     );

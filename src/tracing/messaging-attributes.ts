@@ -28,34 +28,23 @@ export interface TracedJob {
   trace?: TraceContext | undefined;
 }
 
-/**
- * The attributes of a span about one job's message, and of a try (`attempt`) when given. Spelled as literals,
- * not from {@link MESSAGING}'s computed keys, so each is one fast object allocation per span.
- */
+/** The attributes of a span about one job's message, and of a try (`attempt`) when given. */
 export function jobAttributes(
   system: string,
   operation: "create" | "send" | "process",
   job: TracedJob,
   attempt?: number,
 ): Attributes {
-  return attempt === undefined
-    ? {
-        "messaging.system": system,
-        "messaging.destination.name": job.queue,
-        "messaging.operation.type": operation,
-        "messaging.operation.name": operation,
-        "messaging.message.id": job.id,
-        "warren.job.name": job.name,
-      }
-    : {
-        "messaging.system": system,
-        "messaging.destination.name": job.queue,
-        "messaging.operation.type": operation,
-        "messaging.operation.name": operation,
-        "messaging.message.id": job.id,
-        "warren.job.name": job.name,
-        "warren.job.attempt": attempt,
-      };
+  const attributes: Attributes = {
+    [MESSAGING.system]: system,
+    [MESSAGING.destination]: job.queue,
+    [MESSAGING.operationType]: operation,
+    [MESSAGING.operationName]: operation,
+    [MESSAGING.messageId]: job.id,
+    [MESSAGING.jobName]: job.name,
+  };
+  if (attempt !== undefined) attributes[MESSAGING.jobAttempt] = attempt;
+  return attributes;
 }
 
 /**

@@ -1,11 +1,6 @@
 // The consumer side: a `process <queue>` CONSUMER span around each try of a job, a child of the context its
 // producer wrote into the record. The processor runs inside the span's context, so the spans it makes nest.
-import {
-  jobAttributes,
-  recordFailure,
-  TRACER_NAME,
-  type TracedJob,
-} from "./messaging-attributes.js";
+import { jobAttributes, recordFailure, TRACER_NAME, type TracedJob } from "./messaging-attributes.js";
 import type { OtelApi } from "./otel-api.js";
 
 /** A job being tried: a JobRecord as fetched (attemptsMade already counts this try). */
