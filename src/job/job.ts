@@ -13,6 +13,8 @@ export type JobProgress = number | Record<string, unknown>;
 export interface JobHandleContext {
   backend: Backend;
   lockToken?: string | undefined;
+  /** Told of each progress this handle stored: the worker's `progress` event, without waiting for the event stream. */
+  onProgress?: ((progress: JobProgress) => void) | undefined;
 }
 
 const MAX_LOG_LINE_BYTES = 64 * 1024;
@@ -93,6 +95,7 @@ export class Job<Data = unknown, Result = unknown> {
       );
     }
     this.progress = progress;
+    this.context.onProgress?.(progress);
   }
 
   /** Appends a line to the job's log. Returns the number of lines. */

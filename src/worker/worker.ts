@@ -10,12 +10,11 @@ import type {
 } from "../backend/records.js";
 import { randomToken } from "../core/ids.js";
 import { sleepFor } from "../core/clock.js";
-import { parseJson } from "../core/serializer.js";
 import { assertQueuePattern } from "../core/topic-pattern.js";
 import { TypedEmitter } from "../core/typed-emitter.js";
 import type { Logger } from "../logging/logger.js";
 import { ClosedError, isClosedError, ValidationError } from "../errors/warren-error.js";
-import { Job, type JobProgress } from "../job/job.js";
+import { Job } from "../job/job.js";
 import { JobCancelledError, LockLostAbort } from "./abort-reasons.js";
 import { FetchLoop } from "./fetch-loop.js";
 import { FinishBatcher } from "./finish-batcher.js";
@@ -246,7 +245,13 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   private start(record: JobRecord): void {
     const lock: LockRef = { queue: record.queue, id: record.id, token: record.lockToken ?? "" };
     const abort = new AttemptAbort();
-    const job = new Job<Data, Result>(record, { backend: this.backend, lockToken: record.lockToken });
+    const job: Job<Data, Result> = new Job<Data, Result>(record, {
+      backend: this.backend,
+      lockToken: record.lockToken,
+      // Emitted as the processor reports it: the same event read back from the stream could arrive after the
+      // try ended, when the job is no longer this worker's.
+      onProgress: (progress) => this.emit("progress", job, progress),
+    });
     const key = runningKey(record.queue, record.id);
     this.locks.add(lock);
     const entry: Running = { lock, abort, job };
@@ -364,22 +369,14 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
       return;
     }
     if (event.jobId === undefined) return;
-    // Most events (added, active, completed, …) are not for the worker: look up the job only for those that are.
+    // Most events (added, active, completed, progress, …) are not for the worker: look up the job only for those
+    // that are.
     switch (event.event) {
       case "cancel-requested":
         this.running
           .get(runningKey(event.queue, event.jobId))
           ?.abort.abort(new JobCancelledError(event.failedReason ?? "cancelled by request"));
         break;
-      case "progress": {
-        const entry = this.running.get(runningKey(event.queue, event.jobId));
-        if (entry && event.value !== undefined) {
-          const progress = parseJson(event.value) as JobProgress;
-          entry.job.progress = progress;
-          this.emit("progress", entry.job as Job<Data, Result>, progress);
-        }
-        break;
-      }
       case "stalled":
         this.emit("stalled", event.jobId, event.queue);
         break;
