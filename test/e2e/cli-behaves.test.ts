@@ -126,4 +126,12 @@ describe.runIf(existsSync(BIN) && redisReachable)("the CLI behaves (built binary
     expect(result.stderr).not.toContain("%E2%80%A6");
     expect(result.stderr).not.toContain("hunter2");
   });
+
+  it("a read whose broker is down exits 1 naming the host, though the job store could answer it", async () => {
+    const store = encodeURIComponent(url);
+    const result = await warren("--url", `amqp://guest:guest@127.0.0.1:1?store=${store}`, "queue", "ls");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("RabbitMQ at 127.0.0.1:1 is unreachable");
+    expect(result.stdout).toBe("");
+  });
 });
