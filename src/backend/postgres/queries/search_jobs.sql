@@ -22,8 +22,14 @@ WITH scanned AS MATERIALIZED (
 matched AS MATERIALIZED (
   SELECT k.id, k.created_at, k.seq
   FROM (SELECT * FROM scanned ORDER BY created_at DESC, seq DESC LIMIT $6) AS k
-  JOIN {{schema}}.jobs AS j ON j.queue = $1 AND j.id = k.id
-  WHERE j.id ILIKE $3 OR j.name ILIKE $3 OR j.failed_reason ILIKE $3 OR j.data ILIKE $3
+  -- One primary-key probe per job of the window; the LIMIT keeps the planner from turning this into a join
+  -- that would match every row of the table.
+  CROSS JOIN LATERAL (
+    SELECT 1 FROM {{schema}}.jobs AS j
+    WHERE j.queue = $1 AND j.id = k.id
+      AND (j.id ILIKE $3 OR j.name ILIKE $3 OR j.failed_reason ILIKE $3 OR j.data ILIKE $3)
+    LIMIT 1
+  ) AS hit
 )
 SELECT t.total, t.truncated, p.*
 FROM (
