@@ -5,7 +5,6 @@
 //   npm run bench:search -- [--jobs 10000] [--runs 50] [--systems redis,postgres] [--trigram]
 // `--trigram` adds a system "postgres+trgm": the same, with a pg_trgm GIN index on the searched columns made
 // before the fill, to show what such an index would cost every write and what it would change for a search.
-import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { JOB_STATES, PostgresBackend, Queue, RedisBackend, Worker, type Backend } from "../src/index.js";
@@ -45,21 +44,25 @@ interface System {
   dispose(): Promise<void>;
 }
 
+/**
+ * Fixed names, cleared before and after: a rerun reuses them rather than leaving a prefix behind (a named lock's
+ * fence outlives its lock by design). Two runs at once on one server would collide.
+ */
 function openSystem(name: string): System {
-  const tag = randomBytes(4).toString("hex");
   if (name === "redis") {
-    const backend = new RedisBackend({ url: BENCH_URLS.redis, prefix: `bench-search-${tag}` });
+    const backend = new RedisBackend({ url: BENCH_URLS.redis, prefix: "bench-search" });
     return { backend, prepare: async () => {}, dispose: () => backend.close() };
   }
   if (name !== "postgres" && name !== "postgres+trgm") throw new Error(`unknown system ${name}`);
-  const schema = `bench_search_${tag}`;
+  const schema = name === "postgres" ? "bench_search" : "bench_search_trgm";
   const backend = new PostgresBackend({ url: BENCH_URLS.postgres, schema });
   const admin = new pg.Pool({ connectionString: BENCH_URLS.postgres, max: 1 });
   return {
     backend,
     prepare: async () => {
-      if (name !== "postgres+trgm") return;
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await backend.migrate();
+      if (name !== "postgres+trgm") return;
       // The extension goes in the bench schema (dropped with it) unless the database already has it.
       await admin.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA "${schema}"`);
       const { rows } = await admin.query<{ nspname: string }>(
@@ -145,6 +148,7 @@ for (const name of SYSTEMS) {
   try {
     await system.prepare();
     const queue = new Queue<Data>("orders", { backend: system.backend });
+    await queue.obliterate({ force: true });
     const addMs = await fill(queue, system.backend);
     const counts = await queue.getJobCounts();
     console.error(`${name}: filled in ${addMs.toFixed(0)} ms of adds; ${JSON.stringify(counts)}`);

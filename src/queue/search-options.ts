@@ -42,13 +42,14 @@ const count = (key: string, min: number, max: number): z.ZodNumber =>
     .max(max, { error: `${key} must be at most ${max}` });
 
 const searchOptionsSchema = z.strictObject({
+  // One state is a list of one, so a refusal names the bad state rather than a failed union.
   states: z
-    .union([
-      stateSchema,
+    .preprocess(
+      (value) => (typeof value === "string" ? [value] : value),
       z
-        .array(stateSchema)
+        .array(stateSchema, { error: "states must be a job state or an array of them" })
         .min(1, { error: "states must name at least one state; leave it out for every state" }),
-    ])
+    )
     .optional(),
   offset: count("offset", 0, Number.MAX_SAFE_INTEGER).optional(),
   limit: count("limit", 1, MAX_SEARCH_LIMIT).optional(),
@@ -81,11 +82,10 @@ export function resolveSearchQuery(text: unknown, options: unknown): SearchQuery
     );
   }
   const { states, offset, limit, scanLimit } = result.data;
-  const asked = states === undefined ? [...JOB_STATES] : Array.isArray(states) ? states : [states];
   return {
     text,
     // Each state once: a backend walks each state's jobs once.
-    states: [...new Set(asked)],
+    states: [...new Set(states ?? JOB_STATES)],
     offset: offset ?? 0,
     limit: limit ?? DEFAULT_SEARCH_LIMIT,
     scanLimit: scanLimit ?? DEFAULT_SCAN_LIMIT,
