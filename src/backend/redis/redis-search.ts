@@ -8,6 +8,8 @@ import { fetchRecords } from "./redis-read.js";
 
 /** Most jobs one search-jobs call examines: a few milliseconds of server time for typical records. */
 export const SEARCH_CHUNK = 500;
+/** Most bytes of fields one call matches: with large payloads, the call ends early instead of running long. */
+export const SEARCH_CHUNK_BYTES = 4 * 1024 * 1024;
 
 type ChunkReply = [
   examined: number,
@@ -21,7 +23,10 @@ interface Walk {
   offset: number;
 }
 
-/** Up to `scanLimit` jobs examined, in chunks of {@link SEARCH_CHUNK}; see search-jobs.lua. */
+/**
+ * Up to `scanLimit` jobs examined, in calls of at most {@link SEARCH_CHUNK} jobs and about
+ * {@link SEARCH_CHUNK_BYTES} of fields each; see search-jobs.lua.
+ */
 export async function searchJobs(
   ctx: RedisStoreContext,
   queue: string,
@@ -32,7 +37,12 @@ export async function searchJobs(
   let examined = 0;
   while (walks.length > 0 && examined < query.scanLimit) {
     const budget = Math.min(SEARCH_CHUNK, query.scanLimit - examined);
-    const args = [query.text, budget, ...walks.flatMap((walk) => [walk.state, walk.offset])];
+    const args = [
+      query.text,
+      budget,
+      SEARCH_CHUNK_BYTES,
+      ...walks.flatMap((walk) => [walk.state, walk.offset]),
+    ];
     const [count, cursors, matches] = (await ctx.run("search-jobs", queue, args)) as ChunkReply;
     examined += count;
     // A job that moved to another set between chunks can be met twice; it is one match.

@@ -130,6 +130,21 @@ export function searchCases({ harness }: ContractContext): void {
       expect(ids(await queue.searchJobs("\\"))).toEqual([backslash.id]);
     });
 
+    it("a search through large payloads examines every job within the bound", async () => {
+      const queue = harness.queue<{ blob: string; tag: string }>(await harness.backend());
+      // ~6 MB in all: more than one bounded step of a chunked scan (Redis matches ~4 MB per script call).
+      const blob = "x".repeat(700_000);
+      const jobs = await queue.addBulk(
+        Array.from({ length: 9 }, (_, i) => ({
+          name: "big",
+          data: { blob, tag: i % 3 === 0 ? "NEEDLE" : "hay" },
+        })),
+      );
+      const found = await queue.searchJobs("needle");
+      expect(found).toMatchObject({ total: 3, truncated: false });
+      expect(ids(found)).toEqual([jobs[6]!.id, jobs[3]!.id, jobs[0]!.id]);
+    });
+
     it("a search of a queue that was never used finds nothing", async () => {
       const queue = harness.queue(await harness.backend());
       expect(await queue.searchJobs("anything")).toEqual({ jobs: [], total: 0, truncated: false });

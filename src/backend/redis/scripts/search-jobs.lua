@@ -6,7 +6,9 @@
   holds the server for long.
   KEYS[1] base
   ARGV[1] text (lowercased here with string.lower: ASCII letters only)   ARGV[2] most jobs to examine (>= 1)
-  ARGV[3..] state, offset pairs: where each set's walk stands (ranks from the highest score)
+  ARGV[3] most bytes of fields to match: the call stops once past it, so large payloads cannot make it long
+  (it always examines at least one job, so a walk always moves on)
+  ARGV[4..] state, offset pairs: where each set's walk stands (ranks from the highest score)
   Returns {examined, {state, next offset, "1" when exhausted else "0"}..., {id, createdAt, seq}... of matches}
   as {examined, cursors, matches}.
   Invariants: plain string.find (no Lua patterns), so %, ., *, [ and _ in the text are literal. A job moved or
@@ -16,31 +18,40 @@
 local base = KEYS[1]
 local needle = string.lower(ARGV[1])
 local budget = tonumber(ARGV[2])
+local maxBytes = tonumber(ARGV[3])
 
 local walks = {}
-for i = 3, #ARGV, 2 do walks[#walks + 1] = {state = ARGV[i], offset = tonumber(ARGV[i + 1])} end
+for i = 4, #ARGV, 2 do walks[#walks + 1] = {state = ARGV[i], offset = tonumber(ARGV[i + 1])} end
 
 local function contains(value)
   return value ~= false and value ~= nil and string.find(string.lower(value), needle, 1, true) ~= nil
 end
 
+local function size(value)
+  return value and #value or 0
+end
+
 local examined = 0
+local bytes = 0
 local matches = {}
 local cursors = {}
 local share = math.ceil(budget / math.max(#walks, 1))
 for _, walk in ipairs(walks) do
   local key = setKey(base, walk.state)
+  local offset = walk.offset
   local take = math.min(share, budget - examined)
-  local ids = {}
-  if take > 0 then ids = redis.call("ZREVRANGE", key, walk.offset, walk.offset + take - 1) end
-  for _, id in ipairs(ids) do
-    local job = redis.call("HMGET", jobKey(base, id), "id", "name", "failedReason", "data", "createdAt", "seq")
-    if job[1] and (contains(job[1]) or contains(job[2]) or contains(job[3]) or contains(job[4])) then
-      matches[#matches + 1] = {id, job[5], job[6]}
+  if take > 0 and bytes < maxBytes then
+    for _, id in ipairs(redis.call("ZREVRANGE", key, offset, offset + take - 1)) do
+      if bytes >= maxBytes then break end
+      local job = redis.call("HMGET", jobKey(base, id), "id", "name", "failedReason", "data", "createdAt", "seq")
+      if job[1] and (contains(job[1]) or contains(job[2]) or contains(job[3]) or contains(job[4])) then
+        matches[#matches + 1] = {id, job[5], job[6]}
+      end
+      bytes = bytes + size(job[1]) + size(job[2]) + size(job[3]) + size(job[4])
+      examined = examined + 1
+      offset = offset + 1
     end
   end
-  examined = examined + #ids
-  local offset = walk.offset + #ids
   local exhausted = offset >= redis.call("ZCARD", key)
   cursors[#cursors + 1] = {walk.state, offset, exhausted and "1" or "0"}
 end
