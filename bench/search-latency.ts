@@ -4,7 +4,8 @@
 // default bound (scanLimit 10,000), so every one of them examines the whole queue: the worst case of the bound.
 //   npm run bench:search -- [--jobs 10000] [--runs 50] [--systems redis,postgres] [--trigram]
 // `--trigram` adds a system "postgres+trgm": the same, with a pg_trgm GIN index on the searched columns made
-// before the fill, to show what such an index would cost every write and what it would change for a search.
+// before the fill, to show what it would change for a search; then it times fills without and with it,
+// interleaved, for what it would cost every write.
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { JOB_STATES, PostgresBackend, Queue, RedisBackend, Worker, type Backend } from "../src/index.js";
@@ -23,6 +24,8 @@ const RUNS = Number(values.runs);
 const WARMUP_RUNS = 3;
 const FILL_BATCH = 1_000;
 const WORKER_CONCURRENCY = 50;
+/** Fills per PostgreSQL system in the `--trigram` write-cost comparison, interleaved. */
+const WRITE_RUNS = 3;
 const SYSTEMS = [
   ...values.systems.split(",").map((name) => name.trim()),
   ...(values.trigram ? ["postgres+trgm"] : []),
@@ -81,8 +84,14 @@ function openSystem(name: string): System {
   };
 }
 
-/** Fills the queue: adds every job (timed), then a worker finishes all but the delayed tenth. */
-async function fill(queue: Queue<Data>, backend: Backend): Promise<number> {
+/** How long a fill took: the adds, then the worker finishing all but the delayed tenth. */
+interface FillTimes {
+  addMs: number;
+  finishMs: number;
+}
+
+/** Fills the queue: adds every job, then a worker finishes all but the delayed tenth; both timed. */
+async function fill(queue: Queue<Data>, backend: Backend): Promise<FillTimes> {
   const started = performance.now();
   for (let from = 0; from < JOBS; from += FILL_BATCH) {
     await queue.addBulk(
@@ -125,7 +134,7 @@ async function fill(queue: Queue<Data>, backend: Backend): Promise<number> {
     worker.on("failed", count);
   });
   await done;
-  return addMs;
+  return { addMs, finishMs: performance.now() - started - addMs };
 }
 
 /** p50 and p95 of `runs` timed calls, after a few untimed ones. */
@@ -149,9 +158,11 @@ for (const name of SYSTEMS) {
     await system.prepare();
     const queue = new Queue<Data>("orders", { backend: system.backend });
     await queue.obliterate({ force: true });
-    const addMs = await fill(queue, system.backend);
+    const { addMs, finishMs } = await fill(queue, system.backend);
     const counts = await queue.getJobCounts();
-    console.error(`${name}: filled in ${addMs.toFixed(0)} ms of adds; ${JSON.stringify(counts)}`);
+    console.error(
+      `${name}: ${addMs.toFixed(0)} ms of adds, ${finishMs.toFixed(0)} ms to finish; ${JSON.stringify(counts)}`,
+    );
     const queries: Array<[string, () => Promise<unknown>]> = [
       [
         "listJobs, every state, newest 100",
@@ -172,7 +183,6 @@ for (const name of SYSTEMS) {
       rows.push(`| ${name} | ${label} | ${p50.toFixed(1)} | ${p95.toFixed(1)} |`);
       console.error(rows.at(-1));
     }
-    rows.push(`| ${name} | (fill: ${JOBS} adds in batches of ${FILL_BATCH}) | ${addMs.toFixed(0)} total | |`);
     await queue.obliterate({ force: true });
     await queue.close();
   } finally {
@@ -182,3 +192,40 @@ for (const name of SYSTEMS) {
 console.log(`\n${JOBS} jobs, ${RUNS} runs per query\n`);
 console.log("| system | query | p50 ms | p95 ms |\n|---|---|---|---|");
 console.log(rows.join("\n"));
+if (values.trigram) await compareWriteCost();
+
+/**
+ * What the trigram index costs writes: the same fill on PostgreSQL without and with it, interleaved run by run so
+ * the machine's drift hits both alike. Every state change rewrites the row (state is indexed, so no HOT update),
+ * and a GIN index then gets the new row's trigrams too: the finish phase pays as well as the adds.
+ */
+async function compareWriteCost(): Promise<void> {
+  const names = ["postgres", "postgres+trgm"];
+  const systems = names.map(openSystem);
+  const times = new Map<string, FillTimes[]>(names.map((name) => [name, []]));
+  try {
+    for (const system of systems) await system.prepare();
+    for (let run = 0; run < WRITE_RUNS; run++) {
+      for (const i of run % 2 === 0 ? [0, 1] : [1, 0]) {
+        const queue = new Queue<Data>(`orders-${run}`, { backend: systems[i]!.backend });
+        times.get(names[i]!)!.push(await fill(queue, systems[i]!.backend));
+        await queue.obliterate({ force: true });
+        await queue.close();
+      }
+    }
+  } finally {
+    for (const system of systems) await system.dispose();
+  }
+  const median = (list: number[]): number => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+  console.log(
+    `\nWrite cost: ${JOBS} adds, then a worker finishing 90% (median of ${WRITE_RUNS} interleaved fills)\n`,
+  );
+  console.log("| system | adds ms | finish ms | every run (adds / finish) |\n|---|---|---|---|");
+  for (const name of names) {
+    const list = times.get(name)!;
+    const each = list.map((t) => `${t.addMs.toFixed(0)} / ${t.finishMs.toFixed(0)}`).join(", ");
+    const add = median(list.map((t) => t.addMs)).toFixed(0);
+    const finish = median(list.map((t) => t.finishMs)).toFixed(0);
+    console.log(`| ${name} | ${add} | ${finish} | ${each} |`);
+  }
+}
