@@ -5,9 +5,9 @@ import { copyRecord, type MemoryCore } from "./memory-core.js";
 import type { StoredJob } from "./queue-state.js";
 
 /**
- * Matches within the `scanLimit` newest jobs of the states asked. Ordering every candidate is cheap next to
- * matching (they are in this process already); only the jobs inside the bound are matched, and only the page
- * is copied out.
+ * Matches within the `scanLimit` newest jobs of the states asked. Past the bound, every candidate is ordered
+ * (cheap next to matching: they are in this process already) and only the newest are matched; only the page is
+ * copied out.
  */
 export function searchJobs(core: MemoryCore, queueName: string, query: SearchQuery): SearchResult {
   const queue = core.queues.get(queueName);
@@ -16,12 +16,13 @@ export function searchJobs(core: MemoryCore, queueName: string, query: SearchQue
   for (const state of query.states) {
     for (const id of queue.byState[state]) candidates.push(queue.jobs.get(id)!);
   }
-  candidates.sort(newestFirst);
-  const truncated = candidates.length > query.scanLimit;
   const needle = query.text.toLowerCase();
-  const matches = candidates
-    .slice(0, query.scanLimit)
-    .filter((job) => matchesSearch(searchedFields(job), needle));
+  const matching = (job: StoredJob): boolean => matchesSearch(searchedFields(job), needle);
+  const truncated = candidates.length > query.scanLimit;
+  // Within the bound every candidate is examined, so only the matches need ordering.
+  const matches = truncated
+    ? candidates.sort(newestFirst).slice(0, query.scanLimit).filter(matching)
+    : candidates.filter(matching).sort(newestFirst);
   const records: JobRecord[] = matches.slice(query.offset, query.offset + query.limit).map(copyRecord);
   return { records, total: matches.length, truncated };
 }
