@@ -94,7 +94,7 @@ export interface ListQuery {
 export interface SearchQuery {
   /** The text to look for, as typed: matched literally, never as a pattern. Not empty. */
   text: string;
-  /** States to look in; every state when the public layer was given none. */
+  /** States to look in, each once; every state when the public layer was given none. */
   states: JobState[];
   /** Matches to skip, newest first. */
   offset: number;
