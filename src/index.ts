@@ -1,7 +1,8 @@
 // Warren's public API. This file decides what is public; everything else is internal.
 
 // Handles
-export { Queue, type AddAndWaitOptions, type BulkJob } from "./queue/queue.js";
+export { Queue, type AddAndWaitOptions, type BulkJob, type SearchJobsResult } from "./queue/queue.js";
+export type { SearchOptions } from "./queue/search-options.js";
 export { FlowProducer, type FlowJob, type FlowProducerOptions, type JobNode } from "./flows/flow-producer.js";
 export type { ScheduleOptions, SchedulePattern } from "./schedules/schedule-options.js";
 export type { ScheduleInfo } from "./schedules/schedule-info.js";

@@ -23,6 +23,8 @@ import type {
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SearchQuery,
+  SearchResult,
   SubscribeOptions,
   Unsubscribe,
   WorkerInfo,
@@ -142,6 +144,10 @@ export class ComposedBackend implements Backend {
 
   async listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
     return this.live.listJobs(queue, query);
+  }
+
+  async searchJobs(queue: string, query: SearchQuery): Promise<SearchResult> {
+    return this.live.searchJobs(queue, query);
   }
 
   async countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {

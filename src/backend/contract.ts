@@ -19,6 +19,8 @@ import type {
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SearchQuery,
+  SearchResult,
   SubscribeOptions,
   Unsubscribe,
   WorkerInfo,
@@ -144,6 +146,12 @@ export interface StateOperations extends LockPrimitives {
   // ---- admin and read ----
   getJob(queue: string, id: string): Promise<JobRecord | undefined>;
   listJobs(queue: string, query: ListQuery): Promise<JobRecord[]>;
+  /**
+   * Jobs whose id, name, failed reason or data contains `query.text`, case-insensitively, newest first. Bounded:
+   * examines at most `query.scanLimit` jobs of the states asked (the newest ones; on Redis the newest of each
+   * state's index) and says whether it stopped there. An unknown queue finds nothing.
+   */
+  searchJobs(queue: string, query: SearchQuery): Promise<SearchResult>;
   /** Count per state; every requested state is present in the result. */
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>>;
   /**

@@ -18,6 +18,7 @@ import {
 } from "../schedules/schedule-options.js";
 import { toScheduleInfo, type ScheduleInfo } from "../schedules/schedule-info.js";
 import { SlotCalculator } from "../schedules/schedule-timing.js";
+import { resolveSearchQuery, type SearchOptions } from "./search-options.js";
 import { resolveQueueOptions, type QueueOptions, type ResolvedQueueOptions } from "./queue-options.js";
 import {
   loadOtelApi,
@@ -42,6 +43,19 @@ export type AddAndWaitOptions = JobOptions & {
    */
   waitTimeout?: number;
 };
+
+/** What `searchJobs` found: a page of matches and how the bounded scan went. */
+export interface SearchJobsResult<Data = unknown, Result = unknown> {
+  /** The page of matches, newest first. */
+  jobs: Job<Data, Result>[];
+  /** Matches among the jobs examined, not only this page. */
+  total: number;
+  /**
+   * The scan stopped at `scanLimit` jobs while the queue had more: older jobs were not looked at, so `total` is
+   * a floor. Narrow the states or the text, or raise `scanLimit`.
+   */
+  truncated: boolean;
+}
 
 const DEFAULT_PAGE_SIZE = 100;
 
@@ -229,6 +243,21 @@ export class Queue<Data = unknown, Result = unknown> {
       order: page.order ?? "asc",
     });
     return records.map((record) => this.handle(record));
+  }
+
+  /**
+   * Jobs whose id, name, failed reason or data (as JSON) contains `text`, case-insensitively and literally (no
+   * wildcards), newest first. Bounded: examines at most `scanLimit` of the newest jobs of the states asked, and
+   * says `truncated` when it stopped there. See docs/concepts/job-lifecycle.md, "Searching jobs".
+   * @example const { jobs, total } = await queue.searchJobs("ada@example.com", { states: ["failed"] });
+   */
+  async searchJobs(text: string, options: SearchOptions = {}): Promise<SearchJobsResult<Data, Result>> {
+    const found = await this.backend.searchJobs(this.name, resolveSearchQuery(text, options));
+    return {
+      jobs: found.records.map((record) => this.handle(record)),
+      total: found.total,
+      truncated: found.truncated,
+    };
   }
 
   /** Number of jobs per state (every state when none is named). */

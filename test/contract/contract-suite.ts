@@ -18,6 +18,7 @@ import { progressCases } from "./behaviour/progress-logs.js";
 import { registryCases } from "./behaviour/registry.js";
 import { retryCases } from "./behaviour/retries.js";
 import { scheduleCases } from "./behaviour/schedules.js";
+import { searchCases } from "./behaviour/search.js";
 import { snapshotCases } from "./behaviour/snapshots.js";
 import { timeoutCases } from "./behaviour/timeouts.js";
 import { timingCases } from "./behaviour/timing.js";
@@ -64,6 +65,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       lifecycleCases,
       timingCases,
       snapshotCases,
+      searchCases,
     ]) {
       cases(ctx);
     }

@@ -5,6 +5,7 @@ import type { Logger } from "../../logging/logger.js";
 import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
 import { LocalBus } from "../local-bus.js";
+import { searchJobs } from "./memory-search.js";
 import type {
   EnqueueResult,
   FinishStatus,
@@ -19,6 +20,8 @@ import type {
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SearchQuery,
+  SearchResult,
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
@@ -251,6 +254,10 @@ export class MemoryStore implements JobStore {
 
   listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
     return this.op(() => admin.listJobs(this.core, queue, query));
+  }
+
+  searchJobs(queue: string, query: SearchQuery): Promise<SearchResult> {
+    return this.op(() => searchJobs(this.core, queue, query));
   }
 
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {

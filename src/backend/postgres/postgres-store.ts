@@ -34,6 +34,8 @@ import type {
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SearchQuery,
+  SearchResult,
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
@@ -49,6 +51,7 @@ import { maintainQueue, nextDue, promoteDueJobs } from "./postgres-maintain.js";
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from "./postgres-options.js";
 import { ackOutbox, rearmStale, takeOutbox } from "./postgres-outbox.js";
 import * as reads from "./postgres-reads.js";
+import { searchJobs } from "./postgres-search.js";
 import * as registry from "./postgres-registry.js";
 import * as schedules from "./postgres-schedules.js";
 import type { Queries } from "./query-runner.js";
@@ -210,6 +213,10 @@ export class PostgresStore implements JobStore {
 
   listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
     return reads.listJobs(this.session, queue, query);
+  }
+
+  searchJobs(queue: string, query: SearchQuery): Promise<SearchResult> {
+    return searchJobs(this.session, queue, query);
   }
 
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {

@@ -32,6 +32,8 @@ import type {
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SearchQuery,
+  SearchResult,
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
@@ -39,6 +41,7 @@ import type { RedisConnectionGuard } from "./connection-guard.js";
 import { DueNotices } from "./due-notices.js";
 import { EventReader } from "./event-reader.js";
 import { redisKeys, type RedisKeys } from "./keys.js";
+import { searchJobs } from "./redis-search.js";
 import { openRedisConnection } from "./open-connection.js";
 import * as admin from "./redis-admin.js";
 import { RedisBus } from "./redis-bus.js";
@@ -227,6 +230,10 @@ export class RedisStore implements JobStore {
 
   listJobs(queue: string, query: ListQuery): Promise<JobRecord[]> {
     return admin.listJobs(this.ctx, queue, query);
+  }
+
+  searchJobs(queue: string, query: SearchQuery): Promise<SearchResult> {
+    return searchJobs(this.ctx, queue, query);
   }
 
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {

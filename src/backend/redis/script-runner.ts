@@ -29,6 +29,7 @@ export const SCRIPT_NAMES = [
   "remove-job",
   "remove-schedule",
   "retry-job",
+  "search-jobs",
   "set-schedule-paused",
   "set-paused",
   "snapshot-queue",
