@@ -4,16 +4,19 @@
 -- $4 offset, $5 limit, $6 scan limit (most jobs examined).
 -- Returns one row per job of the page (every jobs column) with total and truncated on each; when the page is
 -- empty, one row whose job columns are all null.
--- The window is the $6 newest jobs (created_at, then seq, descending) of the states asked: each state's newest
--- $6 + 1 come from jobs_newest (008_search.sql), so no state is read further than that; the one extra row only
--- tells whether the bound cut the scan short. One statement is one snapshot: total and page agree.
+-- The window is the $6 most recent jobs of the states asked, each state in the order jobs_by_state keeps it
+-- (001_jobs.sql: finished jobs by finish time, the others by add order, the newest first), as Redis's search
+-- walks each state's own index: each state's first $6 + 1 are read from that index, so no state is read
+-- further than that, and they are merged newest first by created_at. The one extra row only tells whether the
+-- bound cut the scan short. One statement is one snapshot: total and page agree. No index of its own: one more
+-- index keyed by state would be rewritten on every transition of every job, to serve an operator's search.
 WITH scanned AS MATERIALIZED (
   SELECT w.id, w.created_at, w.seq
   FROM unnest($2::text[]) AS s (state)
   CROSS JOIN LATERAL (
     SELECT id, created_at, seq FROM {{schema}}.jobs
     WHERE queue = $1 AND state = s.state
-    ORDER BY created_at DESC, seq DESC
+    ORDER BY finished_at DESC, seq DESC
     LIMIT $6 + 1
   ) AS w
   ORDER BY w.created_at DESC, w.seq DESC
