@@ -2,6 +2,7 @@
 
 // Handles
 export { Queue, type AddAndWaitOptions, type BulkJob } from "./queue/queue.js";
+export type { DeadLetter, ReplaySelection } from "./queue/dead-letters.js";
 export { FlowProducer, type FlowJob, type FlowProducerOptions, type JobNode } from "./flows/flow-producer.js";
 export type { ScheduleOptions, SchedulePattern } from "./schedules/schedule-options.js";
 export type { ScheduleInfo } from "./schedules/schedule-info.js";
@@ -30,6 +31,7 @@ export { createBackend, DEFAULT_BACKEND_URL, type CreateBackendOptions } from ".
 export type { Backend, CancelResult } from "./backend/contract.js";
 export type { BackendCapabilities } from "./backend/capabilities.js";
 export type * from "./backend/records.js";
+export type * from "./backend/dead-letter-records.js";
 export { QUEUE_EVENT_NAMES } from "./backend/records.js";
 export type { JobStore, ClaimRequest, ClaimResult, OutboxEntry } from "./backend/job-store.js";
 export { MemoryBackend, MemoryStore, type MemoryBackendOptions } from "./backend/memory/index.js";
