@@ -34,6 +34,8 @@ export interface AmqpDeadLettersOptions {
   store: JobStore;
   /** How long a pass waits for the broker before failing with BackendUnavailableError. */
   connectTimeoutMs: number;
+  /** Hears failures of the best-effort removal of copies (see forget). */
+  onError: (error: Error) => void;
 }
 
 /** The messages one pass holds, read, and what it can do with them. */
@@ -92,14 +94,23 @@ export class AmqpDeadLetters implements TransportDeadLetters {
     });
   }
 
+  /**
+   * Best effort: the job already left the dead letters in the store, which is the truth, so a copy left behind
+   * (the broker is away) is only stale, and the next listing drops it. A retry never fails for it.
+   */
   async forget(queue: string, jobIds: string[]): Promise<void> {
+    if (!this.options.connection.connected) return;
     const ids = new Set(jobIds);
-    await this.pass(queue, ({ held, channel }) => {
-      for (const { message, read } of held) {
-        if (read.jobId !== undefined && ids.has(read.jobId)) channel.ack(message);
-      }
-      return Promise.resolve();
-    });
+    try {
+      await this.pass(queue, ({ held, channel }) => {
+        for (const { message, read } of held) {
+          if (read.jobId !== undefined && ids.has(read.jobId)) channel.ack(message);
+        }
+        return Promise.resolve();
+      });
+    } catch (error) {
+      this.options.onError(error as Error);
+    }
   }
 
   async purge(queue: string): Promise<number> {

@@ -98,6 +98,7 @@ export class AmqpDelivery implements Delivery {
       topology: this.topology,
       store: this.store,
       connectTimeoutMs: this.options.publishTimeoutMs,
+      onError: (error) => this.onError(error),
     });
     const report = (error: unknown): void => this.onError(error as Error);
     this.relay = new OutboxRelay(this.store, this.publisher, this.clock, report, this.log);
