@@ -2,8 +2,11 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
+import * as amqp from "amqplib";
 import { describe, expect, it } from "vitest";
-import { Queue, RedisBackend, Worker, type Job } from "../../src/index.js";
+import { AmqpBackend } from "../../src/backend/amqp/index.js";
+import { Queue, RedisBackend, RedisStore, Worker, type Job } from "../../src/index.js";
+import { waitFor } from "../../src/testing/index.js";
 import { requireService, SERVICE_URLS } from "../helpers/services.js";
 
 const run = promisify(execFile);
@@ -113,6 +116,51 @@ describe.runIf(existsSync(BIN) && redisReachable)("warren dlq (built binary, rea
     } finally {
       await worker.close();
       await queue.obliterate({ force: true });
+      await backend.close();
+    }
+  });
+});
+
+const amqpReachable = redisReachable && (await requireService("rabbitmq"));
+
+describe.runIf(existsSync(BIN) && amqpReachable)("warren job retry (built binary, RabbitMQ + Redis)", () => {
+  it("retrying a failed job removes its copy from warren.dlq.<queue>", async () => {
+    const prefix = `wr-${randomBytes(4).toString("hex")}`;
+    const queueName = `retry-${randomBytes(4).toString("hex")}`;
+    const storeUrl = `${SERVICE_URLS.redis}?prefix=${prefix}`;
+    const url = `${SERVICE_URLS.rabbitmq}?store=${encodeURIComponent(storeUrl)}`;
+    const backend = new AmqpBackend({
+      url: SERVICE_URLS.rabbitmq,
+      store: new RedisStore({ url: SERVICE_URLS.redis, prefix, onError: () => {} }),
+      onError: () => {},
+    });
+    const queue = new Queue(queueName, { backend });
+    const connection = await amqp.connect(SERVICE_URLS.rabbitmq);
+    const channel = await connection.createChannel();
+    const inDeadLetterQueue = async (): Promise<number> =>
+      (await channel.checkQueue(`warren.dlq.${queueName}`)).messageCount;
+    const worker = new Worker(
+      queueName,
+      () => {
+        throw new Error("declined");
+      },
+      { backend },
+    );
+    worker.on("error", () => undefined);
+    try {
+      const job = await queue.add("charge", {});
+      await expect(job.waitUntilFinished({ timeout: 10_000 })).rejects.toThrow();
+      await worker.close();
+      await waitFor(async () => (await inDeadLetterQueue()) === 1, { message: "the dead-letter copy" });
+      const listed = await warren(url, "dlq", "ls", queueName, "--json");
+      expect(JSON.parse(listed.stdout)).toMatchObject([{ id: job.id, source: "store" }]);
+      const retried = await warren(url, "job", "retry", queueName, job.id, "--json");
+      expect(retried.code).toBe(0);
+      expect(await inDeadLetterQueue()).toBe(0);
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await connection.close();
       await backend.close();
     }
   });

@@ -99,7 +99,8 @@ export class AmqpDeadLetters implements TransportDeadLetters {
    * (the broker is away) is only stale, and the next listing drops it. A retry never fails for it.
    */
   async forget(queue: string, jobIds: string[]): Promise<void> {
-    if (!this.options.connection.connected) return;
+    // During an outage the copy waits for a listing; a process just started (the CLI) waits for its connection.
+    if (this.options.connection.reachedOnce && !this.options.connection.connected) return;
     const ids = new Set(jobIds);
     try {
       await this.pass(queue, ({ held, channel }) => {

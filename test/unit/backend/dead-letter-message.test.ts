@@ -2,11 +2,12 @@ import type * as amqp from "amqplib";
 import { describe, expect, it } from "vitest";
 import { readDeadLetterMessages, replayHeaders } from "../../../src/backend/amqp/dead-letter-message.js";
 
-function message(body: string, properties: Partial<amqp.MessageProperties> = {}): amqp.Message {
+/** A message as amqplib hands it over; headers are loose here, as a foreign producer's may be. */
+function message(body: string, properties: { headers?: Record<string, unknown> } = {}): amqp.Message {
   return {
     content: Buffer.from(body),
     fields: {} as amqp.MessageFields,
-    properties: { headers: {}, ...properties } as amqp.MessageProperties,
+    properties: { headers: {}, ...properties } as unknown as amqp.MessageProperties,
   };
 }
 
