@@ -2,7 +2,7 @@
 
 // Handles
 export { Queue, type AddAndWaitOptions, type BulkJob } from "./queue/queue.js";
-export type { DeadLetter, ReplaySelection } from "./queue/dead-letters.js";
+export type { DeadLetter, ReplayOptions, ReplaySelection } from "./queue/dead-letters.js";
 export { FlowProducer, type FlowJob, type FlowProducerOptions, type JobNode } from "./flows/flow-producer.js";
 export type { ScheduleOptions, SchedulePattern } from "./schedules/schedule-options.js";
 export type { ScheduleInfo } from "./schedules/schedule-info.js";

@@ -7,7 +7,7 @@ import type { JobState } from "../model/job-state.js";
 import { acquireLock, type Lock, type LockOptions } from "../locks/lock.js";
 import type { BackendCapabilities } from "./capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "./contract.js";
-import type { DeadLetterPage, DeadLetterRecord } from "./dead-letter-records.js";
+import type { DeadLetterPage, DeadLetterRecord, ReplayProgress } from "./dead-letter-records.js";
 import type { Delivery, StoreChange } from "./delivery.js";
 import type { JobStore } from "./job-store.js";
 import * as deadLetters from "./store-dead-letters.js";
@@ -241,8 +241,8 @@ export class ComposedBackend implements Backend {
     return deadLetters.listDeadLetterIds(this.deadLetterParts, queue);
   }
 
-  async replayDeadLetters(queue: string, ids: string[]): Promise<number> {
-    return deadLetters.replayDeadLetters(this.deadLetterParts, queue, ids);
+  async replayDeadLetters(queue: string, ids: string[], progress?: ReplayProgress): Promise<number> {
+    return deadLetters.replayDeadLetters(this.deadLetterParts, queue, ids, progress);
   }
 
   async purgeDeadLetters(queue: string): Promise<number> {

@@ -27,15 +27,19 @@ export interface DeadLetterPage {
   limit: number;
 }
 
+/** Hears how many of a replay's ids were handled so far. */
+export type ReplayProgress = (handled: number) => void;
+
 /** What every backend does with dead letters (the Backend side; a ComposedBackend builds it from its parts). */
 export interface DeadLetterOperations {
   listDeadLetters(queue: string, page: DeadLetterPage): Promise<DeadLetterRecord[]>;
   /**
    * Replays the letters named by `ids` (letter ids as listed): each store letter goes back to waiting with a
    * fresh attempt budget, each broker letter's body is published to the queue again; the letter is removed.
-   * A letter already replayed, by this call or a concurrent one, is not counted. Returns how many replayed.
+   * A letter already replayed, by this call or a concurrent one, is not counted. Returns how many replayed;
+   * `progress` hears how many ids were handled so far, as the replay goes.
    */
-  replayDeadLetters(queue: string, ids: string[]): Promise<number>;
+  replayDeadLetters(queue: string, ids: string[], progress?: ReplayProgress): Promise<number>;
   /** Every letter id of the queue (store, then broker), for a replay of them all. */
   listDeadLetterIds(queue: string): Promise<string[]>;
   /** Removes every dead letter of the queue (the failed and expired jobs, and the broker's copies). */

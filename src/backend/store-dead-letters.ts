@@ -2,7 +2,12 @@
 // dead-letter queue holds that no store job accounts for. Only the replay of one job needs the store's own
 // atomic operation; listing and purging are built on its reads and clean.
 import type { JobState } from "../model/job-state.js";
-import type { DeadLetterPage, DeadLetterRecord, TransportDeadLetters } from "./dead-letter-records.js";
+import type {
+  DeadLetterPage,
+  DeadLetterRecord,
+  ReplayProgress,
+  TransportDeadLetters,
+} from "./dead-letter-records.js";
 import type { JobStore } from "./job-store.js";
 import type { JobRecord } from "./records.js";
 
@@ -81,28 +86,31 @@ export async function listDeadLetterIds(parts: DeadLetterParts, queue: string): 
 
 /**
  * Replays letters by id: store letters by the store's atomic replay (a letter replayed concurrently elsewhere
- * is not counted), then the transport's copies of them are removed; transport letters by the transport.
+ * is not counted), each chunk made ready for delivery at once; then the transport's copies of them are removed,
+ * in one pass over its queue whatever the number; then the transport's own letters.
  */
 export async function replayDeadLetters(
   parts: DeadLetterParts,
   queue: string,
   ids: string[],
+  progress: ReplayProgress = () => undefined,
 ): Promise<number> {
   const { store, transport } = parts;
   const unique = [...new Set(ids)];
-  const brokerIds = transport ? unique.filter((id) => transport.owns(id)) : [];
-  const storeIds = unique.filter((id) => !brokerIds.includes(id));
+  const brokerIds = new Set(transport ? unique.filter((id) => transport.owns(id)) : []);
+  const storeIds = unique.filter((id) => !brokerIds.has(id));
   const replayed: string[] = [];
   for (let start = 0; start < storeIds.length; start += REPLAY_CONCURRENCY) {
     const chunk = storeIds.slice(start, start + REPLAY_CONCURRENCY);
     const records = await Promise.all(chunk.map((id) => store.replayDeadLetter(queue, id)));
+    const before = replayed.length;
     for (const record of records) if (record) replayed.push(record.id);
+    if (replayed.length > before) await parts.readied(queue);
+    progress(start + chunk.length);
   }
-  if (replayed.length > 0) {
-    await parts.readied(queue);
-    await transport?.forget(queue, replayed);
-  }
-  const brokerReplayed = transport && brokerIds.length > 0 ? await transport.replay(queue, brokerIds) : 0;
+  if (replayed.length > 0) await transport?.forget(queue, replayed);
+  const brokerReplayed = transport && brokerIds.size > 0 ? await transport.replay(queue, [...brokerIds]) : 0;
+  progress(unique.length);
   return replayed.length + brokerReplayed;
 }
 

@@ -30,6 +30,12 @@ export interface DeadLetter<Data = unknown> {
 /** Which letters `replayDeadLetters` replays: the ones named, or all of them. */
 export type ReplaySelection = { ids: string[] } | { all: true };
 
+/** Options of `replayDeadLetters`. */
+export interface ReplayOptions {
+  /** Hears, as the replay goes, how many of its letters were handled, of how many. @defaultValue none */
+  onProgress?: (handled: number, total: number) => void;
+}
+
 /** A page of the queue's dead letters: store letters oldest first, then broker-only ones in queue order. */
 export async function getDeadLetters<Data>(
   backend: Backend,
@@ -50,9 +56,16 @@ export async function replayDeadLetters(
   backend: Backend,
   queue: string,
   selection: ReplaySelection,
+  options: ReplayOptions = {},
 ): Promise<{ replayed: number }> {
   const ids = await selectedIds(backend, queue, selection);
-  return { replayed: ids.length === 0 ? 0 : await backend.replayDeadLetters(queue, ids) };
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    throw new ValidationError("INVALID_OPTION", "onProgress must be a function (handled, total) => void");
+  }
+  if (ids.length === 0) return { replayed: 0 };
+  const progress = onProgress && ((handled: number) => onProgress(handled, ids.length));
+  return { replayed: await backend.replayDeadLetters(queue, ids, progress) };
 }
 
 async function selectedIds(backend: Backend, queue: string, selection: ReplaySelection): Promise<string[]> {

@@ -276,8 +276,11 @@ export class Queue<Data = unknown, Result = unknown> {
   }
 
   /** Replays dead letters with a fresh attempt budget; a letter replayed concurrently elsewhere counts once. */
-  replayDeadLetters(selection: deadLetters.ReplaySelection): Promise<{ replayed: number }> {
-    return deadLetters.replayDeadLetters(this.backend, this.name, selection);
+  replayDeadLetters(
+    selection: deadLetters.ReplaySelection,
+    options?: deadLetters.ReplayOptions,
+  ): Promise<{ replayed: number }> {
+    return deadLetters.replayDeadLetters(this.backend, this.name, selection, options);
   }
 
   /** Removes every dead letter of the queue; returns how many. */

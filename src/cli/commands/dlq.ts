@@ -7,8 +7,6 @@ import { print } from "../output.js";
 import { progressBar } from "../progress-bar.js";
 import { withBackend, type GlobalOptions } from "./with-backend.js";
 
-/** Letters one replay call takes: the progress bar moves per chunk. */
-const REPLAY_CHUNK = 100;
 /** Below this many letters a replay is quick: no progress bar. */
 const PROGRESS_MINIMUM = 500;
 /** Letters one page of `--all` reads. */
@@ -60,11 +58,11 @@ export function registerDeadLetterCommands(program: Command, globals: () => Glob
         const progress = progressBar("replaying", ids.length, PROGRESS_MINIMUM);
         let replayed = 0;
         try {
-          for (let start = 0; start < ids.length; start += REPLAY_CHUNK) {
-            const chunk = ids.slice(start, start + REPLAY_CHUNK);
-            replayed += (await queue.replayDeadLetters({ ids: chunk })).replayed;
-            progress.update(start + chunk.length);
-          }
+          // One call: on RabbitMQ the copies of every replayed job leave the dead-letter queue in one pass.
+          ({ replayed } = await queue.replayDeadLetters(
+            { ids },
+            { onProgress: (handled) => progress.update(handled) },
+          ));
         } finally {
           progress.finish();
         }

@@ -87,7 +87,14 @@ export function deadLetterCases({ harness }: ContractContext): void {
     const jobs = [await queue.add("a", {}), await queue.add("b", {}), await queue.add("c", {})];
     await failedForGood(jobs);
     failing.now = false;
-    expect(await queue.replayDeadLetters({ all: true })).toEqual({ replayed: 3 });
+    const progress: Array<[number, number]> = [];
+    expect(
+      await queue.replayDeadLetters(
+        { all: true },
+        { onProgress: (handled, total) => progress.push([handled, total]) },
+      ),
+    ).toEqual({ replayed: 3 });
+    expect(progress.at(-1)).toEqual([3, 3]);
     for (const job of jobs) expect(await job.waitUntilFinished({ timeout: 10_000 })).toBe("done");
     expect(await queue.replayDeadLetters({ ids: [jobs[0]!.id, "no-such-job"] })).toEqual({ replayed: 0 });
     expect(await queue.replayDeadLetters({ all: true })).toEqual({ replayed: 0 });
