@@ -4,7 +4,7 @@
 // holds as failed or expired are the store's letters; copies of jobs no longer dead are dropped; anything else
 // (a malformed or foreign message, a job the store no longer has) is a broker letter.
 import type * as amqp from "amqplib";
-import { BackendUnavailableError } from "../../errors/warren-error.js";
+import { BackendUnavailableError, WarrenError } from "../../errors/warren-error.js";
 import type { DeadLetterRecord, TransportDeadLetters } from "../dead-letter-records.js";
 import type { JobStore } from "../job-store.js";
 import type { JobRecord } from "../records.js";
@@ -42,6 +42,8 @@ export interface AmqpDeadLettersOptions {
 interface Pass {
   held: Array<{ message: amqp.GetMessage; read: DeadLetterMessage }>;
   channel: amqp.ConfirmChannel;
+  /** False when the dead-letter queue does not exist (never declared, or deleted): nothing to purge. */
+  exists: boolean;
 }
 
 /** RabbitMQ's dead-letter queues as a transport's dead letters (see TransportDeadLetters). */
@@ -122,7 +124,7 @@ export class AmqpDeadLetters implements TransportDeadLetters {
         pass.channel.ack(message);
       }
       // Whatever lay beyond the scan is emptied too, uncounted.
-      await pass.channel.purgeQueue(this.options.names.deadLetterQueue(queue));
+      if (pass.exists) await pass.channel.purgeQueue(this.options.names.deadLetterQueue(queue));
       return letters;
     });
   }
@@ -169,7 +171,8 @@ export class AmqpDeadLetters implements TransportDeadLetters {
       // Failures surface through the awaited calls; the event would otherwise be unhandled.
       opened.on("error", () => undefined);
       const messages: amqp.GetMessage[] = [];
-      if (await queueExists(opened, target)) {
+      const exists = await queueExists(opened, target);
+      if (exists) {
         while (messages.length < DEAD_LETTER_SCAN_LIMIT) {
           const message = await opened.get(target, { noAck: false });
           if (message === false) break;
@@ -184,10 +187,13 @@ export class AmqpDeadLetters implements TransportDeadLetters {
       const result = await act({
         held: messages.map((message, index) => ({ message, read: reads[index]! })),
         channel,
+        exists,
       });
       channel.nackAll(true);
       return result;
     } catch (error) {
+      // Already typed (closed, unreachable): as it is; a channel or broker failure says which queue it was reading.
+      if (error instanceof WarrenError) throw error;
       throw new BackendUnavailableError(
         `reading the dead-letter queue ${target} failed: ${(error as Error).message}`,
         { cause: error },

@@ -44,6 +44,17 @@ describe.runIf(reachable)("RabbitMQ dead-letter queue as dead letters (real brok
     return { queue };
   }
 
+  it("a queue whose dead-letter queue was never declared has no dead letters, and listing declares nothing", async () => {
+    const backend = await harness.backend();
+    const queue = harness.queue(backend, uniqueQueueName("dlq"));
+    expect(await queue.getDeadLetters()).toEqual([]);
+    expect(await queue.purgeDeadLetters()).toBe(0);
+    // A channel of its own: the broker closes it with its 404.
+    const probe = await connection.createChannel();
+    probe.on("error", () => undefined);
+    await expect(probe.checkQueue(dlq(queue.name))).rejects.toMatchObject({ code: 404 });
+  });
+
   it("a malformed foreign message in the dead-letter queue is a broker dead letter, listed without losing it, and purgeable", async () => {
     const { queue } = await declaredQueue();
     channel.sendToQueue(dlq(queue.name), Buffer.from("definitely not json"), { persistent: true });
