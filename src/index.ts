@@ -2,11 +2,11 @@
 
 // Handles
 export { Queue, type AddAndWaitOptions, type BulkJob } from "./queue/queue.js";
-export type { DeadLetter, ReplayOptions, ReplaySelection } from "./queue/dead-letters.js";
 export { FlowProducer, type FlowJob, type FlowProducerOptions, type JobNode } from "./flows/flow-producer.js";
 export type { ScheduleOptions, SchedulePattern } from "./schedules/schedule-options.js";
 export type { ScheduleInfo } from "./schedules/schedule-info.js";
 export type { QueueOptions } from "./queue/queue-options.js";
+export type { DeadLetter, ReplayOptions, ReplaySelection } from "./queue/dead-letters.js";
 export type { JobOptions, BackoffOptions } from "./model/job-options.js";
 export { Job, type JobProgress } from "./job/job.js";
 export { JOB_STATES, TERMINAL_STATES, isTerminalState, type JobState } from "./model/job-state.js";

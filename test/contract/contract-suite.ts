@@ -47,6 +47,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       validationCases,
       orderingCases,
       retryCases,
+      deadLetterCases,
       timeoutCases,
       controlCases,
       progressCases,
@@ -64,7 +65,6 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       lifecycleCases,
       timingCases,
       snapshotCases,
-      deadLetterCases,
     ]) {
       cases(ctx);
     }
