@@ -87,7 +87,7 @@ export async function listDeadLetterIds(parts: DeadLetterParts, queue: string): 
 /**
  * Replays letters by id: store letters by the store's atomic replay (a letter replayed concurrently elsewhere
  * is not counted), each chunk made ready for delivery at once; then the transport's copies of them are removed,
- * in one pass over its queue whatever the number; then the transport's own letters.
+ * in one pass over its queue whatever the number; then the transport's own letters, among the ids left.
  */
 export async function replayDeadLetters(
   parts: DeadLetterParts,
@@ -97,11 +97,10 @@ export async function replayDeadLetters(
 ): Promise<number> {
   const { store, transport } = parts;
   const unique = [...new Set(ids)];
-  const brokerIds = new Set(transport ? unique.filter((id) => transport.owns(id)) : []);
-  const storeIds = unique.filter((id) => !brokerIds.has(id));
   const replayed: string[] = [];
-  for (let start = 0; start < storeIds.length; start += REPLAY_CONCURRENCY) {
-    const chunk = storeIds.slice(start, start + REPLAY_CONCURRENCY);
+  // Every id goes to the store first, even one shaped like a transport's key: a job id may look like anything.
+  for (let start = 0; start < unique.length; start += REPLAY_CONCURRENCY) {
+    const chunk = unique.slice(start, start + REPLAY_CONCURRENCY);
     const records = await Promise.all(chunk.map((id) => store.replayDeadLetter(queue, id)));
     const before = replayed.length;
     for (const record of records) if (record) replayed.push(record.id);
@@ -109,8 +108,10 @@ export async function replayDeadLetters(
     progress(start + chunk.length);
   }
   if (replayed.length > 0) await transport?.forget(queue, replayed);
-  const brokerReplayed = transport && brokerIds.size > 0 ? await transport.replay(queue, [...brokerIds]) : 0;
-  progress(unique.length);
+  const done = new Set(replayed);
+  const brokerIds = transport ? unique.filter((id) => !done.has(id) && transport.owns(id)) : [];
+  const brokerReplayed = transport && brokerIds.length > 0 ? await transport.replay(queue, brokerIds) : 0;
+  if (brokerIds.length > 0) progress(unique.length);
   return replayed.length + brokerReplayed;
 }
 
