@@ -5,6 +5,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../logging/logger.js";
 import type { JobState } from "../model/job-state.js";
 import type { BackendCapabilities } from "./capabilities.js";
+import type { DeadLetterOperations } from "./dead-letter-records.js";
 import type {
   EnqueueResult,
   FetchRequest,
@@ -44,7 +45,7 @@ export type CancelResult =
  * object may serve many Queue/Worker/QueueEvents handles. Every backend is a ComposedBackend (one store, one
  * delivery); see docs/contributing/backend-semantics.md.
  */
-export interface Backend extends StateOperations {
+export interface Backend extends StateOperations, DeadLetterOperations {
   /** Short name for logs (`memory`, `redis`, `postgres`, `amqp+redis`). */
   readonly kind: string;
   readonly capabilities: BackendCapabilities;

@@ -8,6 +8,7 @@ import { isJobState, JOB_STATES, type JobState } from "../model/job-state.js";
 import { waitUntilFinished } from "../job/wait-until-finished.js";
 import type { JobOptions } from "../model/job-options.js";
 import { AddBatcher } from "./add-batcher.js";
+import * as deadLetters from "./dead-letters.js";
 import { buildJobRecord } from "../model/build-record.js";
 import { assertNoDependencyCycle } from "../model/dependency-cycles.js";
 import {
@@ -296,6 +297,24 @@ export class Queue<Data = unknown, Result = unknown> {
   /** Removes waiting jobs (and delayed ones with `{ delayed: true }`). Returns how many. */
   drain(options: { delayed?: boolean } = {}): Promise<number> {
     return this.backend.drain(this.name, options.delayed ?? false);
+  }
+
+  /** Jobs that failed for good or expired (and, on RabbitMQ, broker-only dead letters), paginated. */
+  getDeadLetters(page: { offset?: number; limit?: number } = {}): Promise<deadLetters.DeadLetter<Data>[]> {
+    return deadLetters.getDeadLetters<Data>(this.backend, this.name, page);
+  }
+
+  /** Replays dead letters with a fresh attempt budget; a letter replayed concurrently elsewhere counts once. */
+  replayDeadLetters(
+    selection: deadLetters.ReplaySelection,
+    options?: deadLetters.ReplayOptions,
+  ): Promise<{ replayed: number }> {
+    return deadLetters.replayDeadLetters(this.backend, this.name, selection, options);
+  }
+
+  /** Removes every dead letter of the queue; returns how many. */
+  purgeDeadLetters(): Promise<number> {
+    return this.backend.purgeDeadLetters(this.name);
   }
 
   /** Removes the queue and all its jobs. Refuses while jobs are active unless `force`. */

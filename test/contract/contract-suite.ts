@@ -4,6 +4,7 @@ import type { Backend } from "../../src/index.js";
 import { useHarness, type Harness } from "../helpers/harness.js";
 import { adminCases } from "./behaviour/admin.js";
 import { controlCases } from "./behaviour/control.js";
+import { deadLetterCases } from "./behaviour/dead-letters.js";
 import { dependencyCases } from "./behaviour/dependencies.js";
 import { enqueueCases } from "./behaviour/enqueue.js";
 import { eventBusCases } from "./behaviour/event-bus.js";
@@ -47,6 +48,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       validationCases,
       orderingCases,
       retryCases,
+      deadLetterCases,
       timeoutCases,
       controlCases,
       progressCases,

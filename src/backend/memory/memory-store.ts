@@ -48,6 +48,7 @@ import {
 } from "./memory-outbox.js";
 import { copyRecord, MemoryCore } from "./memory-core.js";
 import { enqueueRecords } from "./memory-enqueue.js";
+import { replayDeadLetter } from "./memory-dead-letters.js";
 import { finishOutcome } from "./memory-finish.js";
 import { claimReady } from "./memory-fetch.js";
 import { maintainQueue } from "./memory-maintain.js";
@@ -282,6 +283,10 @@ export class MemoryStore implements JobStore {
 
   promoteJob(queue: string, id: string): Promise<JobRecord> {
     return admin.settle(() => admin.promoteJob(this.core, queue, id));
+  }
+
+  replayDeadLetter(queue: string, id: string): Promise<JobRecord | undefined> {
+    return admin.settle(() => replayDeadLetter(this.core, queue, id));
   }
 
   updateProgress(

@@ -50,6 +50,7 @@ import { enqueue } from "./postgres-enqueue.js";
 import { maintainQueue, nextDue, promoteDueJobs } from "./postgres-maintain.js";
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from "./postgres-options.js";
 import { ackOutbox, rearmStale, takeOutbox } from "./postgres-outbox.js";
+import { replayDeadLetter } from "./postgres-dead-letters.js";
 import * as reads from "./postgres-reads.js";
 import { searchJobs } from "./postgres-search.js";
 import * as registry from "./postgres-registry.js";
@@ -241,6 +242,10 @@ export class PostgresStore implements JobStore {
 
   promoteJob(queue: string, id: string): Promise<JobRecord> {
     return this.session.tx((tx) => admin.promoteJob(tx, queue, id));
+  }
+
+  replayDeadLetter(queue: string, id: string): Promise<JobRecord | undefined> {
+    return this.session.tx((tx) => replayDeadLetter(tx, queue, id));
   }
 
   updateProgress(

@@ -46,6 +46,7 @@ import { openRedisConnection } from "./open-connection.js";
 import * as admin from "./redis-admin.js";
 import { RedisBus } from "./redis-bus.js";
 import { RedisStoreContext } from "./redis-context.js";
+import { replayDeadLetter } from "./redis-dead-letters.js";
 import * as hotPath from "./redis-hot-path.js";
 import * as locks from "./redis-locks.js";
 import * as outbox from "./redis-outbox.js";
@@ -258,6 +259,10 @@ export class RedisStore implements JobStore {
 
   promoteJob(queue: string, id: string): Promise<JobRecord> {
     return admin.promoteJob(this.ctx, queue, id);
+  }
+
+  replayDeadLetter(queue: string, id: string): Promise<JobRecord | undefined> {
+    return replayDeadLetter(this.ctx, queue, id);
   }
 
   updateProgress(

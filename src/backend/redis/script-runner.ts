@@ -28,6 +28,7 @@ export const SCRIPT_NAMES = [
   "release-lock",
   "remove-job",
   "remove-schedule",
+  "replay-dead-letter",
   "retry-job",
   "search-jobs",
   "set-schedule-paused",
