@@ -4,7 +4,7 @@
 //   npm run bench:alloc -- [--jobs 100000] [--top 25]
 import { Session } from "node:inspector/promises";
 import { parseArgs } from "node:util";
-import { MemoryBackend, Queue, Worker } from "../dist/index.js";
+import { MemoryBackend, Queue, Worker } from "../src/index.js";
 
 interface SampledNode {
   callFrame: { functionName: string; url: string; lineNumber: number };

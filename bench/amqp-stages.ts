@@ -1,11 +1,11 @@
 // `npm run bench:amqp-stages`: where an add's time goes on amqp+redis at 1,000 adds/s, a worker at concurrency
 // 100 running: add call → add resolved, add call → the delivery taken by the worker's fetch, taken → processor
 // start; and the latency of each store call and publish on the way. A profiling aid for the add→start row of
-// `npm run bench` (it reaches into the transport's classes in dist/, which no application should).
+// `npm run bench` (it reaches into the transport's classes, which no application should).
 //   npm run bench:amqp-stages -- [--jobs 2000]
 import { parseArgs } from "node:util";
-import { AmqpBackend, Queue, RedisStore, Worker } from "../dist/index.js";
-import { ConsumerGroup } from "../dist/backend/amqp/consumer-group.js";
+import { AmqpBackend, Queue, RedisStore, Worker } from "../src/index.js";
+import { ConsumerGroup } from "../src/backend/amqp/consumer-group.js";
 import { BENCH_URLS } from "./bench-config.js";
 
 const { values } = parseArgs({ options: { jobs: { type: "string", default: "2000" } } });
