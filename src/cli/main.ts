@@ -3,6 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { setDefaultLogLevel } from "../logging/default-logger.js";
 import { LOG_LEVELS, isLogLevel, type LogLevel } from "../logging/log-levels.js";
+import { registerDashboardCommand } from "./commands/dashboard.js";
 import { registerJobCommands } from "./commands/job.js";
 import { registerMetricsCommand } from "./commands/metrics.js";
 import { registerQueueCommands } from "./commands/queue.js";
@@ -31,7 +32,10 @@ const program = new Command("warren")
 
 /** `warren worker start` and `warren metrics` run until stopped: their warnings (reconnects, stalls) are news. */
 function isLongRunning(action: Command): boolean {
-  return (action.name() === "start" && action.parent?.name() === "worker") || action.name() === "metrics";
+  return (
+    (action.name() === "start" && action.parent?.name() === "worker") ||
+    ["metrics", "dashboard"].includes(action.name())
+  );
 }
 
 function parseLogLevel(value: string): LogLevel {
@@ -46,6 +50,7 @@ registerJobCommands(program, globals);
 registerScheduleCommands(program, globals);
 registerWorkerCommands(program, globals);
 registerMetricsCommand(program, globals);
+registerDashboardCommand(program, globals);
 
 try {
   await program.parseAsync(process.argv);

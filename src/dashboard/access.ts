@@ -1,0 +1,74 @@
+// Who may do what: reads need a signed-in user when auth is set; actions always need an admin, a dashboard
+// that is not read-only, a same-origin request and (for credentials a browser sends by itself) the CSRF token.
+import type { Context, MiddlewareHandler } from "hono";
+import { authenticate, type Authentication } from "./auth.js";
+import { crossSiteReason } from "./csrf.js";
+import type { DashboardServices } from "./services.js";
+
+/** Hono variables the access middleware sets. */
+export interface AccessVariables {
+  identity: Authentication | undefined;
+}
+
+/** The Hono environment of the dashboard app. */
+export interface DashboardEnv {
+  Variables: AccessVariables;
+}
+
+function problem(c: Context, status: 401 | 403, code: string, message: string, challenge: boolean): Response {
+  if (challenge) c.header("www-authenticate", 'Basic realm="warren dashboard", charset="UTF-8"');
+  return c.json({ error: { code, message } }, status);
+}
+
+/** Reads who is asking; when auth is set, refuses reads (401) from someone not signed in. */
+export function identify(services: DashboardServices): MiddlewareHandler<DashboardEnv> {
+  return async (c, next) => {
+    const auth = services.options.auth;
+    const identity = auth ? await authenticate(auth, c.req.raw) : undefined;
+    if (auth && !identity) {
+      return problem(
+        c,
+        401,
+        "UNAUTHENTICATED",
+        "sign in: send Authorization: Bearer <token> or Basic credentials",
+        true,
+      );
+    }
+    c.set("identity", identity ?? undefined);
+    await next();
+  };
+}
+
+/** Refuses an action unless an admin of a writable dashboard asks for it from the dashboard's own page. */
+export function requireActor(services: DashboardServices): MiddlewareHandler<DashboardEnv> {
+  return async (c, next) => {
+    const identity = c.get("identity");
+    if (!identity) {
+      const message = services.options.auth
+        ? "sign in to act"
+        : "actions need the dashboard's auth option (createDashboard({ auth })); without it the dashboard is read-only";
+      return problem(c, 401, "UNAUTHENTICATED", message, services.options.auth !== undefined);
+    }
+    if (services.options.readOnly) return problem(c, 403, "READ_ONLY", "this dashboard is read-only", false);
+    if (identity.role !== "admin") {
+      return problem(c, 403, "FORBIDDEN", `${identity.user} is a viewer: actions need the admin role`, false);
+    }
+    const crossSite = crossSiteReason(c.req.raw);
+    if (crossSite) return problem(c, 403, "CROSS_SITE", `cross-site request refused: ${crossSite}`, false);
+    if (identity.ambient && !services.csrf.verify(c.req.raw, identity.user)) {
+      return problem(
+        c,
+        403,
+        "CSRF",
+        "missing or wrong x-warren-csrf header: act from the dashboard's page",
+        false,
+      );
+    }
+    await next();
+  };
+}
+
+/** Whether the identity may act (for showing action buttons). */
+export function canAct(services: DashboardServices, identity: Authentication | undefined): boolean {
+  return identity !== undefined && identity.role === "admin" && !services.options.readOnly;
+}
