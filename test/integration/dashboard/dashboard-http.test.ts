@@ -31,26 +31,6 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((done) => server.close(() => done()));
 }
 
-/** Reads an SSE body until `found` matches the text so far. */
-async function readUntil(
-  body: ReadableStream<Uint8Array>,
-  found: (text: string) => boolean,
-): Promise<string> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  try {
-    while (!found(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    await reader.cancel();
-  }
-  return text;
-}
-
 const redis = await requireService("redis");
 
 describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
@@ -263,17 +243,21 @@ describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
   it("pushes a job's transitions over Server-Sent Events", async () => {
     const response = await fetch(url("/api/events"), { headers: { authorization: ADMIN } });
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
-    const body = response.body!;
-    const reader = body.getReader();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
     let text = "";
-    while (!text.includes("event: hello")) {
-      const chunk: ReadableStreamReadResult<Uint8Array> = await reader.read();
-      text += decoder.decode(chunk.value);
-    }
-    reader.releaseLock();
+    const readUntilText = async (wanted: string): Promise<void> => {
+      while (!text.includes(wanted)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended before ${wanted}`);
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    await readUntilText("event: hello");
     const job = await queue.add("live", {});
-    const seenText = await readUntil(body, (sofar) => sofar.includes(`"jobId":"${job.id}"`));
+    await readUntilText(`"jobId":"${job.id}"`);
+    await reader.cancel();
+    const seenText = text;
     expect(seenText).toMatch(
       new RegExp(`event: change\\ndata: \\{"queue":"orders","event":"[a-z-]+","jobId":"${job.id}"`),
     );
