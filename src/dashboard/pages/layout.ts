@@ -35,6 +35,7 @@ export function renderLayout(context: PageContext, title: string, main: SafeHtml
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="warren-base" content="${base}">
 <meta name="warren-csrf" content="${context.csrfToken ?? ""}">
+<link rel="icon" href="data:,">
 <title>${title} · Warren</title>
 <link rel="stylesheet" href="${base}/assets/uplot.css?v=${ASSET_VERSION}">
 <link rel="stylesheet" href="${base}/assets/style.css?v=${ASSET_VERSION}">
