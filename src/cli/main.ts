@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `warren` command line: operate queues and jobs on any backend through the public API.
+import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { setDefaultLogLevel } from "../logging/default-logger.js";
 import { LOG_LEVELS, isLogLevel, type LogLevel } from "../logging/log-levels.js";
@@ -10,10 +11,15 @@ import { registerQueueCommands } from "./commands/queue.js";
 import { registerScheduleCommands } from "./commands/schedule.js";
 import { registerWorkerCommands } from "./commands/worker.js";
 import type { GlobalOptions } from "./commands/with-backend.js";
-import { EXIT_USAGE } from "./output.js";
+import { EXIT_USAGE, exitQuietlyOnClosedStdout } from "./output.js";
+
+// src/cli and dist/cli both sit two levels below the package root.
+const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+exitQuietlyOnClosedStdout();
 
 const program = new Command("warren")
   .description("Operate Warren job queues")
+  .version(version, "-V, --version", "print the version")
   .option("--url <url>", "backend URL (default: $WARREN_URL, else memory://)")
   .option("--json", "print JSON instead of tables")
   .option(

@@ -1,6 +1,7 @@
 // How the CLI prints: aligned tables for people, JSON with --json for scripts; errors to stderr with exit codes.
 import { redactUrl } from "../core/redact-url.js";
-import { ValidationError, WarrenError } from "../errors/warren-error.js";
+import { ValidationError } from "../errors/warren-error.js";
+import { inCliWords } from "./cli-wording.js";
 
 /** Exit codes: 0 ok, 1 operational failure, 2 bad usage or input. */
 export const EXIT_OK = 0;
@@ -57,13 +58,11 @@ export function reportError(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   // A URL may be echoed inside a driver's message: never print its credentials.
   const safe = message.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"']+/gi, (url) => redactUrl(url));
-  process.stderr.write(`error: ${safe}\n`);
+  process.stderr.write(`error: ${inCliWords(safe)}\n`);
   if (process.env["WARREN_DEBUG"] === "1" && error instanceof Error && error.stack) {
     process.stderr.write(`${error.stack}\n`);
   }
-  if (error instanceof ValidationError) return EXIT_USAGE;
-  if (error instanceof WarrenError) return EXIT_FAILURE;
-  return EXIT_FAILURE;
+  return error instanceof ValidationError ? EXIT_USAGE : EXIT_FAILURE;
 }
 
 /** Parses a JSON option value, or throws a ValidationError naming the flag. */
@@ -74,4 +73,15 @@ export function parseJsonFlag(flag: string, text: string | undefined): unknown {
   } catch (error) {
     throw new ValidationError("INVALID_DATA", `${flag} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * `warren … | head` closes stdout early: the rest of the output has no reader, which is not an error. Without
+ * this, the next write raises EPIPE and Node prints a stack trace.
+ */
+export function exitQuietlyOnClosedStdout(): void {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? EXIT_OK);
+  });
 }

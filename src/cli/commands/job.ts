@@ -5,6 +5,7 @@ import { NotFoundError } from "../../errors/warren-error.js";
 import { JOB_STATES, type JobState } from "../../model/job-state.js";
 import type { JobOptions } from "../../model/job-options.js";
 import { parseJsonFlag, print } from "../output.js";
+import { requireKnownQueue } from "./known-queue.js";
 import { withBackend, type GlobalOptions } from "./with-backend.js";
 
 /** Registers the `job` command group. */
@@ -13,13 +14,14 @@ export function registerJobCommands(program: Command, globals: () => GlobalOptio
 
   job
     .command("ls <queue>")
-    .description("list jobs, newest first")
+    .description("list jobs, most recent first (finished ones by when they finished, others by when added)")
     .option("--state <states>", `comma-separated: ${JOB_STATES.join(",")}`)
     .option("--offset <n>", "skip this many", Number, 0)
     .option("--limit <n>", "show at most this many", Number, 50)
     .action((queueName: string, options: { state?: string; offset: number; limit: number }) =>
       withBackend(globals(), async (backend, json) => {
         const states = (options.state ? options.state.split(",") : [...JOB_STATES]) as JobState[];
+        await requireKnownQueue(backend, queueName);
         const jobs = await new Queue(queueName, { backend }).getJobs(states, {
           offset: options.offset,
           limit: options.limit,
@@ -29,7 +31,15 @@ export function registerJobCommands(program: Command, globals: () => GlobalOptio
           jobs.map((j) =>
             json
               ? j.toJSON()
-              : { id: j.id, name: j.name, state: j.state, attempts: j.attemptsMade, created: j.createdAt },
+              : {
+                  id: j.id,
+                  name: j.name,
+                  state: j.state,
+                  attempts: j.attemptsMade,
+                  // The time the list is ordered by, so the column reads top to bottom.
+                  at: j.finishedAt ?? j.createdAt,
+                  reason: oneLine(j.failedReason),
+                },
           ),
           json,
         );
@@ -42,7 +52,7 @@ export function registerJobCommands(program: Command, globals: () => GlobalOptio
     .action((queueName: string, id: string) =>
       withBackend(globals(), async (backend, json) => {
         const found = await new Queue(queueName, { backend }).getJob(id);
-        if (!found) throw new NotFoundError(`job ${id} does not exist in queue "${queueName}"`);
+        if (!found) throw missingJob(new Queue(queueName, { backend }), id);
         print({ ...found.toJSON(), logs: (await found.getLogs()).logs }, json);
       }),
     );
@@ -63,8 +73,15 @@ export function registerJobCommands(program: Command, globals: () => GlobalOptio
 
   const actions = {
     retry: async (queue: Queue, id: string) => (await queue.retry(id)).state,
-    cancel: (queue: Queue, id: string) => queue.cancel(id),
-    remove: async (queue: Queue, id: string) => ((await queue.remove(id)) ? "removed" : "not-found"),
+    cancel: async (queue: Queue, id: string) => {
+      const result = await queue.cancel(id);
+      if (result === "not-found") throw missingJob(queue, id);
+      return result;
+    },
+    remove: async (queue: Queue, id: string) => {
+      if (!(await queue.remove(id))) throw missingJob(queue, id);
+      return "removed";
+    },
     promote: async (queue: Queue, id: string) => (await queue.promote(id)).state,
   } as const;
   for (const [verb, run] of Object.entries(actions)) {
@@ -78,4 +95,18 @@ export function registerJobCommands(program: Command, globals: () => GlobalOptio
         }),
       );
   }
+}
+
+/** The same words as the library's own "not found" (retry and promote throw it), for the verbs that return. */
+function missingJob(queue: Queue, id: string): NotFoundError {
+  return new NotFoundError(`job ${id} does not exist in queue "${queue.name}"`);
+}
+
+const REASON_WIDTH = 60;
+
+/** A failure reason fit for one table cell: first line, cut to a readable width. */
+function oneLine(reason: string | undefined): string | undefined {
+  const first = reason?.split("\n", 1)[0];
+  if (first === undefined || first.length <= REASON_WIDTH) return first;
+  return `${first.slice(0, REASON_WIDTH - 1)}…`;
 }

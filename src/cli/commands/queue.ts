@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { Queue } from "../../queue/queue.js";
 import { JOB_STATES, type JobState } from "../../model/job-state.js";
 import { print } from "../output.js";
+import { requireKnownQueue } from "./known-queue.js";
 import { withBackend, type GlobalOptions } from "./with-backend.js";
 
 /** Registers the `queue` command group. */
@@ -14,13 +15,12 @@ export function registerQueueCommands(program: Command, globals: () => GlobalOpt
     .description("list queues with their job counts")
     .action(() =>
       withBackend(globals(), async (backend, json) => {
-        const names = await backend.listQueues();
-        const rows = [];
-        for (const name of names) {
-          const counts = await backend.countJobs(name, [...JOB_STATES]);
-          rows.push({ queue: name, paused: await backend.isPaused(name), ...counts });
-        }
-        print(rows, json);
+        // One batched read for every queue, the same the metrics scrape makes.
+        const snapshots = await backend.snapshotQueues(await backend.listQueues());
+        print(
+          snapshots.map(({ queue: name, paused, counts }) => ({ queue: name, paused, ...counts })),
+          json,
+        );
       }),
     );
 
@@ -29,6 +29,7 @@ export function registerQueueCommands(program: Command, globals: () => GlobalOpt
     .description("job counts per state and whether the queue is paused")
     .action((name: string) =>
       withBackend(globals(), async (backend, json) => {
+        await requireKnownQueue(backend, name);
         const handle = new Queue(name, { backend });
         print({ queue: name, paused: await handle.isPaused(), ...(await handle.getJobCounts()) }, json);
       }),

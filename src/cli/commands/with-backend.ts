@@ -17,6 +17,9 @@ export async function withBackend(
   let backend: Backend | undefined;
   try {
     backend = await createBackend(globals.url);
+    // A read may touch only the job store (amqp+redis lists jobs from Redis): check every server the URL
+    // names, so a broker that is down or refuses the password is reported instead of an empty table.
+    await backend.ping();
     await action(backend, globals.json ?? false);
     process.exitCode = EXIT_OK;
   } catch (error) {
