@@ -55,7 +55,7 @@ export function registerDashboardCommand(program: Command, globals: () => Global
               "pass --url (or set WARREN_URL) to the Redis, PostgreSQL or amqp:// backend your workers use",
           );
         }
-        const token = options.token ?? process.env["WARREN_DASHBOARD_TOKEN"];
+        const token = options.token ?? (process.env["WARREN_DASHBOARD_TOKEN"] || undefined);
         const auth = authOf({ ...options, ...(token !== undefined ? { token } : {}) });
         const dashboard = createDashboard({
           backend,
