@@ -23,9 +23,14 @@ import type {
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SubscribeOptions,
   Unsubscribe,
   WorkerInfo,
 } from "./records.js";
+import { wantsEvent } from "./records.js";
+
+/** Events a transport acts on (Delivery.observe), heard through every subscription whatever its filter. */
+const TRANSPORT_EVENTS = ["paused", "resumed"] as const;
 
 /**
  * A {@link Backend} made of a store (the truth) and a delivery (how work reaches workers).
@@ -221,11 +226,21 @@ export class ComposedBackend implements Backend {
   }
 
   // ---- events, registry, bus, locks: the store's ----
-  async subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
-    return this.live.subscribe(queue, (event) => {
-      this.delivery.observe(event);
-      listener(event);
-    });
+  async subscribe(
+    queue: string,
+    listener: (event: QueueEventRecord) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
+    // The transport watches pause and resume through its workers' subscriptions: a filter keeps them.
+    const events = options?.events && [...new Set([...options.events, ...TRANSPORT_EVENTS])];
+    return this.live.subscribe(
+      queue,
+      (event) => {
+        this.delivery.observe(event);
+        if (wantsEvent(options, event.event)) listener(event);
+      },
+      events && { events },
+    );
   }
 
   async heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void> {

@@ -19,6 +19,7 @@ import type {
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SubscribeOptions,
   Unsubscribe,
   WorkerInfo,
 } from "./records.js";
@@ -187,8 +188,15 @@ export interface StateOperations extends LockPrimitives {
   listQueues(): Promise<string[]>;
 
   // ---- events ----
-  /** Delivers every event of queues matching `queue` (a name or a topic pattern) to `listener`. */
-  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe>;
+  /**
+   * Delivers every event of queues matching `queue` (a name or a topic pattern) to `listener`, or only the
+   * events `options.events` names.
+   */
+  subscribe(
+    queue: string,
+    listener: (event: QueueEventRecord) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe>;
 
   /** Resolves when the backend can serve requests; throws BackendUnavailableError otherwise. */
   ping(): Promise<void>;

@@ -122,6 +122,32 @@ export const QUEUE_EVENT_NAMES = [
 /** One of {@link QUEUE_EVENT_NAMES}. */
 export type QueueEventName = (typeof QUEUE_EVENT_NAMES)[number];
 
+/**
+ * The events a worker and a transport act on: rare next to a job's own transitions (added, active, completed…),
+ * so a subscriber that needs only these can be told far less.
+ */
+export const CONTROL_EVENTS = [
+  "cancel-requested",
+  "stalled",
+  "drained",
+  "paused",
+  "resumed",
+] as const satisfies readonly QueueEventName[];
+
+/** Options of `backend.subscribe`. */
+export interface SubscribeOptions {
+  /**
+   * Deliver only these events (default: every event). A backend may then read less: Redis reads a queue's
+   * control stream instead of its event stream when every event named is a control event.
+   */
+  readonly events?: readonly QueueEventName[];
+}
+
+/** Whether `event` passes a subscription's filter. */
+export function wantsEvent(options: SubscribeOptions | undefined, event: QueueEventName): boolean {
+  return options?.events === undefined || options.events.includes(event);
+}
+
 /** A live worker, as the registry lists it (`backend.listWorkers()`). Times are ms since epoch. */
 export interface WorkerInfo {
   id: string;

@@ -7,7 +7,7 @@ import { controlCases } from "./behaviour/control.js";
 import { dependencyCases } from "./behaviour/dependencies.js";
 import { enqueueCases } from "./behaviour/enqueue.js";
 import { eventBusCases } from "./behaviour/event-bus.js";
-import { eventCases } from "./behaviour/events.js";
+import { eventCases, filteredEventCases } from "./behaviour/events.js";
 import { flowCases } from "./behaviour/flows.js";
 import { groupCases } from "./behaviour/groups.js";
 import { lifecycleCases } from "./behaviour/lifecycle.js";
@@ -50,6 +50,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       controlCases,
       progressCases,
       eventCases,
+      filteredEventCases,
       adminCases,
       workerCases,
       lockCases,

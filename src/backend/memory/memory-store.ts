@@ -15,6 +15,7 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  SubscribeOptions,
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
@@ -333,8 +334,12 @@ export class MemoryStore implements JobStore {
     return this.op(() => [...this.core.queues.keys()].sort());
   }
 
-  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
-    return this.op(() => this.core.hub.subscribe(queue, listener));
+  subscribe(
+    queue: string,
+    listener: (event: QueueEventRecord) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
+    return this.op(() => this.core.hub.subscribe(queue, listener, options));
   }
 
   ping(): Promise<void> {

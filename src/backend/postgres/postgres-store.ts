@@ -30,12 +30,14 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  SubscribeOptions,
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
+import { wantsEvent } from "../records.js";
 import { FastFinishGate, finish } from "./finish-fast.js";
 import type { NotifyListener } from "./notify-listener.js";
 import { PgSession } from "./pg-session.js";
@@ -284,8 +286,15 @@ export class PostgresStore implements JobStore {
     return reads.listQueues(this.session);
   }
 
-  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
-    return registry.subscribe(this.session, queue, listener);
+  subscribe(
+    queue: string,
+    listener: (event: QueueEventRecord) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
+    // Every event reaches the LISTEN connection anyway (one channel per schema): the filter is applied here.
+    return registry.subscribe(this.session, queue, (event) => {
+      if (wantsEvent(options, event.event)) listener(event);
+    });
   }
 
   ping(): Promise<void> {

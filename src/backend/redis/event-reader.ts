@@ -5,7 +5,8 @@ import type { Redis } from "ioredis";
 import { realTimeNow } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import { LocalBus } from "../local-bus.js";
-import type { QueueEventName, QueueEventRecord, Unsubscribe } from "../records.js";
+import type { QueueEventName, QueueEventRecord, SubscribeOptions, Unsubscribe } from "../records.js";
+import { wantsEvent } from "../records.js";
 import type { DueNotices } from "./due-notices.js";
 import type { RedisKeys } from "./keys.js";
 
@@ -68,7 +69,11 @@ export class EventReader {
   }
 
   /** Resolves once every event after this call will be delivered. */
-  async subscribe(pattern: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
+  async subscribe(
+    pattern: string,
+    listener: (event: QueueEventRecord) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
     // Heard before the registry is read, so a queue made in between is announced, not missed. Without it a
     // new queue waited for the next discovery pass (up to two blocks), and its stream, capped at EVENTS_MAXLEN
     // entries, could lose its first events to a busy start.
@@ -76,7 +81,9 @@ export class EventReader {
       await this.notices.ensureSubscribed();
       this.stopHearing ??= this.notices.listen((queue) => this.heard(queue));
     }
-    const unsubscribe = this.subscribers.subscribe(pattern, (_queue, event) => listener(event));
+    const unsubscribe = this.subscribers.subscribe(pattern, (_queue, event) => {
+      if (wantsEvent(options, event.event)) listener(event);
+    });
     const queues = isTopicPattern(pattern)
       ? (await this.client.smembers(this.keys.registry)).filter((queue) => matchesTopic(pattern, queue))
       : [pattern];

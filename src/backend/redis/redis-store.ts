@@ -28,6 +28,7 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  SubscribeOptions,
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
@@ -302,8 +303,12 @@ export class RedisStore implements JobStore {
     return admin.listQueues(this.ctx);
   }
 
-  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
-    return this.ctx.command(() => this.events.subscribe(queue, listener));
+  subscribe(
+    queue: string,
+    listener: (event: QueueEventRecord) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
+    return this.ctx.command(() => this.events.subscribe(queue, listener, options));
   }
 
   async ping(): Promise<void> {
