@@ -178,7 +178,7 @@ describe.runIf(ready)("the dashboard in chromium (real Redis)", () => {
     expect(await page.locator("table.audit").textContent()).toContain(failedId);
   });
 
-  it("updates the overview live when a job is added elsewhere", async () => {
+  it("updates the overview live when a queue is paused and resumed elsewhere", async () => {
     await page.goto(`${origin}${BASE}/`);
     await page.waitForSelector("#live.on");
     await page.evaluate(() => {
@@ -192,5 +192,24 @@ describe.runIf(ready)("the dashboard in chromium (real Redis)", () => {
     expect(await page.evaluate(() => (globalThis as unknown as { warrenMarker?: number }).warrenMarker)).toBe(
       7,
     );
+  });
+
+  it("reconnects a lost live stream and resynchronises what changed while it was away", async () => {
+    await page.goto(`${origin}${BASE}/`);
+    await page.waitForSelector("#live.on");
+    await page.evaluate(() => {
+      (globalThis as unknown as { warrenMarker: number }).warrenMarker = 9;
+    });
+    // Drops the event stream; the browser retries after the stream's 2 s retry delay.
+    server.closeAllConnections();
+    await page.waitForSelector("#live.off");
+    await mail.pause();
+    // No change event reaches a disconnected page: only the resynchronisation on reconnect shows this.
+    await page.locator('tr[data-queue="mail"] .paused').waitFor();
+    await page.waitForSelector("#live.on");
+    expect(await page.evaluate(() => (globalThis as unknown as { warrenMarker?: number }).warrenMarker)).toBe(
+      9,
+    );
+    await mail.resume();
   });
 });
