@@ -54,6 +54,8 @@ describe.runIf(ready)("the dashboard in chromium (real Redis)", () => {
   let browser: Browser;
   let page: Page;
   const dialogs: string[] = [];
+  /** Whether a confirm() the page opens is accepted (only the tests that confirm something set it). */
+  let acceptDialogs = false;
   const problems: string[] = [];
   let failedId: string;
   let xssId: string;
@@ -105,7 +107,7 @@ describe.runIf(ready)("the dashboard in chromium (real Redis)", () => {
     page = await context.newPage();
     page.on("dialog", (dialog) => {
       dialogs.push(dialog.message());
-      void dialog.dismiss();
+      void (acceptDialogs ? dialog.accept() : dialog.dismiss());
     });
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
     page.on("console", (message) => {
@@ -211,5 +213,28 @@ describe.runIf(ready)("the dashboard in chromium (real Redis)", () => {
       9,
     );
     await mail.resume();
+  });
+
+  it("adds a job from the form, and shows the count of a filter before a bulk action on it", async () => {
+    await page.goto(`${origin}${BASE}/queues/shop?state=delayed`);
+    await page.waitForSelector("#live.on");
+    await page.click("details.add-job summary");
+    await page.fill('form[data-form="add-job"] input[name="name"]', "from-the-form");
+    await page.fill('form[data-form="add-job"] textarea[name="data"]', '{"n": 1}');
+    await page.fill('form[data-form="add-job"] textarea[name="opts"]', '{"delay": 3600000}');
+    await page.click('form[data-form="add-job"] button[type="submit"]');
+    await page.locator("td.job-name", { hasText: "from-the-form" }).waitFor();
+    const delayed = (await shop.getJobCounts("delayed")).delayed;
+    expect(delayed).toBe(2);
+
+    acceptDialogs = true;
+    try {
+      await page.click('button[data-bulk-filter="remove"]');
+      await page.locator("main tbody tr").first().waitFor({ state: "detached" });
+    } finally {
+      acceptDialogs = false;
+    }
+    expect(dialogs.at(-1)).toBe("remove all 2 delayed job(s)?");
+    expect((await shop.getJobCounts("delayed")).delayed).toBe(0);
   });
 });
