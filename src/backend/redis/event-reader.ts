@@ -1,12 +1,15 @@
 // Delivers queue events from the per-queue Redis Streams to subscribers. One dedicated connection per backend
 // reads every subscribed stream with XREAD BLOCK; the last-seen id of each stream survives reconnects, so a
 // dropped connection loses no event. New subscriptions interrupt the blocked read with CLIENT UNBLOCK.
+// Each queue has two streams: every event, and its control events alone (CONTROL_EVENTS). A subscription that
+// asks only for control events (a worker's) reads the second, so a busy queue's transitions never cross the
+// wire to its workers.
 import type { Redis } from "ioredis";
 import { realTimeNow } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import { LocalBus } from "../local-bus.js";
 import type { QueueEventName, QueueEventRecord, SubscribeOptions, Unsubscribe } from "../records.js";
-import { wantsEvent } from "../records.js";
+import { CONTROL_EVENTS, wantsEvent } from "../records.js";
 import type { DueNotices } from "./due-notices.js";
 import type { RedisKeys } from "./keys.js";
 
@@ -14,11 +17,24 @@ const BLOCK_MS = 1_000;
 const READ_COUNT = 1_000;
 const RETRY_MS = 250;
 const CLOSED = Symbol("closed");
+const CONTROL: ReadonlySet<QueueEventName> = new Set(CONTROL_EVENTS);
+const KINDS: readonly StreamKind[] = ["events", "control"];
+
+/** Which of a queue's two streams a subscription reads. */
+type StreamKind = "events" | "control";
+
+/** A tracked stream: whose it is, and which kind. */
+interface StreamOf {
+  queue: string;
+  kind: StreamKind;
+}
 
 /** Reads event streams for every subscription of one backend. */
 export class EventReader {
+  /** Last-seen entry id per stream key. */
   private readonly cursors = new Map<string, string>();
-  private readonly subscribers: LocalBus<QueueEventRecord>;
+  private readonly streams = new Map<string, StreamOf>();
+  private readonly subscribers: Record<StreamKind, LocalBus<QueueEventRecord>>;
   private loop: Promise<void> | undefined;
   private readerId: number | undefined;
   private closed = false;
@@ -37,7 +53,7 @@ export class EventReader {
     /** A new queue is announced here as it registers: pattern subscriptions track it at once. */
     private readonly notices?: Pick<DueNotices, "listen" | "ensureSubscribed">,
   ) {
-    this.subscribers = new LocalBus(onError);
+    this.subscribers = { events: new LocalBus(onError), control: new LocalBus(onError) };
     // A reconnected reader has a new client id: look it up again before the next interrupt.
     reader.on("ready", () => (this.readerId = undefined));
   }
@@ -81,30 +97,31 @@ export class EventReader {
       await this.notices.ensureSubscribed();
       this.stopHearing ??= this.notices.listen((queue) => this.heard(queue));
     }
-    const unsubscribe = this.subscribers.subscribe(pattern, (_queue, event) => {
+    const kind: StreamKind = options?.events?.every((event) => CONTROL.has(event)) ? "control" : "events";
+    const unsubscribe = this.subscribers[kind].subscribe(pattern, (_queue, event) => {
       if (wantsEvent(options, event.event)) listener(event);
     });
     const queues = isTopicPattern(pattern)
       ? (await this.client.smembers(this.keys.registry)).filter((queue) => matchesTopic(pattern, queue))
       : [pattern];
-    await this.track(queues, "$");
+    await this.track(queues, kind, "$");
     this.loop ??= this.run();
     await this.interrupt();
     return unsubscribe;
   }
 
-  /** Starts reading `queues` from their current end (or from the start, for queues discovered later). */
-  private async track(queues: string[], from: "$" | "0"): Promise<void> {
+  /** Starts reading `queues`' streams of `kind` from their current end (or from the start, for queues found later). */
+  private async track(queues: string[], kind: StreamKind, from: "$" | "0"): Promise<void> {
     for (const queue of queues) {
-      if (this.cursors.has(queue)) continue;
+      const stream = kind === "events" ? this.keys.events(queue) : this.keys.control(queue);
+      if (this.cursors.has(stream)) continue;
       let cursor = "0-0";
       if (from === "$") {
-        const last = (await this.client.xrevrange(this.keys.events(queue), "+", "-", "COUNT", 1)) as Array<
-          [string, string[]]
-        >;
+        const last = (await this.client.xrevrange(stream, "+", "-", "COUNT", 1)) as Array<[string, string[]]>;
         cursor = last[0]?.[0] ?? "0-0";
       }
-      this.cursors.set(queue, cursor);
+      this.streams.set(stream, { queue, kind });
+      this.cursors.set(stream, cursor);
     }
   }
 
@@ -127,8 +144,8 @@ export class EventReader {
           if (id === CLOSED) return;
           this.readerId = id;
         }
-        const queues = [...this.cursors.keys()];
-        if (queues.length === 0) {
+        const streams = [...this.cursors.keys()];
+        if (streams.length === 0) {
           // Nothing to read yet: wait for a block, or less when a queue is tracked (interrupt wakes it).
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, BLOCK_MS);
@@ -147,8 +164,8 @@ export class EventReader {
             "BLOCK",
             BLOCK_MS,
             "STREAMS",
-            ...queues.map((queue) => this.keys.events(queue)),
-            ...queues.map((queue) => this.cursors.get(queue)!),
+            ...streams,
+            ...streams.map((stream) => this.cursors.get(stream)!),
           ),
         );
         if (reply === CLOSED) return;
@@ -166,31 +183,42 @@ export class EventReader {
   /** A queue was announced (undefined: notices may have been missed, look at the registry). */
   private heard(queue: string | undefined): void {
     if (this.closed) return;
-    if (queue !== undefined && this.cursors.has(queue)) return;
-    const patterns = this.subscribers.patterns().filter(isTopicPattern);
-    if (queue !== undefined && !patterns.some((pattern) => matchesTopic(pattern, queue))) return;
-    const tracking = queue === undefined ? this.discover() : this.track([queue], "0");
+    const tracking =
+      queue === undefined
+        ? this.discover()
+        : Promise.all(
+            KINDS.filter((kind) => this.patternsOf(kind).some((pattern) => matchesTopic(pattern, queue))).map(
+              (kind) => this.track([queue], kind, "0"),
+            ),
+          );
     tracking.then(
       () => this.interrupt(),
       (error: unknown) => this.onError(error),
     );
   }
 
+  private patternsOf(kind: StreamKind): string[] {
+    return this.subscribers[kind].patterns().filter(isTopicPattern);
+  }
+
   /** Topic-pattern subscriptions pick up queues created after they subscribed. */
   private async discover(): Promise<void> {
-    const patterns = this.subscribers.patterns().filter(isTopicPattern);
-    if (patterns.length === 0) return;
-    const queues = (await this.client.smembers(this.keys.registry)).filter((queue) =>
-      patterns.some((pattern) => matchesTopic(pattern, queue)),
-    );
-    await this.track(queues, "0");
+    if (KINDS.every((kind) => this.patternsOf(kind).length === 0)) return;
+    const registered = await this.client.smembers(this.keys.registry);
+    for (const kind of KINDS) {
+      const patterns = this.patternsOf(kind);
+      const queues = registered.filter((queue) => patterns.some((pattern) => matchesTopic(pattern, queue)));
+      await this.track(queues, kind, "0");
+    }
   }
 
   private dispatch(stream: string, entries: Array<[string, string[]]>): void {
-    const queue = stream.slice(stream.indexOf(":") + 1, stream.indexOf("}"));
+    const of = this.streams.get(stream);
+    if (of === undefined) return;
+    const bus = this.subscribers[of.kind];
     for (const [id, flat] of entries) {
-      this.cursors.set(queue, id);
-      for (const event of decodeEntry(queue, flat)) this.subscribers.dispatch(queue, event);
+      this.cursors.set(stream, id);
+      for (const event of decodeEntry(of.queue, flat)) bus.dispatch(of.queue, event);
     }
   }
 
