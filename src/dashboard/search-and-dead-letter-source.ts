@@ -6,6 +6,8 @@ import type { Queue } from "../queue/queue.js";
 
 /** A dead-lettered job, as `queue.getDeadLetters()` returns it. */
 export interface DeadLetterView {
+  /** Names the letter for a replay: the job id for store letters, a stable key for broker-only ones. */
+  id?: string | undefined;
   jobId?: string | undefined;
   name?: string | undefined;
   data?: unknown;

@@ -13,6 +13,17 @@ export interface DeadLettersPageData {
   note: string | undefined;
 }
 
+/** Replays one letter, named by its letter id (the job id for store letters). */
+function replayButton(
+  context: PageContext,
+  queue: string | undefined,
+  letter: DeadLetterView,
+): SafeHtml | "" {
+  const id = letter.id ?? letter.jobId;
+  if (!context.canAct || !queue || !id) return "";
+  return actionButton("Replay", "dead-letters-replay", { queue, job: id });
+}
+
 /** The dead-letters page's main content. */
 export function renderDeadLettersPage(context: PageContext, data: DeadLettersPageData): SafeHtml {
   const picker = html`<form method="get" action="${context.basePath}/dead-letters" class="search">
@@ -63,9 +74,7 @@ export function renderDeadLettersPage(context: PageContext, data: DeadLettersPag
                     <td class="num">${letter.attemptsMade ?? "—"}</td>
                     <td>${letter.source}</td>
                     <td><pre class="json">${formatJson(letter.data)}</pre></td>
-                    <td>
-                      ${context.canAct && letter.jobId && data.queue ? actionButton("Replay", "dead-letters-replay", { queue: data.queue, job: letter.jobId }) : ""}
-                    </td>
+                    <td>${replayButton(context, data.queue, letter)}</td>
                   </tr>`,
               )}
             </tbody>
