@@ -32,6 +32,10 @@ function closeServer(server: Server): Promise<void> {
 }
 
 const redis = await requireService("redis");
+// Search and dead letters arrive with issue #10's other parts; until then the dashboard answers 501 for them.
+const HAS_SEARCH = typeof (Queue.prototype as { searchJobs?: unknown }).searchJobs === "function";
+const HAS_DEAD_LETTERS =
+  typeof (Queue.prototype as { getDeadLetters?: unknown }).getDeadLetters === "function";
 
 describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
   const prefix = `wd-${randomBytes(4).toString("hex")}`;
@@ -261,6 +265,40 @@ describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
     expect(seenText).toMatch(
       new RegExp(`event: change\\ndata: \\{"queue":"orders","event":"[a-z-]+","jobId":"${job.id}"`),
     );
+  });
+
+  it.runIf(HAS_SEARCH)("searches a queue's jobs through the API and the queue page", async () => {
+    const needle = `needle-${randomBytes(3).toString("hex")}`;
+    const job = await queue.add(`find ${needle}`, {}, { delay: 3_600_000 });
+    const found = (await (await get(`/api/queues/orders/jobs?search=${needle}`)).json()) as {
+      jobs: Array<{ id: string }>;
+      total: number;
+    };
+    expect(found.total).toBe(1);
+    expect(found.jobs.map((entry) => entry.id)).toEqual([job.id]);
+    const page = await (await get(`/queues/orders?search=${needle}`)).text();
+    expect(page).toContain(`find ${needle}`);
+    await queue.remove(job.id);
+  });
+
+  it.runIf(HAS_DEAD_LETTERS)("lists, replays and purges dead letters", async () => {
+    const dead = await queue.add("flaky", { flaky: true }, { attempts: 1 });
+    await waitFor(async () => (await queue.getJob(dead.id))?.state === "failed");
+    const letters = (await (await get("/api/queues/orders/dead-letters")).json()) as Array<{
+      id: string;
+      jobId?: string;
+      reason: string;
+    }>;
+    const letter = letters.find((entry) => entry.jobId === dead.id);
+    expect(letter).toMatchObject({ reason: "first try fails" });
+    expect(await (await get("/dead-letters?queue=orders")).text()).toContain(dead.id);
+    const replay = await act("/api/queues/orders/dead-letters/replay", { ids: [letter!.id] });
+    expect(await replay.json()).toMatchObject({ replayed: 1 });
+    await waitFor(async () => (await queue.getJob(dead.id))?.state === "completed");
+    const purge = await act("/api/queues/orders/dead-letters/purge");
+    expect(purge.status).toBe(200);
+    expect(await (await get("/api/queues/orders/dead-letters")).json()).toEqual([]);
+    expect(audits.some((entry) => entry.action === "replay-dead-letters" && entry.count === 1)).toBe(true);
   });
 
   describe("without auth, read-only, or as a viewer", () => {
