@@ -117,24 +117,24 @@ export function renderJobPage(context: PageContext, detail: JobDetail): SafeHtml
     </section>
     <section>
       <h2>Flow</h2>
-      <p>
-        Parent:
+      <div class="flow">
+        <p>Parent${detail.parent ? ":" : ": none recorded on this job"}</p>
         ${
           detail.parent
             ? html`<ul>
                 ${relation(context, detail.parent)}
               </ul>`
-            : "none"
+            : ""
         }
-      </p>
-      <p>Children (${detail.children.length}):</p>
-      ${
-        detail.children.length
-          ? html`<ul>
-              ${detail.children.map((child) => relation(context, child))}
-            </ul>`
-          : ""
-      }
+        <p>Children, the jobs it waits for (${detail.children.length})${detail.children.length ? ":" : ""}</p>
+        ${
+          detail.children.length
+            ? html`<ul>
+                ${detail.children.map((child) => relation(context, child))}
+              </ul>`
+            : ""
+        }
+      </div>
     </section>
     <section>
       <h2>Logs (${detail.logCount})</h2>
