@@ -87,6 +87,33 @@ export interface ListQuery {
   order: "asc" | "desc";
 }
 
+/**
+ * Query for searching jobs: a bounded scan of a queue's newest jobs for a case-insensitive substring of the id,
+ * name, failed reason or data (JSON text). The public layer has validated it.
+ */
+export interface SearchQuery {
+  /** The text to look for, as typed: matched literally, never as a pattern. Not empty. */
+  text: string;
+  /** States to look in, each once; every state when the public layer was given none. */
+  states: JobState[];
+  /** Matches to skip, newest first. */
+  offset: number;
+  /** Most matches to return. */
+  limit: number;
+  /** Most jobs to examine: the scan stops there and reports `truncated`. */
+  scanLimit: number;
+}
+
+/** What a search found within its bound. */
+export interface SearchResult {
+  /** The page of matches, newest first (createdAt, then insertion order, descending). */
+  records: JobRecord[];
+  /** Matches among the jobs examined (not only this page). */
+  total: number;
+  /** The scan stopped at `scanLimit` jobs examined while the queue had more in the states asked. */
+  truncated: boolean;
+}
+
 /** What one `maintain` pass did, for logs and tests. */
 export interface MaintenanceReport {
   promoted: number;

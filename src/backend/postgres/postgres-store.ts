@@ -34,6 +34,8 @@ import type {
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SearchQuery,
+  SearchResult,
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
@@ -48,7 +50,9 @@ import { enqueue } from "./postgres-enqueue.js";
 import { maintainQueue, nextDue, promoteDueJobs } from "./postgres-maintain.js";
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from "./postgres-options.js";
 import { ackOutbox, rearmStale, takeOutbox } from "./postgres-outbox.js";
+import { replayDeadLetter } from "./postgres-dead-letters.js";
 import * as reads from "./postgres-reads.js";
+import { searchJobs } from "./postgres-search.js";
 import * as registry from "./postgres-registry.js";
 import * as schedules from "./postgres-schedules.js";
 import type { Queries } from "./query-runner.js";
@@ -212,6 +216,10 @@ export class PostgresStore implements JobStore {
     return reads.listJobs(this.session, queue, query);
   }
 
+  searchJobs(queue: string, query: SearchQuery): Promise<SearchResult> {
+    return searchJobs(this.session, queue, query);
+  }
+
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
     return reads.countJobs(this.session, queue, states);
   }
@@ -234,6 +242,10 @@ export class PostgresStore implements JobStore {
 
   promoteJob(queue: string, id: string): Promise<JobRecord> {
     return this.session.tx((tx) => admin.promoteJob(tx, queue, id));
+  }
+
+  replayDeadLetter(queue: string, id: string): Promise<JobRecord | undefined> {
+    return this.session.tx((tx) => replayDeadLetter(tx, queue, id));
   }
 
   updateProgress(
