@@ -1,85 +1,43 @@
-// The one place the dashboard calls Queue's search and dead-letter APIs (issue #10 part 1). Until a Queue has
-// them, every call here answers "not available" and the pages say so (HTTP 501).
+// The one place the dashboard calls Queue's job search and dead-letter APIs (issue #10 part 1): the pages and
+// actions go through these, so their shape is settled here once.
 import type { Job } from "../job/job.js";
 import type { JobState } from "../model/job-state.js";
+import type { DeadLetter, ReplaySelection } from "../queue/dead-letters.js";
 import type { Queue } from "../queue/queue.js";
 
-/** A dead-lettered job, as `queue.getDeadLetters()` returns it. */
-export interface DeadLetterView {
-  /** Names the letter for a replay: the job id for store letters, a stable key for broker-only ones. */
-  id?: string | undefined;
-  jobId?: string | undefined;
-  name?: string | undefined;
-  data?: unknown;
-  reason: string;
-  deadLetteredAt: number | Date;
-  attemptsMade?: number | undefined;
-  source: "store" | "broker";
-}
+export type { DeadLetter };
 
-/** An answer from a Queue API that may not exist on this version yet. */
-export type Maybe<T> = { available: true; value: T } | { available: false; reason: string };
-
-interface SearchPage {
+/** A page of matches, and whether the bounded scan stopped before the end of the queue. */
+export interface SearchPage {
   jobs: Job[];
   total: number;
   truncated: boolean;
 }
 
-/** The shape the search and dead-letter APIs take on Queue. */
-interface QueueExtras {
-  searchJobs?: (
-    text: string,
-    options: { states?: JobState[]; offset?: number; limit?: number; scanLimit?: number },
-  ) => Promise<SearchPage>;
-  getDeadLetters?: (page: { offset?: number; limit?: number }) => Promise<DeadLetterView[]>;
-  replayDeadLetters?: (which: { ids: string[] } | { all: true }) => Promise<{ replayed: number }>;
-  purgeDeadLetters?: () => Promise<number>;
-}
-
-const NOT_AVAILABLE = (api: string): { available: false; reason: string } => ({
-  available: false,
-  reason: `queue.${api} is not available in this version of Warren`,
-});
-
-function extras(queue: Queue): QueueExtras {
-  return queue as unknown as QueueExtras;
-}
-
-/** Jobs whose id, name or data contain `text`. */
-export async function searchJobs(
+/** Jobs whose id, name, failed reason or data contain `text`, newest first (bounded by the queue's scan limit). */
+export function searchJobs(
   queue: Queue,
   text: string,
-  options: { states?: JobState[]; offset: number; limit: number },
-): Promise<Maybe<SearchPage>> {
-  const api = extras(queue).searchJobs;
-  if (!api) return NOT_AVAILABLE("searchJobs");
-  return { available: true, value: await api.call(queue, text, options) };
+  options: { states: JobState[] | undefined; offset: number; limit: number },
+): Promise<SearchPage> {
+  return queue.searchJobs(text, {
+    ...(options.states ? { states: options.states } : {}),
+    offset: options.offset,
+    limit: options.limit,
+  });
 }
 
 /** A page of the queue's dead letters. */
-export async function getDeadLetters(
-  queue: Queue,
-  page: { offset: number; limit: number },
-): Promise<Maybe<DeadLetterView[]>> {
-  const api = extras(queue).getDeadLetters;
-  if (!api) return NOT_AVAILABLE("getDeadLetters");
-  return { available: true, value: await api.call(queue, page) };
+export function getDeadLetters(queue: Queue, page: { offset: number; limit: number }): Promise<DeadLetter[]> {
+  return queue.getDeadLetters(page);
 }
 
-/** Moves dead letters back to waiting with a fresh attempt budget. */
-export async function replayDeadLetters(
-  queue: Queue,
-  which: { ids: string[] } | { all: true },
-): Promise<Maybe<{ replayed: number }>> {
-  const api = extras(queue).replayDeadLetters;
-  if (!api) return NOT_AVAILABLE("replayDeadLetters");
-  return { available: true, value: await api.call(queue, which) };
+/** Moves dead letters (named by their letter ids, or all) back to waiting with a fresh attempt budget. */
+export function replayDeadLetters(queue: Queue, which: ReplaySelection): Promise<{ replayed: number }> {
+  return queue.replayDeadLetters(which);
 }
 
 /** Deletes every dead letter of the queue; returns how many. */
-export async function purgeDeadLetters(queue: Queue): Promise<Maybe<number>> {
-  const api = extras(queue).purgeDeadLetters;
-  if (!api) return NOT_AVAILABLE("purgeDeadLetters");
-  return { available: true, value: await api.call(queue) };
+export function purgeDeadLetters(queue: Queue): Promise<number> {
+  return queue.purgeDeadLetters();
 }

@@ -8,7 +8,7 @@ import type { DashboardEnv } from "../access.js";
 import type { DashboardServices } from "../services.js";
 import { purgeDeadLetters, replayDeadLetters } from "../search-and-dead-letter-source.js";
 import { collectFilterIds, runBulk, type BulkFilter } from "./bulk-actions.js";
-import { describeError, errorResponse, notAvailable } from "./http-errors.js";
+import { describeError, errorResponse } from "./http-errors.js";
 
 /** The actions one job takes. */
 export const JOB_ACTIONS = ["retry", "remove", "promote", "cancel"] as const;
@@ -142,18 +142,20 @@ export function addActionRoutes(app: Hono<DashboardEnv>, services: DashboardServ
     const body = await readBody(c);
     const which =
       body["all"] === true ? ({ all: true } as const) : { ids: stringList(body["ids"] ?? [], "ids") };
-    const found = await replayDeadLetters(services.queues.get(c.req.param("queue")), which);
-    if (!found.available) return notAvailable(c, found.reason);
-    return audited(c, "replay-dead-letters", "all" in which ? "all" : which.ids.join(","), () =>
-      Promise.resolve({ outcome: "ok", count: found.value.replayed, body: found.value }),
-    );
+    return audited(c, "replay-dead-letters", "all" in which ? "all" : which.ids.join(","), async () => {
+      const result = await replayDeadLetters(services.queues.get(c.req.param("queue")), which);
+      return {
+        outcome: "ok",
+        count: result.replayed,
+        body: { ...result, message: `replayed ${result.replayed}` },
+      };
+    });
   });
 
-  app.post("/api/queues/:queue/dead-letters/purge", async (c) => {
-    const found = await purgeDeadLetters(services.queues.get(c.req.param("queue")));
-    if (!found.available) return notAvailable(c, found.reason);
-    return audited(c, "purge-dead-letters", "all", () =>
-      Promise.resolve({ outcome: "ok", count: found.value, body: { purged: found.value } }),
-    );
-  });
+  app.post("/api/queues/:queue/dead-letters/purge", (c) =>
+    audited(c, "purge-dead-letters", "all", async () => {
+      const purged = await purgeDeadLetters(services.queues.get(c.req.param("queue")));
+      return { outcome: "ok", count: purged, body: { purged, message: `purged ${purged}` } };
+    }),
+  );
 }

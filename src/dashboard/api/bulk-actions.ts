@@ -14,6 +14,8 @@ export interface BulkFilter {
 /** Most jobs one bulk action touches: bigger sweeps are `queue.clean` / the CLI's job. */
 export const MAX_BULK = 10_000;
 const PAGE = 1000;
+/** The largest page `queue.searchJobs` returns. */
+const SEARCH_PAGE = 1000;
 /** Jobs acted on at once: enough to hide round-trips, few enough not to crowd out workers. */
 const PARALLEL = 16;
 
@@ -31,10 +33,17 @@ export async function collectFilterIds(queue: Queue, filter: BulkFilter): Promis
   const states: JobState[] = filter.state ? [filter.state] : [...JOB_STATES];
   const ids: string[] = [];
   if (filter.search) {
-    const found = await searchJobs(queue, filter.search, { states, offset: 0, limit: MAX_BULK });
-    if (!found.available)
-      throw new ValidationError("INVALID_OPTION", `${found.reason}: act on a selection instead`);
-    return found.value.jobs.map((job) => job.id);
+    // Ids are collected before anything is acted on, so paging through the matches sees a stable set.
+    for (let offset = 0; ids.length < MAX_BULK; offset += SEARCH_PAGE) {
+      const found = await searchJobs(queue, filter.search, {
+        states: filter.state ? states : undefined,
+        offset,
+        limit: Math.min(SEARCH_PAGE, MAX_BULK - ids.length),
+      });
+      ids.push(...found.jobs.map((job) => job.id));
+      if (found.jobs.length < SEARCH_PAGE) break;
+    }
+    return ids;
   }
   for (let offset = 0; ids.length < MAX_BULK; offset += PAGE) {
     const page = await queue.getJobs(states, {

@@ -40,8 +40,3 @@ export function errorResponse(c: Context, error: unknown): Response {
   const { status, code, message } = describeError(error);
   return c.json({ error: { code, message } }, status);
 }
-
-/** A 501 for a Queue API this version does not have. */
-export function notAvailable(c: Context, reason: string): Response {
-  return c.json({ error: { code: "NOT_AVAILABLE", message: reason } }, 501);
-}

@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from "../../errors/warren-error.js";
 import type { ScheduleInfo } from "../../schedules/schedule-info.js";
 import { SlotCalculator } from "../../schedules/schedule-timing.js";
 import type { DashboardServices } from "../services.js";
-import { searchJobs, type Maybe } from "../search-and-dead-letter-source.js";
+import { searchJobs } from "../search-and-dead-letter-source.js";
 import type { MinuteFigures } from "../live-stats.js";
 
 /** One queue on the overview. */
@@ -118,30 +118,28 @@ function summarise(record: {
   };
 }
 
-/** A page of a queue's jobs, newest first; with `search`, the queue's own search (501 until it exists). */
+/** A page of a queue's jobs, newest first; with `search`, the matches of the queue's bounded search. */
 export async function readJobs(
   services: DashboardServices,
   queueName: string,
   query: JobQuery,
-): Promise<Maybe<JobPage>> {
+): Promise<JobPage> {
   const queue = services.queues.get(queueName);
-  const states = query.state ? [query.state] : [...JOB_STATES];
   if (query.search) {
     const found = await searchJobs(queue, query.search, {
-      states,
+      states: query.state ? [query.state] : undefined,
       offset: query.offset,
       limit: query.limit,
     });
-    if (!found.available) return found;
-    const { jobs, total, truncated } = found.value;
-    return { available: true, value: { jobs: jobs.map(summarise), total, truncated } };
+    return { jobs: found.jobs.map(summarise), total: found.total, truncated: found.truncated };
   }
+  const states = query.state ? [query.state] : [...JOB_STATES];
   const [jobs, counts] = await Promise.all([
     queue.getJobs(states, { offset: query.offset, limit: query.limit, order: "desc" }),
     queue.getJobCounts(...states),
   ]);
   const total = states.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
-  return { available: true, value: { jobs: jobs.map(summarise), total } };
+  return { jobs: jobs.map(summarise), total };
 }
 
 /** One job in full: record, logs, and its flow relations. */

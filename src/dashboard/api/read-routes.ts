@@ -3,7 +3,6 @@ import type { Hono } from "hono";
 import type { DashboardEnv } from "../access.js";
 import type { DashboardServices } from "../services.js";
 import { getDeadLetters } from "../search-and-dead-letter-source.js";
-import { notAvailable } from "./http-errors.js";
 import {
   parseJobQuery,
   readJob,
@@ -21,23 +20,25 @@ export function addReadRoutes(app: Hono<DashboardEnv>, services: DashboardServic
   const now = (): number => services.backend.clock.now();
   app.get("/api/queues", async (c) => c.json(await readQueues(services, now())));
   app.get("/api/queues/:queue/jobs", async (c) => {
-    const found = await readJobs(
-      services,
-      c.req.param("queue"),
-      parseJobQuery((key) => c.req.query(key)),
+    return c.json(
+      await readJobs(
+        services,
+        c.req.param("queue"),
+        parseJobQuery((key) => c.req.query(key)),
+      ),
     );
-    return found.available ? c.json(found.value) : notAvailable(c, found.reason);
   });
   app.get("/api/queues/:queue/jobs/:id", async (c) =>
     c.json(await readJob(services, c.req.param("queue"), c.req.param("id"))),
   );
   app.get("/api/queues/:queue/dead-letters", async (c) => {
     const query = parseJobQuery((key) => c.req.query(key));
-    const found = await getDeadLetters(services.queues.get(c.req.param("queue")), {
-      offset: query.offset,
-      limit: c.req.query("limit") ? query.limit : DEAD_LETTER_PAGE,
-    });
-    return found.available ? c.json(found.value) : notAvailable(c, found.reason);
+    return c.json(
+      await getDeadLetters(services.queues.get(c.req.param("queue")), {
+        offset: query.offset,
+        limit: c.req.query("limit") ? query.limit : DEAD_LETTER_PAGE,
+      }),
+    );
   });
   app.get("/api/schedules", async (c) => c.json(await readSchedules(services)));
   app.get("/api/workers", async (c) => c.json(await readWorkers(services, now())));

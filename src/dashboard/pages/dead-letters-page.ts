@@ -1,5 +1,5 @@
 // Dead letters of one queue (or a queue picker): reason, when, with replay and purge.
-import type { DeadLetterView } from "../search-and-dead-letter-source.js";
+import type { DeadLetter } from "../search-and-dead-letter-source.js";
 import { html, type SafeHtml } from "../html.js";
 import { actionButton, formatJson, formatTime, jobPath } from "./format.js";
 import type { PageContext } from "./layout.js";
@@ -8,17 +8,13 @@ import type { PageContext } from "./layout.js";
 export interface DeadLettersPageData {
   queues: string[];
   queue: string | undefined;
-  letters: DeadLetterView[] | undefined;
-  /** Why there is no list: no queue picked, or the API is not available. */
+  letters: DeadLetter[] | undefined;
+  /** Why there is no list (no queue yet). */
   note: string | undefined;
 }
 
 /** Replays one letter, named by its letter id (the job id for store letters). */
-function replayButton(
-  context: PageContext,
-  queue: string | undefined,
-  letter: DeadLetterView,
-): SafeHtml | "" {
+function replayButton(context: PageContext, queue: string | undefined, letter: DeadLetter): SafeHtml | "" {
   const id = letter.id ?? letter.jobId;
   if (!context.canAct || !queue || !id) return "";
   return actionButton("Replay", "dead-letters-replay", { queue, job: id });

@@ -93,8 +93,7 @@ export function addPageRoutes(app: Hono<DashboardEnv>, services: DashboardServic
           paused: snapshot?.paused ?? false,
           counts: snapshot?.counts ?? (Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as never),
           query,
-          page: found.available ? found.value : undefined,
-          searchNote: found.available ? undefined : `search is not available: ${found.reason}`,
+          page: found,
         });
       },
     ),
@@ -147,8 +146,8 @@ export function addPageRoutes(app: Hono<DashboardEnv>, services: DashboardServic
         return renderDeadLettersPage(context, {
           queues,
           queue,
-          letters: found.available ? found.value : undefined,
-          note: found.available ? undefined : `dead letters are not available: ${found.reason}`,
+          letters: found,
+          note: undefined,
         });
       },
     ),

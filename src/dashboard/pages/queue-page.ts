@@ -12,9 +12,7 @@ export interface QueuePageData {
   paused: boolean;
   counts: Record<JobState, number>;
   query: JobQuery;
-  /** Undefined when search was asked for but this version cannot search: `searchNote` says why. */
-  page: JobPage | undefined;
-  searchNote: string | undefined;
+  page: JobPage;
 }
 
 const BULK_ACTIONS = ["retry", "promote", "cancel", "remove"] as const;
@@ -65,46 +63,47 @@ export function renderQueuePage(context: PageContext, data: QueuePageData): Safe
     <button type="submit">Search</button>
   </form>`;
   const filterLabel = `${query.state ?? "all"}${query.search ? ` matching "${query.search}"` : ""}`;
-  const bulk =
-    context.canAct && page
-      ? html`<div
-          class="bulk"
-          data-queue="${data.queue}"
-          data-state="${query.state ?? ""}"
-          data-search="${query.search}"
-          data-total="${page.total}"
-        >
-          <span>Selected:</span
-          >${BULK_ACTIONS.map((action) => html`<button type="button" class="bulk-act" data-bulk="${action}">${action}</button>`)}
-          <span>All ${page.total} ${filterLabel}:</span
-          >${BULK_ACTIONS.map((action) => html`<button type="button" class="bulk-act" data-bulk-filter="${action}">${action} all</button>`)}
-        </div>`
-      : "";
-  const rows = page
-    ? page.jobs.map(
-        (job) =>
-          html`<tr data-job="${job.id}">
-            ${context.canAct ? html`<td><input type="checkbox" name="job" value="${job.id}" aria-label="select job" /></td>` : ""}
-            <td><a href="${jobPath(base, data.queue, job.id)}">${job.id}</a></td>
-            <td class="job-name">${job.name}</td>
-            <td>${stateBadge(job.state)}</td>
-            <td class="num">${job.attemptsMade}</td>
-            <td>${formatTime(job.createdAt)}</td>
-            <td>${formatTime(job.finishedAt)}</td>
-            <td class="reason">${job.failedReason ?? ""}</td>
-            <td class="actions">${jobActions(context, data.queue, job.id, job.state)}</td>
-          </tr>`,
-      )
-    : [];
-  const pager = page
-    ? html`<p class="pager">
-        ${query.offset > 0 ? pageLink(context, data, Math.max(0, query.offset - query.limit), "← newer") : ""}
-        <span
-          >${page.total === 0 ? "no jobs" : `${query.offset + 1}–${query.offset + page.jobs.length} of ${page.total}${page.truncated ? "+" : ""}`}</span
-        >
-        ${query.offset + page.jobs.length < page.total ? pageLink(context, data, query.offset + query.limit, "older →") : ""}
+  const bulk = context.canAct
+    ? html`<div
+        class="bulk"
+        data-queue="${data.queue}"
+        data-state="${query.state ?? ""}"
+        data-search="${query.search}"
+        data-total="${page.total}"
+      >
+        <span>Selected:</span
+        >${BULK_ACTIONS.map((action) => html`<button type="button" class="bulk-act" data-bulk="${action}">${action}</button>`)}
+        <span>All ${page.total} ${filterLabel}:</span
+        >${BULK_ACTIONS.map((action) => html`<button type="button" class="bulk-act" data-bulk-filter="${action}">${action} all</button>`)}
+      </div>`
+    : "";
+  const rows = page.jobs.map(
+    (job) =>
+      html`<tr data-job="${job.id}">
+        ${context.canAct ? html`<td><input type="checkbox" name="job" value="${job.id}" aria-label="select job" /></td>` : ""}
+        <td><a href="${jobPath(base, data.queue, job.id)}">${job.id}</a></td>
+        <td class="job-name">${job.name}</td>
+        <td>${stateBadge(job.state)}</td>
+        <td class="num">${job.attemptsMade}</td>
+        <td>${formatTime(job.createdAt)}</td>
+        <td>${formatTime(job.finishedAt)}</td>
+        <td class="reason">${job.failedReason ?? ""}</td>
+        <td class="actions">${jobActions(context, data.queue, job.id, job.state)}</td>
+      </tr>`,
+  );
+  const truncated = page.truncated
+    ? html`<p class="notice">
+        The search looked at the newest jobs only: narrow the state or the text to see older ones.
       </p>`
-    : html`<p class="notice">${data.searchNote ?? ""}</p>`;
+    : "";
+  const pager = html`<p class="pager">
+      ${query.offset > 0 ? pageLink(context, data, Math.max(0, query.offset - query.limit), "← newer") : ""}
+      <span
+        >${page.total === 0 ? "no jobs" : `${query.offset + 1}–${query.offset + page.jobs.length} of ${page.total}${page.truncated ? "+" : ""}`}</span
+      >
+      ${query.offset + page.jobs.length < page.total ? pageLink(context, data, query.offset + query.limit, "older →") : ""}
+    </p>
+    ${truncated}`;
   const queueAction = context.canAct
     ? data.paused
       ? actionButton("Resume queue", "resume", { queue: data.queue })
