@@ -83,6 +83,7 @@ const targets: Array<[string, string]> = [
   ["page: queue (all, newest 50)", "/queues/bench"],
   ["page: queue, completed, offset 5000", "/queues/bench?state=completed&offset=5000"],
   ["page: queue, failed", "/queues/bench?state=failed"],
+  ['page: queue, search "declined"', "/queues/bench?search=declined"],
   ["page: job", `/queues/bench/jobs/${encodeURIComponent(someJob)}`],
   ["page: schedules", "/schedules"],
   ["page: workers", "/workers"],
@@ -140,9 +141,10 @@ the same host.
 | --- | --- | --- | --- | --- | --- |
 ${rows.join("\n")}
 
-A 501 row is an API this Warren does not have yet (search, dead letters): the dashboard answers "not available".
-The overview costs one batched \`snapshotQueues\` read whatever the number of queues; a queue page one
-\`listJobs\` page and one count; a job page the job, its logs and its flow relations.
+A search examines the newest 10,000 jobs of the states asked (\`queue.searchJobs\`'s default scan limit), so on this
+queue it reads every job: its cost is the scan, not the page. The overview costs one batched \`snapshotQueues\` read whatever the number of queues; a queue page one
+\`listJobs\` page and one count; a job page the job, its logs and its flow relations; the dead-letter page
+the queue's first 100 letters.
 `;
 writeFileSync(values.out, report);
 console.log(`wrote ${values.out}`);

@@ -133,6 +133,7 @@ describe.runIf(ready)("the dashboard in chromium (real Redis)", () => {
     const pages: Array<[string, string]> = [
       ["overview", "/"],
       ["queue", "/queues/shop?limit=12"],
+      ["search", "/queues/shop?search=gateway"],
       ["job", `/queues/shop/jobs/${encodeURIComponent(failedId)}`],
       ["flow", `/queues/mail/jobs/${encodeURIComponent(parentId)}`],
       ["schedules", "/schedules"],
