@@ -40,12 +40,17 @@ function jobActions(context: PageContext, queue: string, id: string, state: JobS
 export function renderQueuePage(context: PageContext, data: QueuePageData): SafeHtml {
   const base = context.basePath;
   const { query, page } = data;
+  // A tab keeps the search, so narrowing a search to one state is one click.
+  const searchParam = query.search ? `search=${encodeURIComponent(query.search)}` : "";
   const tabs = html`<nav class="tabs">
-    <a href="${queuePath(base, data.queue)}" ${query.state ? "" : html` class="current"`}>all</a
+    <a
+      href="${queuePath(base, data.queue, searchParam ? `?${searchParam}` : "")}"
+      ${query.state ? "" : html` class="current"`}
+      >all</a
     >${JOB_STATES.map(
       (state) =>
         html`<a
-          href="${queuePath(base, data.queue, `?state=${state}`)}"
+          href="${queuePath(base, data.queue, `?state=${state}${searchParam ? `&${searchParam}` : ""}`)}"
           ${query.state === state ? html` class="current"` : ""}
           >${state} <span class="count">${data.counts[state]}</span></a
         >`,
@@ -62,7 +67,7 @@ export function renderQueuePage(context: PageContext, data: QueuePageData): Safe
     />
     <button type="submit">Search</button>
   </form>`;
-  const filterLabel = `${query.state ?? "all"}${query.search ? ` matching "${query.search}"` : ""}`;
+  const filterLabel = `${query.state ? `${query.state} ` : ""}job(s)${query.search ? ` matching "${query.search}"` : ""}`;
   const bulk = context.canAct
     ? html`<div
         class="bulk"
