@@ -181,6 +181,7 @@ describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
       expect(response.headers.get("www-authenticate")).toMatch(/^Basic/);
     }
     expect((await get("/", null)).status).toBe(401);
+    expect((await get("/api/events", null)).status).toBe(401);
   });
 
   it("refuses cross-site actions and Basic-authenticated actions without the CSRF token", async () => {
@@ -342,6 +343,10 @@ describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
       expect((await fetch(`${servers[0]!.origin}/`)).status).toBe(200);
       const response = await fetch(`${servers[0]!.origin}/api/queues/orders/pause`, { method: "POST" });
       expect(response.status).toBe(401);
+      // The page offers no action it would refuse.
+      const page = await (await fetch(`${servers[0]!.origin}/queues/orders?state=delayed`)).text();
+      expect(page).toContain("not signed in: read only");
+      expect(page).not.toContain("data-action=");
     });
 
     it("a read-only dashboard answers 403 to an authenticated action", async () => {
@@ -362,6 +367,9 @@ describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
       });
       expect(response.status).toBe(403);
       expect((await fetch(`${servers[2]!.origin}/api/queues`)).status).toBe(401);
+      const page = await (await fetch(`${servers[2]!.origin}/queues/orders`, { headers })).text();
+      expect(page).toContain("(read only)");
+      expect(page).not.toContain("data-action=");
     });
   });
 
