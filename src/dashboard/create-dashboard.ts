@@ -10,6 +10,7 @@ import { addActionRoutes } from "./api/action-routes.js";
 import { errorResponse } from "./api/http-errors.js";
 import { addReadRoutes } from "./api/read-routes.js";
 import { findAsset } from "./assets/asset-routes.js";
+import { AttemptHistory } from "./attempt-history.js";
 import { AuditLog, type AuditEntry } from "./audit-log.js";
 import { CsrfTokens } from "./csrf.js";
 import { resolveDashboardOptions, type DashboardOptions } from "./dashboard-options.js";
@@ -58,14 +59,19 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const backend = resolved.backend;
   const logger = backend.logger.child({ component: "dashboard" });
   const stats = new LiveStats();
+  const attempts = new AttemptHistory();
   const services: DashboardServices = {
     options: resolved,
     backend,
     queues: new QueueHandles(backend),
     stats,
+    attempts,
     audit: new AuditLog(resolved.auditLimit, logger),
     csrf: new CsrfTokens(resolved.secret),
-    hub: new EventHub(backend, (event) => stats.record(event)),
+    hub: new EventHub(backend, (event) => {
+      stats.record(event);
+      attempts.record(event);
+    }),
   };
   // Followed from the start, so the charts have figures before the first page is opened.
   services.hub

@@ -1,5 +1,6 @@
 // What the pages and API handlers share: the backend, queue handles, live figures and the audit log.
 import type { Backend } from "../backend/contract.js";
+import type { AttemptHistory } from "./attempt-history.js";
 import type { AuditLog } from "./audit-log.js";
 import type { CsrfTokens } from "./csrf.js";
 import type { ResolvedDashboardOptions } from "./dashboard-options.js";
@@ -13,6 +14,7 @@ export interface DashboardServices {
   readonly backend: Backend;
   readonly queues: QueueHandles;
   readonly stats: LiveStats;
+  readonly attempts: AttemptHistory;
   readonly audit: AuditLog;
   readonly csrf: CsrfTokens;
   readonly hub: EventHub;

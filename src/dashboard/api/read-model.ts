@@ -7,6 +7,7 @@ import { SlotCalculator } from "../../schedules/schedule-timing.js";
 import type { DashboardServices } from "../services.js";
 import { searchJobs } from "../search-and-dead-letter-source.js";
 import type { MinuteFigures } from "../live-stats.js";
+import type { AttemptTimes } from "../attempt-history.js";
 
 /** One queue on the overview. */
 export interface QueueOverview {
@@ -147,6 +148,8 @@ export interface JobDetail {
   job: JobRecord;
   logs: string[];
   logCount: number;
+  /** Tries that ended while this dashboard ran, oldest first (the record keeps only the latest try's times). */
+  attempts: AttemptTimes[];
   parent: { queue: string; id: string; state: JobState | "missing" } | undefined;
   children: Array<{ queue: string; id: string; state: JobState | "missing" }>;
 }
@@ -182,6 +185,7 @@ export async function readJob(
     job,
     logs: logs.logs,
     logCount: logs.count,
+    attempts: services.attempts.of(queueName, id),
     parent: job.parent ? { ...job.parent, state: parentRecord?.state ?? "missing" } : undefined,
     children: references.map((ref, index) => ({ ...ref, state: childRecords[index]?.state ?? "missing" })),
   };

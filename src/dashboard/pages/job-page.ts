@@ -20,6 +20,47 @@ function relation(context: PageContext, ref: { queue: string; id: string; state:
   </li>`;
 }
 
+function took(startedAt: number | undefined, finishedAt: number | undefined): string {
+  return startedAt !== undefined && finishedAt !== undefined ? formatDuration(finishedAt - startedAt) : "—";
+}
+
+/** Rows from the tries the dashboard saw end; stack traces (one per failed try, oldest first) pair up in order. */
+function liveAttemptRows(detail: JobDetail): SafeHtml[] {
+  const stacks = detail.job.stacktrace;
+  const failures = detail.attempts.filter((attempt) => attempt.outcome !== "completed").length;
+  let failure = Math.max(0, stacks.length - failures);
+  return detail.attempts.map((attempt, index) => {
+    const stack =
+      attempt.outcome === "completed" || attempt.outcome === "stalled" ? undefined : stacks[failure++];
+    return html`<tr>
+      <td class="num">${attempt.attempt ?? index + 1}</td>
+      <td>${formatTime(attempt.startedAt)}</td>
+      <td>${formatTime(attempt.finishedAt)}</td>
+      <td>${took(attempt.startedAt, attempt.finishedAt)}</td>
+      <td>${stateBadge(attempt.outcome)}</td>
+      <td>${stack ? html`<pre class="stack">${stack}</pre>` : (attempt.reason ?? "")}</td>
+    </tr>`;
+  });
+}
+
+/** Rows from the record alone: every try's stack trace, and the times of the latest try. */
+function recordAttemptRows(detail: JobDetail): SafeHtml[] {
+  const { job } = detail;
+  return Array.from({ length: Math.max(job.attemptsMade, job.stacktrace.length) }, (_, index) => {
+    const isLast = index === job.attemptsMade - 1;
+    return html`<tr>
+      <td class="num">${index + 1}</td>
+      <td>${isLast ? formatTime(job.processedAt) : "—"}</td>
+      <td>${isLast ? formatTime(job.finishedAt) : "—"}</td>
+      <td>${isLast ? took(job.processedAt, job.finishedAt) : "—"}</td>
+      <td>${isLast ? stateBadge(job.state) : ""}</td>
+      <td>
+        ${job.stacktrace[index] ? html`<pre class="stack">${job.stacktrace[index]}</pre>` : isLast && job.failedReason ? job.failedReason : ""}
+      </td>
+    </tr>`;
+  });
+}
+
 /** The job page's main content. */
 export function renderJobPage(context: PageContext, detail: JobDetail): SafeHtml {
   const { job } = detail;
@@ -34,21 +75,8 @@ export function renderJobPage(context: PageContext, detail: JobDetail): SafeHtml
         }
       </p>`
     : "";
-  // The stored stack traces are one per failed try, oldest first: each attempt's row shows its own.
-  const attempts = Array.from({ length: Math.max(job.attemptsMade, job.stacktrace.length) }, (_, index) => {
-    const isLast = index === job.attemptsMade - 1;
-    return html`<tr>
-      <td class="num">${index + 1}</td>
-      <td>${isLast ? formatTime(job.processedAt) : "—"}</td>
-      <td>${isLast ? formatTime(job.finishedAt) : "—"}</td>
-      <td>
-        ${isLast && job.processedAt !== undefined && job.finishedAt !== undefined ? formatDuration(job.finishedAt - job.processedAt) : "—"}
-      </td>
-      <td>
-        ${job.stacktrace[index] ? html`<pre class="stack">${job.stacktrace[index]}</pre>` : isLast && job.failedReason ? job.failedReason : ""}
-      </td>
-    </tr>`;
-  });
+  // Tries seen live carry their own times; without them only the latest try's times are known (the record's).
+  const attempts = detail.attempts.length ? liveAttemptRows(detail) : recordAttemptRows(detail);
   return html`<h1>Job <span class="job-id">${job.id}</span> ${stateBadge(job.state)}</h1>
     <p class="breadcrumbs">
       <a href="${queuePath(base, job.queue)}">${job.queue}</a> › <span class="job-name">${job.name}</span>
@@ -107,6 +135,7 @@ export function renderJobPage(context: PageContext, detail: JobDetail): SafeHtml
             <th>Started</th>
             <th>Finished</th>
             <th>Took</th>
+            <th>Outcome</th>
             <th>Failure</th>
           </tr>
         </thead>
@@ -114,6 +143,7 @@ export function renderJobPage(context: PageContext, detail: JobDetail): SafeHtml
           ${attempts}
         </tbody>
       </table>
+      ${detail.attempts.length ? html`<p class="notice">Tries that ended while this dashboard was running.</p>` : ""}
     </section>
     <section>
       <h2>Flow</h2>

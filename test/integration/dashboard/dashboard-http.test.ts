@@ -209,6 +209,17 @@ describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
     const response = await act(`/api/queues/orders/jobs/${encodeURIComponent(failedId)}/retry`);
     expect(response.status).toBe(200);
     await waitFor(async () => (await queue.getJob(failedId))?.state === "completed");
+    // The job page lists the try the dashboard saw end, with its own start and finish.
+    const tries = await waitFor(async () => {
+      const detail = (await (
+        await get(`/api/queues/orders/jobs/${encodeURIComponent(failedId)}`)
+      ).json()) as {
+        attempts: Array<{ outcome: string; startedAt?: number; finishedAt: number }>;
+      };
+      return detail.attempts.some((attempt) => attempt.outcome === "completed") ? detail.attempts : undefined;
+    });
+    const completed = tries.find((attempt) => attempt.outcome === "completed")!;
+    expect(completed.startedAt).toBeLessThanOrEqual(completed.finishedAt);
     const entry = audits.find((audit) => audit.action === "retry" && audit.target === failedId);
     expect(entry).toMatchObject({ user: "ada", queue: "orders", outcome: "waiting" });
     const log = (await (await get("/api/audit")).json()) as AuditEntry[];
