@@ -40,6 +40,8 @@ export const CLIENT_SCRIPT = String.raw`"use strict";
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (text) {
         if (text === null) return;
+        // The user may have started typing while this was in flight: never replace what they are editing.
+        if (busyEditing()) { scheduleRefresh(); return; }
         var main = document.getElementById("main");
         if (!main) return;
         var checked = {};
