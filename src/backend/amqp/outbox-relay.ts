@@ -7,7 +7,7 @@
 // to amqp+redis took 27 ms (p50), four round trips of ~1–6 ms each plus the queue behind them.
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../logging/logger.js";
-import type { JobStore } from "../job-store.js";
+import type { JobStore, OutboxEntry } from "../job-store.js";
 import type { Publisher } from "./publisher.js";
 
 /** Most entries one take moves. */
@@ -25,6 +25,13 @@ interface QueuePasses {
   taking: boolean;
   /** The next pass, not started yet: requests join it. */
   next: Pending | undefined;
+  /** Passes started and not yet published. */
+  inFlight: number;
+  /**
+   * Settles when the latest pass started has published. A pass's callers wait for it too: entries made ready
+   * before their request may have been taken by the pass before theirs, still publishing.
+   */
+  published: Promise<void>;
 }
 
 /** Publishes outbox entries for one backend. */
@@ -49,7 +56,10 @@ export class OutboxRelay {
    */
   flush(queue: string): Promise<void> {
     let passes = this.queues.get(queue);
-    if (!passes) this.queues.set(queue, (passes = { taking: false, next: undefined }));
+    if (!passes) {
+      passes = { taking: false, next: undefined, inFlight: 0, published: Promise.resolve() };
+      this.queues.set(queue, passes);
+    }
     if (passes.next) return passes.next.promise;
     let resolve!: () => void;
     const promise = new Promise<void>((r) => (resolve = r));
@@ -65,12 +75,27 @@ export class OutboxRelay {
     if (!pass || passes.taking) return;
     passes.next = undefined;
     passes.taking = true;
+    passes.inFlight += 1;
+    const forget = (): void => {
+      if (!passes.taking && !passes.next && passes.inFlight === 0 && this.queues.get(queue) === passes)
+        this.queues.delete(queue);
+    };
     const tookAll = (): void => {
       passes.taking = false;
       if (passes.next) setImmediate(() => this.start(queue, passes));
-      else if (this.queues.get(queue) === passes) this.queues.delete(queue);
     };
-    const running = this.publishAll(queue, tookAll, pass.resolve).finally(() => this.running.delete(running));
+    const before = passes.published;
+    let publishedHere!: () => void;
+    passes.published = new Promise<void>((resolve) => (publishedHere = resolve));
+    const published = (): void => {
+      void before.then(() => {
+        passes.inFlight -= 1;
+        publishedHere();
+        pass.resolve();
+        forget();
+      });
+    };
+    const running = this.publishAll(queue, tookAll, published).finally(() => this.running.delete(running));
     this.running.add(running);
   }
 
@@ -115,6 +140,32 @@ export class OutboxRelay {
       published();
     }
     await Promise.all(acks);
+  }
+
+  /**
+   * Publishes entries the store wrote leased until `leasedUntil` for this caller (StoreEnqueueOptions), then
+   * acks them behind it. Resolves once they are confirmed or their publish failed (reported): failed ones stay
+   * in the outbox and a pass takes them when the lease ends.
+   */
+  async publishLeased(queue: string, entries: OutboxEntry[], leasedUntil: number): Promise<void> {
+    if (entries.length === 0 || this.closed) return;
+    try {
+      await this.publisher.publishJobs(queue, entries);
+    } catch (error) {
+      if (!this.closed) this.onError(error);
+      return;
+    }
+    const ack = this.store
+      .ackOutbox(
+        queue,
+        entries.map((entry) => entry.id),
+        leasedUntil,
+      )
+      .catch((error: unknown) => {
+        if (!this.closed) this.onError(error);
+      })
+      .finally(() => this.running.delete(ack));
+    this.running.add(ack);
   }
 
   /** Stops starting passes; waits for those running, acks included. */

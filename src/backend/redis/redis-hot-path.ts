@@ -20,7 +20,11 @@ import { groupBy, leaseArgs } from "./redis-util.js";
 type EnqueueReply = Array<[1, JobState, number | ""] | [0 | 2, string[]]>;
 
 /** Stores a batch (it may span queues) in one script, all or none. */
-export async function enqueue(ctx: RedisStoreContext, records: NewJobRecord[]): Promise<EnqueueResult[]> {
+export async function enqueue(
+  ctx: RedisStoreContext,
+  records: NewJobRecord[],
+  outboxLeasedUntil?: number,
+): Promise<EnqueueResult[]> {
   const queues = [...new Set(records.map((record) => record.queue))];
   // The registry (for topic patterns and listQueues) lives outside the queues' slots, so it is written
   // beside the script rather than inside it; pipelined on the same connection, it costs no round-trip.
@@ -31,6 +35,7 @@ export async function enqueue(ctx: RedisStoreContext, records: NewJobRecord[]): 
       ctx.clock.now(),
       ctx.outbox(),
       JSON.stringify(records.map(toEnqueuePayload)),
+      outboxLeasedUntil ?? "",
     ]),
     ...queues.map((queue) => ctx.register(queue)),
   ])) as [EnqueueReply, ...unknown[]];
