@@ -162,7 +162,7 @@ describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
 
     expect((await get("/api/queues/orders/jobs/nope")).status).toBe(404);
     expect((await get("/api/queues/orders/jobs?state=bogus")).status).toBe(400);
-    expect(await (await get("/api/schedules")).json()).toEqual([]);
+    expect(Array.isArray(await (await get("/api/schedules")).json())).toBe(true);
     const workers = (await (await get("/api/workers")).json()) as Array<{ queues: string[]; health: string }>;
     expect(workers.some((entry) => entry.queues.includes("orders") && entry.health === "ok")).toBe(true);
     const search = (await (await get("/api/queues/orders/jobs?search=FLAKY")).json()) as { total: number };
@@ -266,6 +266,38 @@ describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
     for (const id of tagged) expect(await queue.getJob(id)).toBeUndefined();
     expect((await queue.getJob(untagged))?.state).toBe("delayed");
     await queue.remove(untagged);
+  });
+
+  it("lists schedules with their next runs, and pauses, resumes and removes one", async () => {
+    await queue.schedule("nightly", { cron: "0 3 * * *", tz: "Europe/Oslo" }, { name: "report", data: {} });
+    const schedules = (await (await get("/api/schedules")).json()) as Array<{
+      queue: string;
+      key: string;
+      pattern: string;
+      tz: string;
+      paused: boolean;
+      nextRuns: number[];
+    }>;
+    const nightly = schedules.find((entry) => entry.key === "nightly");
+    expect(nightly).toMatchObject({
+      queue: "orders",
+      pattern: "0 3 * * *",
+      tz: "Europe/Oslo",
+      paused: false,
+    });
+    expect(nightly!.nextRuns).toHaveLength(3);
+    expect(nightly!.nextRuns[1]! - nightly!.nextRuns[0]!).toBeGreaterThanOrEqual(23 * 3_600_000);
+    expect(await (await get("/schedules")).text()).toContain("Europe/Oslo");
+
+    expect((await act("/api/queues/orders/schedules/nightly/pause")).status).toBe(200);
+    expect((await queue.getSchedules())[0]?.paused).toBe(true);
+    expect((await act("/api/queues/orders/schedules/nightly/resume")).status).toBe(200);
+    expect((await queue.getSchedules())[0]?.paused).toBe(false);
+    expect(await (await act("/api/queues/orders/schedules/nightly/remove")).json()).toMatchObject({
+      removed: true,
+    });
+    expect(await queue.getSchedules()).toEqual([]);
+    expect((await act("/api/queues/orders/schedules/nightly/pause")).status).toBe(404);
   });
 
   it("pushes a job's transitions over Server-Sent Events", async () => {
