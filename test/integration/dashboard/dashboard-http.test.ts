@@ -220,6 +220,14 @@ describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
     });
     const completed = tries.find((attempt) => attempt.outcome === "completed")!;
     expect(completed.startedAt).toBeLessThanOrEqual(completed.finishedAt);
+    // The charts count it too: one figure per minute of the last hour.
+    const stats = (await (await get("/api/stats?queue=orders")).json()) as Array<{
+      completed: number;
+      runP50: number | null;
+    }>;
+    expect(stats).toHaveLength(60);
+    expect(stats.reduce((sum, minute) => sum + minute.completed, 0)).toBeGreaterThanOrEqual(1);
+    expect(stats.some((minute) => minute.runP50 !== null)).toBe(true);
     const entry = audits.find((audit) => audit.action === "retry" && audit.target === failedId);
     expect(entry).toMatchObject({ user: "ada", queue: "orders", outcome: "waiting" });
     const log = (await (await get("/api/audit")).json()) as AuditEntry[];
