@@ -43,10 +43,17 @@ export class EventHub {
   start(): Promise<void> {
     this.starting ??= this.backend
       .subscribe("#", (event) => this.receive(event))
-      .then((unsubscribe) => {
-        if (this.closed) return unsubscribe();
-        this.unsubscribe = unsubscribe;
-      });
+      .then(
+        (unsubscribe) => {
+          if (this.closed) return unsubscribe();
+          this.unsubscribe = unsubscribe;
+        },
+        (error: unknown) => {
+          // Not remembered: the next stream asks again, so a backend that comes back is followed again.
+          this.starting = undefined;
+          throw error;
+        },
+      );
     return this.starting;
   }
 
