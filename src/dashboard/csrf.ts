@@ -36,12 +36,16 @@ export function crossSiteReason(request: Request): string | undefined {
   if (site !== null && site !== "same-origin" && site !== "none") return `Sec-Fetch-Site is ${site}`;
   const origin = request.headers.get("origin");
   if (origin === null) return undefined;
-  const host = request.headers.get("host") ?? new URL(request.url).host;
+  // Behind a proxy that rewrites Host, the browser's host arrives as X-Forwarded-Host. A cross-site page cannot
+  // set that header on a request without a CORS preflight, which the dashboard never grants.
+  const hosts = [request.headers.get("host") ?? new URL(request.url).host];
+  const forwarded = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
+  if (forwarded) hosts.push(forwarded);
   let originHost: string;
   try {
     originHost = new URL(origin).host;
   } catch {
     return `Origin ${origin} is not a URL`;
   }
-  return originHost === host ? undefined : `Origin ${origin} is not this dashboard's host`;
+  return hosts.includes(originHost) ? undefined : `Origin ${origin} is not this dashboard's host`;
 }

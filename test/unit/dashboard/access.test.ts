@@ -54,6 +54,12 @@ describe("dashboard cross-site checks", () => {
     );
     expect(crossSiteReason(request({ "sec-fetch-site": "same-site" }))).toMatch(/same-site/);
     expect(crossSiteReason(request({ origin: "http://dash.local", host: "dash.local" }))).toBeUndefined();
+    const proxied = {
+      origin: "https://ops.example",
+      host: "10.0.0.5:9465",
+      "x-forwarded-host": "ops.example",
+    };
+    expect(crossSiteReason(request(proxied))).toBeUndefined();
     expect(crossSiteReason(request({ "sec-fetch-site": "same-origin" }))).toBeUndefined();
     expect(crossSiteReason(request({}))).toBeUndefined();
   });
