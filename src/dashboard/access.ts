@@ -39,8 +39,27 @@ export function identify(services: DashboardServices): MiddlewareHandler<Dashboa
   };
 }
 
+/** Why an authenticated request may not act, or undefined when it may. */
+function refusal(
+  services: DashboardServices,
+  request: Request,
+  identity: Authentication,
+): { code: string; message: string } | undefined {
+  if (services.options.readOnly) return { code: "READ_ONLY", message: "this dashboard is read-only" };
+  if (identity.role !== "admin") {
+    return { code: "FORBIDDEN", message: `${identity.user} is a viewer: actions need the admin role` };
+  }
+  const crossSite = crossSiteReason(request);
+  if (crossSite) return { code: "CROSS_SITE", message: `cross-site request refused: ${crossSite}` };
+  if (identity.ambient && !services.csrf.verify(request, identity.user)) {
+    return { code: "CSRF", message: "missing or wrong x-warren-csrf header: act from the dashboard's page" };
+  }
+  return undefined;
+}
+
 /** Refuses an action unless an admin of a writable dashboard asks for it from the dashboard's own page. */
 export function requireActor(services: DashboardServices): MiddlewareHandler<DashboardEnv> {
+  const logger = services.backend.logger.child({ component: "dashboard" });
   return async (c, next) => {
     const identity = c.get("identity");
     if (!identity) {
@@ -49,20 +68,14 @@ export function requireActor(services: DashboardServices): MiddlewareHandler<Das
         : "actions need the dashboard's auth option (createDashboard({ auth })); without it the dashboard is read-only";
       return problem(c, 401, "UNAUTHENTICATED", message, services.options.auth !== undefined);
     }
-    if (services.options.readOnly) return problem(c, 403, "READ_ONLY", "this dashboard is read-only", false);
-    if (identity.role !== "admin") {
-      return problem(c, 403, "FORBIDDEN", `${identity.user} is a viewer: actions need the admin role`, false);
-    }
-    const crossSite = crossSiteReason(c.req.raw);
-    if (crossSite) return problem(c, 403, "CROSS_SITE", `cross-site request refused: ${crossSite}`, false);
-    if (identity.ambient && !services.csrf.verify(c.req.raw, identity.user)) {
-      return problem(
-        c,
-        403,
-        "CSRF",
-        "missing or wrong x-warren-csrf header: act from the dashboard's page",
-        false,
+    const refused = refusal(services, c.req.raw, identity);
+    if (refused) {
+      // A signed-in user refused is worth a line: a wrong role, or a page on another site trying its luck.
+      logger.warn(
+        { user: identity.user, path: c.req.path, code: refused.code },
+        `dashboard: refused an action: ${refused.message}`,
       );
+      return problem(c, 403, refused.code, refused.message, false);
     }
     await next();
   };
