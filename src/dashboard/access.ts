@@ -2,7 +2,9 @@
 // that is not read-only, a same-origin request and (for credentials a browser sends by itself) the CSRF token.
 import type { Context, MiddlewareHandler } from "hono";
 import { authenticate, type Authentication } from "./auth.js";
+import type { DashboardAuth } from "./dashboard-options.js";
 import { crossSiteReason } from "./csrf.js";
+import { html } from "./html.js";
 import type { DashboardServices } from "./services.js";
 
 /** Hono variables the access middleware sets. */
@@ -17,7 +19,23 @@ export interface DashboardEnv {
 
 function problem(c: Context, status: 401 | 403, code: string, message: string, challenge: boolean): Response {
   if (challenge) c.header("www-authenticate", 'Basic realm="warren dashboard", charset="UTF-8"');
+  // A person whose browser was refused (or who cancelled the sign-in prompt) reads a sentence, not JSON.
+  if (c.req.method === "GET" && !c.req.path.startsWith("/api/")) {
+    return c.html(
+      html`<!doctype html><meta charset="utf-8" /><title>Sign in · Warren</title>
+        <p>${message}.</p>
+        <p>With a token, sign in with any user name and the token as password.</p>`.text,
+      status,
+    );
+  }
   return c.json({ error: { code, message } }, status);
+}
+
+function signInHint(auth: DashboardAuth): string {
+  if (typeof auth === "function") return "sign in first";
+  return "token" in auth
+    ? "sign in with any user name and the token as password, or send Authorization: Bearer <token>"
+    : "sign in with your user name and password (Basic)";
 }
 
 /** Reads who is asking; when auth is set, refuses reads (401) from someone not signed in. */
@@ -26,13 +44,7 @@ export function identify(services: DashboardServices): MiddlewareHandler<Dashboa
     const auth = services.options.auth;
     const identity = auth ? await authenticate(auth, c.req.raw) : undefined;
     if (auth && !identity) {
-      return problem(
-        c,
-        401,
-        "UNAUTHENTICATED",
-        "sign in: send Authorization: Bearer <token> or Basic credentials",
-        true,
-      );
+      return problem(c, 401, "UNAUTHENTICATED", signInHint(auth), true);
     }
     c.set("identity", identity ?? undefined);
     await next();

@@ -180,7 +180,10 @@ describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
       expect(response.status).toBe(401);
       expect(response.headers.get("www-authenticate")).toMatch(/^Basic/);
     }
-    expect((await get("/", null)).status).toBe(401);
+    const page = await get("/", null);
+    expect(page.status).toBe(401);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect((await get("/api/events", null)).status).toBe(401);
   });
 
