@@ -112,11 +112,16 @@ describe.runIf(redis)("the dashboard over HTTP (real Redis)", () => {
       expect(text.match(/<script(?![^>]*\ssrc=)[^>]*>/g)).toBeNull();
       expect(Buffer.byteLength(text)).toBeLessThan(300 * 1024);
     }
+    // What a page loads besides its HTML: all of it from the handler, and a page stays well under 300 KB.
+    let assetBytes = 0;
     for (const asset of ["client.js", "style.css", "uplot.js", "uplot.css"]) {
       const response = await get(`/assets/${asset}`, null);
       expect(response.status, asset).toBe(200);
       expect(response.headers.get("cache-control")).toContain("max-age=");
+      assetBytes += (await response.arrayBuffer()).byteLength;
     }
+    const charts = Buffer.byteLength(await (await get("/charts")).text());
+    expect(charts + assetBytes).toBeLessThan(300 * 1024);
   });
 
   it("sends a strict Content-Security-Policy and no-sniff on pages and API answers", async () => {
