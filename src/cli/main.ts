@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { setDefaultLogLevel } from "../logging/default-logger.js";
 import { LOG_LEVELS, isLogLevel, type LogLevel } from "../logging/log-levels.js";
+import { registerDashboardCommand } from "./commands/dashboard.js";
 import { registerDeadLetterCommands } from "./commands/dlq.js";
 import { registerJobCommands } from "./commands/job.js";
 import { registerMetricsCommand } from "./commands/metrics.js";
@@ -38,7 +39,10 @@ const program = new Command("warren")
 
 /** `warren worker start` and `warren metrics` run until stopped: their warnings (reconnects, stalls) are news. */
 function isLongRunning(action: Command): boolean {
-  return (action.name() === "start" && action.parent?.name() === "worker") || action.name() === "metrics";
+  return (
+    (action.name() === "start" && action.parent?.name() === "worker") ||
+    ["metrics", "dashboard"].includes(action.name())
+  );
 }
 
 function parseLogLevel(value: string): LogLevel {
@@ -54,6 +58,7 @@ registerScheduleCommands(program, globals);
 registerWorkerCommands(program, globals);
 registerDeadLetterCommands(program, globals);
 registerMetricsCommand(program, globals);
+registerDashboardCommand(program, globals);
 
 try {
   await program.parseAsync(process.argv);
