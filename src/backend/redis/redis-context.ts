@@ -1,7 +1,7 @@
 // What the Redis store's sections (hot path, outbox, admin and reads, schedules, workers and locks) share: its
 // connection, keys and clock, whether it is closed or watched by a transport, and its two ways of reaching the
 // server, a transition script or a plain command.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-client.js";
 import type { Clock } from "../../core/clock.js";
 import { ClosedError } from "../../errors/warren-error.js";
 import type { StoreSignals } from "../job-store.js";
@@ -25,7 +25,7 @@ export class RedisStoreContext {
 
   constructor(
     /** The command connection. */
-    readonly client: Redis,
+    readonly client: RedisClient,
     readonly keys: RedisKeys,
     /** Every timestamp a script stores comes from it (client time is authoritative). */
     readonly clock: Clock,

@@ -1,8 +1,8 @@
 // Loads each Lua transition once from its file (with the lib files it includes joined before it, see
-// script-source.ts) and runs it by SHA, loading it again only when the server answers NOSCRIPT (after a restart
-// or SCRIPT FLUSH).
+// script-source.ts) and runs it by SHA, sending its source again only when the server answers NOSCRIPT (after a
+// restart, SCRIPT FLUSH, or on a cluster node that has not run it yet).
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-client.js";
 import { memoizedReader, readScriptFile, scriptSource } from "./script-source.js";
 
 /** Every script file in ./scripts, by name. */
@@ -72,7 +72,7 @@ export interface ScriptReply {
 
 /** Runs scripts on one connection. */
 export class ScriptRunner {
-  constructor(private readonly client: Redis) {}
+  constructor(private readonly client: RedisClient) {}
 
   async run(name: ScriptName, keys: string[], args: Array<string | number>): Promise<ScriptReply> {
     const script = (await loadScripts()).get(name)!;
@@ -81,8 +81,9 @@ export class ScriptRunner {
       reply = await this.client.evalsha(script.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      await this.client.script("LOAD", script.source);
-      reply = await this.client.evalsha(script.sha, keys.length, ...keys, ...args);
+      // EVAL, not SCRIPT LOAD then EVALSHA: it runs on the node of the script's key (a cluster sends SCRIPT LOAD
+      // to any node) and caches the script there for the next EVALSHA.
+      reply = await this.client.eval(script.source, keys.length, ...keys, ...args);
     }
     const [result, outboxFilled, deadLetters] = reply as [unknown, string[], string[]];
     return { result, outboxFilled, deadLetters };
