@@ -106,7 +106,9 @@ export class RedisStore implements JobStore {
       this.due,
     );
     this.bus = new RedisBus(this.client, prefix, (error) => this.onError(this.guard.translate(error)));
-    this.ctx = new RedisStoreContext(this.client, this.keys, this.clock, this.guard, this.due);
+    this.ctx = new RedisStoreContext(this.client, this.keys, this.clock, this.guard, this.due, (error) =>
+      this.onError(this.guard.translate(error)),
+    );
     this.schedules = new RedisSchedules(this.ctx);
   }
 

@@ -115,6 +115,8 @@ export function memoizedReader(read: ScriptFileReader): ScriptFileReader {
 export async function scriptSource(
   name: string,
   read: ScriptFileReader = readScriptFile,
+  /** For a Redis Cluster: CLUSTER is true, and a script touches its own queue's slot only (lib/dependencies). */
+  cluster = false,
 ): Promise<ScriptSource> {
   const path = `${name}.lua`;
   const body = await read(path);
@@ -123,9 +125,9 @@ export async function scriptSource(
   // The script body runs as a function so that its events are flushed once, whatever it returns, and its
   // signals for a transport ride beside its result (an error reply goes back as it is).
   const source =
-    `${lib}\nlocal function main()\n${body}\nend\nlocal result = main()\nflushEvents()\n` +
+    `local CLUSTER = ${cluster}\n${lib}\nlocal function main()\n${body}\nend\nlocal result = main()\nflushEvents()\n` +
     `if type(result) == "table" and result.err then return result end\n` +
     `if result == nil then result = false end\n` +
-    `return {result, outboxFilled, deadLetters}\n`;
+    `return {result, outboxFilled, deadLetters, crossSettled}\n`;
   return { source, includes };
 }
