@@ -124,8 +124,10 @@ export async function scriptSource(
   const lib = (await Promise.all(includes.map((include) => read(include)))).join("\n");
   // The script body runs as a function so that its events are flushed once, whatever it returns, and its
   // signals for a transport ride beside its result (an error reply goes back as it is).
+  // On a cluster the shebang makes Redis (7+) refuse any key outside the slot of the declared key, instead of
+  // reaching keys of another slot that happen to sit on the same node (and break once that slot moves).
   const source =
-    `local CLUSTER = ${cluster}\n${lib}\nlocal function main()\n${body}\nend\nlocal result = main()\nflushEvents()\n` +
+    `${cluster ? "#!lua\n" : ""}local CLUSTER = ${cluster}\n${lib}\nlocal function main()\n${body}\nend\nlocal result = main()\nflushEvents()\n` +
     `if type(result) == "table" and result.err then return result end\n` +
     `if result == nil then result = false end\n` +
     `return {result, outboxFilled, deadLetters, crossSettled}\n`;
