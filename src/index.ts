@@ -1,11 +1,13 @@
 // Warren's public API. This file decides what is public; everything else is internal.
 
 // Handles
-export { Queue, type AddAndWaitOptions, type BulkJob } from "./queue/queue.js";
+export { Queue, type AddAndWaitOptions, type BulkJob, type SearchJobsResult } from "./queue/queue.js";
+export type { SearchOptions } from "./queue/search-options.js";
 export { FlowProducer, type FlowJob, type FlowProducerOptions, type JobNode } from "./flows/flow-producer.js";
 export type { ScheduleOptions, SchedulePattern } from "./schedules/schedule-options.js";
 export type { ScheduleInfo } from "./schedules/schedule-info.js";
 export type { QueueOptions } from "./queue/queue-options.js";
+export type { DeadLetter, ReplayOptions, ReplaySelection } from "./queue/dead-letters.js";
 export type { JobOptions, BackoffOptions } from "./model/job-options.js";
 export { Job, type JobProgress } from "./job/job.js";
 export { JOB_STATES, TERMINAL_STATES, isTerminalState, type JobState } from "./model/job-state.js";
@@ -30,6 +32,7 @@ export { createBackend, DEFAULT_BACKEND_URL, type CreateBackendOptions } from ".
 export type { Backend, CancelResult } from "./backend/contract.js";
 export type { BackendCapabilities } from "./backend/capabilities.js";
 export type * from "./backend/records.js";
+export type * from "./backend/dead-letter-records.js";
 export { QUEUE_EVENT_NAMES } from "./backend/records.js";
 export type { JobStore, ClaimRequest, ClaimResult, OutboxEntry } from "./backend/job-store.js";
 export { MemoryBackend, MemoryStore, type MemoryBackendOptions } from "./backend/memory/index.js";

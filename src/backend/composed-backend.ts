@@ -7,8 +7,10 @@ import type { JobState } from "../model/job-state.js";
 import { acquireLock, type Lock, type LockOptions } from "../locks/lock.js";
 import type { BackendCapabilities } from "./capabilities.js";
 import type { Backend, CancelResult, MessageListener } from "./contract.js";
+import type { DeadLetterPage, DeadLetterRecord, ReplayProgress } from "./dead-letter-records.js";
 import type { Delivery, StoreChange } from "./delivery.js";
 import type { JobStore } from "./job-store.js";
+import * as deadLetters from "./store-dead-letters.js";
 import type {
   EnqueueResult,
   FetchRequest,
@@ -23,9 +25,16 @@ import type {
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SearchQuery,
+  SearchResult,
+  SubscribeOptions,
   Unsubscribe,
   WorkerInfo,
 } from "./records.js";
+import { wantsEvent } from "./records.js";
+
+/** Events a transport acts on (Delivery.observe), heard through every subscription whatever its filter. */
+const TRANSPORT_EVENTS = ["paused", "resumed"] as const;
 
 /**
  * A {@link Backend} made of a store (the truth) and a delivery (how work reaches workers).
@@ -139,6 +148,10 @@ export class ComposedBackend implements Backend {
     return this.live.listJobs(queue, query);
   }
 
+  async searchJobs(queue: string, query: SearchQuery): Promise<SearchResult> {
+    return this.live.searchJobs(queue, query);
+  }
+
   async countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
     return this.live.countJobs(queue, states);
   }
@@ -158,6 +171,8 @@ export class ComposedBackend implements Backend {
   async retryJob(queue: string, id: string): Promise<JobRecord> {
     const record = await this.live.retryJob(queue, id);
     await this.tell({ kind: "readied", queue });
+    // A retried job is no longer dead: the transport's dead-letter copy of it goes too.
+    if (!this.closed) await this.delivery.deadLetters?.forget(queue, [id]);
     return record;
   }
 
@@ -220,12 +235,47 @@ export class ComposedBackend implements Backend {
     return this.live.listQueues();
   }
 
+  // ---- dead letters: the store's failed and expired jobs, and the transport's own (store-dead-letters.ts) ----
+  private get deadLetterParts(): deadLetters.DeadLetterParts {
+    return {
+      store: this.live,
+      transport: this.delivery.deadLetters,
+      readied: (queue) => this.tell({ kind: "readied", queue }),
+    };
+  }
+
+  async listDeadLetters(queue: string, page: DeadLetterPage): Promise<DeadLetterRecord[]> {
+    return deadLetters.listDeadLetters(this.deadLetterParts, queue, page);
+  }
+
+  async listDeadLetterIds(queue: string): Promise<string[]> {
+    return deadLetters.listDeadLetterIds(this.deadLetterParts, queue);
+  }
+
+  async replayDeadLetters(queue: string, ids: string[], progress?: ReplayProgress): Promise<number> {
+    return deadLetters.replayDeadLetters(this.deadLetterParts, queue, ids, progress);
+  }
+
+  async purgeDeadLetters(queue: string): Promise<number> {
+    return deadLetters.purgeDeadLetters(this.deadLetterParts, queue);
+  }
+
   // ---- events, registry, bus, locks: the store's ----
-  async subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
-    return this.live.subscribe(queue, (event) => {
-      this.delivery.observe(event);
-      listener(event);
-    });
+  async subscribe(
+    queue: string,
+    listener: (event: QueueEventRecord) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
+    // The transport watches pause and resume through its workers' subscriptions: a filter keeps them.
+    const events = options?.events && [...new Set([...options.events, ...TRANSPORT_EVENTS])];
+    return this.live.subscribe(
+      queue,
+      (event) => {
+        this.delivery.observe(event);
+        if (wantsEvent(options, event.event)) listener(event);
+      },
+      events && { events },
+    );
   }
 
   async heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void> {

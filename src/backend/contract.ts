@@ -5,6 +5,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../logging/logger.js";
 import type { JobState } from "../model/job-state.js";
 import type { BackendCapabilities } from "./capabilities.js";
+import type { DeadLetterOperations } from "./dead-letter-records.js";
 import type {
   EnqueueResult,
   FetchRequest,
@@ -19,6 +20,9 @@ import type {
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SearchQuery,
+  SearchResult,
+  SubscribeOptions,
   Unsubscribe,
   WorkerInfo,
 } from "./records.js";
@@ -41,7 +45,7 @@ export type CancelResult =
  * object may serve many Queue/Worker/QueueEvents handles. Every backend is a ComposedBackend (one store, one
  * delivery); see docs/contributing/backend-semantics.md.
  */
-export interface Backend extends StateOperations {
+export interface Backend extends StateOperations, DeadLetterOperations {
   /** Short name for logs (`memory`, `redis`, `postgres`, `amqp+redis`). */
   readonly kind: string;
   readonly capabilities: BackendCapabilities;
@@ -143,6 +147,12 @@ export interface StateOperations extends LockPrimitives {
   // ---- admin and read ----
   getJob(queue: string, id: string): Promise<JobRecord | undefined>;
   listJobs(queue: string, query: ListQuery): Promise<JobRecord[]>;
+  /**
+   * Jobs whose id, name, failed reason or data contains `query.text`, case-insensitively, newest first. Bounded:
+   * examines at most `query.scanLimit` jobs of the states asked (the newest ones; on Redis the newest of each
+   * state's index) and says whether it stopped there. An unknown queue finds nothing.
+   */
+  searchJobs(queue: string, query: SearchQuery): Promise<SearchResult>;
   /** Count per state; every requested state is present in the result. */
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>>;
   /**
@@ -187,8 +197,15 @@ export interface StateOperations extends LockPrimitives {
   listQueues(): Promise<string[]>;
 
   // ---- events ----
-  /** Delivers every event of queues matching `queue` (a name or a topic pattern) to `listener`. */
-  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe>;
+  /**
+   * Delivers every event of queues matching `queue` (a name or a topic pattern) to `listener`, or only the
+   * events `options.events` names.
+   */
+  subscribe(
+    queue: string,
+    listener: (event: QueueEventRecord) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe>;
 
   /** Resolves when the backend can serve requests; throws BackendUnavailableError otherwise. */
   ping(): Promise<void>;

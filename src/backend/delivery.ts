@@ -3,6 +3,7 @@
 // in-process wait for memory); a transport delivers by message (RabbitMQ consume, fed by the store's outbox).
 import type { Logger } from "../logging/logger.js";
 import type { BackendCapabilities } from "./capabilities.js";
+import type { TransportDeadLetters } from "./dead-letter-records.js";
 import type {
   EnqueueResult,
   FetchRequest,
@@ -42,6 +43,8 @@ export interface Delivery {
   readonly messagingSystem?: string | undefined;
   /** A transport's own logger; the backend logs through it (else through the store's). */
   readonly logger?: Logger;
+  /** A transport's own dead-letter queue, listed, replayed and purged beside the store's letters. */
+  readonly deadLetters?: TransportDeadLetters | undefined;
   /** See Backend.fetch: claims ready jobs, waiting (never polling) until there are some or blockMs passes. */
   fetch(request: FetchRequest): Promise<JobRecord[]>;
   /** See Backend.releaseWorker. */

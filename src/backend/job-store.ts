@@ -2,6 +2,7 @@
 // memory). It keeps jobs, leases, schedules and events, and — for a transport that delivers by message — the
 // outbox of ready jobs whose delivery message is not yet confirmed. It never waits for work: a Delivery does.
 import type { StateOperations } from "./contract.js";
+import type { StoreDeadLetterOperations } from "./dead-letter-records.js";
 import type { FetchRequest, GroupLimits, JobRecord, RateLimit, TraceContext } from "./records.js";
 
 /** Claim specific jobs, named by delivery messages, for one worker. */
@@ -77,7 +78,7 @@ export interface ReadyClaim {
  * ready jobs with {@link JobStore.claimReady} and waits on the engine's wake-ups, and a transport (RabbitMQ),
  * which calls {@link JobStore.watch} to turn the outbox on and claims the jobs its messages name.
  */
-export interface JobStore extends StateOperations {
+export interface JobStore extends StateOperations, StoreDeadLetterOperations {
   /** The engine's name (`memory`, `redis`, `postgres`). */
   readonly kind: string;
   /** Jobs and events are shared between processes. */

@@ -87,6 +87,33 @@ export interface ListQuery {
   order: "asc" | "desc";
 }
 
+/**
+ * Query for searching jobs: a bounded scan of a queue's newest jobs for a case-insensitive substring of the id,
+ * name, failed reason or data (JSON text). The public layer has validated it.
+ */
+export interface SearchQuery {
+  /** The text to look for, as typed: matched literally, never as a pattern. Not empty. */
+  text: string;
+  /** States to look in, each once; every state when the public layer was given none. */
+  states: JobState[];
+  /** Matches to skip, newest first. */
+  offset: number;
+  /** Most matches to return. */
+  limit: number;
+  /** Most jobs to examine: the scan stops there and reports `truncated`. */
+  scanLimit: number;
+}
+
+/** What a search found within its bound. */
+export interface SearchResult {
+  /** The page of matches, newest first (createdAt, then insertion order, descending). */
+  records: JobRecord[];
+  /** Matches among the jobs examined (not only this page). */
+  total: number;
+  /** The scan stopped at `scanLimit` jobs examined while the queue had more in the states asked. */
+  truncated: boolean;
+}
+
 /** What one `maintain` pass did, for logs and tests. */
 export interface MaintenanceReport {
   promoted: number;
@@ -121,6 +148,32 @@ export const QUEUE_EVENT_NAMES = [
 
 /** One of {@link QUEUE_EVENT_NAMES}. */
 export type QueueEventName = (typeof QUEUE_EVENT_NAMES)[number];
+
+/**
+ * The events a worker and a transport act on: rare next to a job's own transitions (added, active, completed…),
+ * so a subscriber that needs only these can be told far less.
+ */
+export const CONTROL_EVENTS = [
+  "cancel-requested",
+  "stalled",
+  "drained",
+  "paused",
+  "resumed",
+] as const satisfies readonly QueueEventName[];
+
+/** Options of `backend.subscribe`. */
+export interface SubscribeOptions {
+  /**
+   * Deliver only these events (default: every event). A backend may then read less: Redis reads a queue's
+   * control stream instead of its event stream when every event named is a control event.
+   */
+  readonly events?: readonly QueueEventName[];
+}
+
+/** Whether `event` passes a subscription's filter. */
+export function wantsEvent(options: SubscribeOptions | undefined, event: QueueEventName): boolean {
+  return options?.events === undefined || options.events.includes(event);
+}
 
 /** A live worker, as the registry lists it (`backend.listWorkers()`). Times are ms since epoch. */
 export interface WorkerInfo {

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { setDefaultLogLevel } from "../logging/default-logger.js";
 import { LOG_LEVELS, isLogLevel, type LogLevel } from "../logging/log-levels.js";
+import { registerDeadLetterCommands } from "./commands/dlq.js";
 import { registerJobCommands } from "./commands/job.js";
 import { registerMetricsCommand } from "./commands/metrics.js";
 import { registerQueueCommands } from "./commands/queue.js";
@@ -51,6 +52,7 @@ registerQueueCommands(program, globals);
 registerJobCommands(program, globals);
 registerScheduleCommands(program, globals);
 registerWorkerCommands(program, globals);
+registerDeadLetterCommands(program, globals);
 registerMetricsCommand(program, globals);
 
 try {

@@ -8,6 +8,7 @@ import { isJobState, JOB_STATES, type JobState } from "../model/job-state.js";
 import { waitUntilFinished } from "../job/wait-until-finished.js";
 import type { JobOptions } from "../model/job-options.js";
 import { AddBatcher } from "./add-batcher.js";
+import * as deadLetters from "./dead-letters.js";
 import { buildJobRecord } from "../model/build-record.js";
 import { assertNoDependencyCycle } from "../model/dependency-cycles.js";
 import {
@@ -18,6 +19,7 @@ import {
 } from "../schedules/schedule-options.js";
 import { toScheduleInfo, type ScheduleInfo } from "../schedules/schedule-info.js";
 import { SlotCalculator } from "../schedules/schedule-timing.js";
+import { resolveSearchQuery, type SearchOptions } from "./search-options.js";
 import { resolveQueueOptions, type QueueOptions, type ResolvedQueueOptions } from "./queue-options.js";
 import {
   loadOtelApi,
@@ -42,6 +44,19 @@ export type AddAndWaitOptions = JobOptions & {
    */
   waitTimeout?: number;
 };
+
+/** What `searchJobs` found: a page of matches and how the bounded scan went. */
+export interface SearchJobsResult<Data = unknown, Result = unknown> {
+  /** The page of matches, newest first. */
+  jobs: Job<Data, Result>[];
+  /** Matches among the jobs examined, not only this page. */
+  total: number;
+  /**
+   * The scan stopped at `scanLimit` jobs while the queue had more: older jobs were not looked at, so `total` is
+   * a floor. Narrow the states or the text, or raise `scanLimit`.
+   */
+  truncated: boolean;
+}
 
 const DEFAULT_PAGE_SIZE = 100;
 
@@ -231,6 +246,21 @@ export class Queue<Data = unknown, Result = unknown> {
     return records.map((record) => this.handle(record));
   }
 
+  /**
+   * Jobs whose id, name, failed reason or data (as JSON) contains `text`, case-insensitively and literally (no
+   * wildcards), newest first. Bounded: examines at most `scanLimit` of the newest jobs of the states asked, and
+   * says `truncated` when it stopped there. See docs/concepts/job-lifecycle.md, "Searching jobs".
+   * @example const { jobs, total } = await queue.searchJobs("ada@example.com", { states: ["failed"] });
+   */
+  async searchJobs(text: string, options: SearchOptions = {}): Promise<SearchJobsResult<Data, Result>> {
+    const found = await this.backend.searchJobs(this.name, resolveSearchQuery(text, options));
+    return {
+      jobs: found.records.map((record) => this.handle(record)),
+      total: found.total,
+      truncated: found.truncated,
+    };
+  }
+
   /** Number of jobs per state (every state when none is named). */
   getJobCounts(...states: JobState[]): Promise<Record<JobState, number>> {
     return this.backend.countJobs(this.name, checkStates(states.length ? states : [...JOB_STATES]));
@@ -267,6 +297,24 @@ export class Queue<Data = unknown, Result = unknown> {
   /** Removes waiting jobs (and delayed ones with `{ delayed: true }`). Returns how many. */
   drain(options: { delayed?: boolean } = {}): Promise<number> {
     return this.backend.drain(this.name, options.delayed ?? false);
+  }
+
+  /** Jobs that failed for good or expired (and, on RabbitMQ, broker-only dead letters), paginated. */
+  getDeadLetters(page: { offset?: number; limit?: number } = {}): Promise<deadLetters.DeadLetter<Data>[]> {
+    return deadLetters.getDeadLetters<Data>(this.backend, this.name, page);
+  }
+
+  /** Replays dead letters with a fresh attempt budget; a letter replayed concurrently elsewhere counts once. */
+  replayDeadLetters(
+    selection: deadLetters.ReplaySelection,
+    options?: deadLetters.ReplayOptions,
+  ): Promise<{ replayed: number }> {
+    return deadLetters.replayDeadLetters(this.backend, this.name, selection, options);
+  }
+
+  /** Removes every dead letter of the queue; returns how many. */
+  purgeDeadLetters(): Promise<number> {
+    return this.backend.purgeDeadLetters(this.name);
   }
 
   /** Removes the queue and all its jobs. Refuses while jobs are active unless `force`. */

@@ -46,3 +46,21 @@ export function settledOtelApi(): OtelApi | null | undefined {
 export function loadOtelApi(): Promise<OtelApi | null> {
   return shared.load();
 }
+
+/** What the API hands out when no SDK has registered a tracer provider, per API module (there is one). */
+const noopProviders = new WeakMap<OtelApi, OpenTelemetry.TracerProvider>();
+
+/**
+ * Whether spans could be recorded or propagated: an SDK registered a tracer provider, or the caller's context
+ * carries a span (propagation-only setups pass a remote parent on). Without either, every span is the API's
+ * no-op and a traced try would only pay for building it (~1 KB of garbage per job with the API installed).
+ */
+export function tracingWanted(api: OtelApi, carried: boolean): boolean {
+  if (carried) return true;
+  const provider = api.trace.getTracerProvider();
+  // The API's global provider is always its proxy; anything else was registered by hand and is taken as real.
+  if (!(provider instanceof api.ProxyTracerProvider)) return true;
+  let noop = noopProviders.get(api);
+  if (noop === undefined) noopProviders.set(api, (noop = new api.ProxyTracerProvider().getDelegate()));
+  return provider.getDelegate() !== noop;
+}

@@ -24,7 +24,7 @@ import { judgeHealth, type WorkerHealth } from "./worker-health.js";
 import { MaintenanceTimer } from "./maintenance-timer.js";
 import { AttemptAbort } from "./attempt-abort.js";
 import { runAttempt, toError, type AttemptResult, type Processor } from "./run-attempt.js";
-import { loadOtelApi, settledOtelApi, traceProcess } from "../tracing/index.js";
+import { loadOtelApi, settledOtelApi, traceProcess, tracingWanted } from "../tracing/index.js";
 import { advanceSchedule } from "../schedules/schedule-runner.js";
 import type { WorkerEventMap } from "./worker-events.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.js";
@@ -36,6 +36,9 @@ interface Running {
   /** Settles once the try is recorded and its slot freed (set as the try starts). */
   done?: Promise<void>;
 }
+
+/** The queue events a worker acts on (see onQueueEvent): a backend need not tell it about anything else. */
+const WORKER_EVENTS = ["drained", "cancel-requested", "stalled"] as const;
 
 const FINISH_RETRY_LIMIT = 5;
 const FINISH_RETRY_BASE_MS = 200;
@@ -137,7 +140,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
 
   private async startRunning(): Promise<void> {
     this.subscription = this.backend
-      .subscribe(this.name, (event) => this.onQueueEvent(event))
+      .subscribe(this.name, (event) => this.onQueueEvent(event), { events: WORKER_EVENTS })
       .catch((error: unknown) => {
         this.emitError(error);
         return undefined;
@@ -320,7 +323,8 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
       strategies: this.options.backoffStrategies,
       clock: this.backend.clock,
     };
-    if (otel === null) return runAttempt(options);
+    // A job with no trace context, and no SDK to record a span: the API's no-op span would only be garbage.
+    if (otel === null || !tracingWanted(otel, record.trace !== undefined)) return runAttempt(options);
     return traceProcess(otel, this.backend.messagingSystem, record, () => runAttempt(options), failureOf);
   }
 

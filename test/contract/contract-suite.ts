@@ -4,10 +4,11 @@ import type { Backend } from "../../src/index.js";
 import { useHarness, type Harness } from "../helpers/harness.js";
 import { adminCases } from "./behaviour/admin.js";
 import { controlCases } from "./behaviour/control.js";
+import { deadLetterCases } from "./behaviour/dead-letters.js";
 import { dependencyCases } from "./behaviour/dependencies.js";
 import { enqueueCases } from "./behaviour/enqueue.js";
 import { eventBusCases } from "./behaviour/event-bus.js";
-import { eventCases } from "./behaviour/events.js";
+import { eventCases, filteredEventCases } from "./behaviour/events.js";
 import { flowCases } from "./behaviour/flows.js";
 import { groupCases } from "./behaviour/groups.js";
 import { lifecycleCases } from "./behaviour/lifecycle.js";
@@ -18,6 +19,7 @@ import { progressCases } from "./behaviour/progress-logs.js";
 import { registryCases } from "./behaviour/registry.js";
 import { retryCases } from "./behaviour/retries.js";
 import { scheduleCases } from "./behaviour/schedules.js";
+import { searchCases } from "./behaviour/search.js";
 import { snapshotCases } from "./behaviour/snapshots.js";
 import { timeoutCases } from "./behaviour/timeouts.js";
 import { timingCases } from "./behaviour/timing.js";
@@ -46,10 +48,12 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       validationCases,
       orderingCases,
       retryCases,
+      deadLetterCases,
       timeoutCases,
       controlCases,
       progressCases,
       eventCases,
+      filteredEventCases,
       adminCases,
       workerCases,
       lockCases,
@@ -63,6 +67,7 @@ export function defineContractSuite(options: ContractSuiteOptions): void {
       lifecycleCases,
       timingCases,
       snapshotCases,
+      searchCases,
     ]) {
       cases(ctx);
     }

@@ -22,9 +22,11 @@ import {
   type AmqpDeliveryOptions,
   type ResolvedAmqpDeliveryOptions,
 } from "./amqp-options.js";
+import { AmqpDeadLetters } from "./amqp-dead-letters.js";
 import { claimDeliveries } from "./claim-deliveries.js";
 import { AmqpConnection } from "./connection.js";
 import { ConsumerGroup } from "./consumer-group.js";
+import { DEAD_LETTERED_AT_HEADER } from "./dead-letter-message.js";
 import { DueWatch } from "./due-watch.js";
 import { OUTBOX_BATCH, OutboxRelay } from "./outbox-relay.js";
 import { encodeEnvelope } from "./envelope.js";
@@ -50,6 +52,8 @@ export class AmqpDelivery implements Delivery {
   });
   readonly names: TopologyNames;
   readonly logger: Logger;
+  /** `warren.dlq.<queue>`, listed, replayed and purged beside the store's dead letters. */
+  readonly deadLetters: AmqpDeadLetters;
   /** This transport's records, bound to `backend: "amqp"`. */
   private readonly log: Logger;
   private readonly clock: Clock;
@@ -88,6 +92,14 @@ export class AmqpDelivery implements Delivery {
       onError: (error) => this.onError(error),
     });
     this.publisher = new Publisher(this.connection, this.names, this.topology, this.options.publishTimeoutMs);
+    this.deadLetters = new AmqpDeadLetters({
+      connection: this.connection,
+      names: this.names,
+      topology: this.topology,
+      store: this.store,
+      connectTimeoutMs: this.options.publishTimeoutMs,
+      onError: (error) => this.onError(error),
+    });
     const report = (error: unknown): void => this.onError(error as Error);
     this.relay = new OutboxRelay(this.store, this.publisher, this.clock, report, this.log);
     this.dueWatch = new DueWatch({
@@ -105,7 +117,8 @@ export class AmqpDelivery implements Delivery {
     // promotion, a stall recovery), they are published at once; final failures get a dead-letter copy.
     this.store.watch({
       outboxFilled: (queue) => void this.relay.flush(queue),
-      deadLettered: (queue, id, reason) => void this.deadLetterJob(queue, id, reason),
+      deadLettered: (queue, id, reason) =>
+        this.deadLetters.track(queue, this.deadLetterJob(queue, id, reason)),
     });
     this.started = this.connection.start();
     this.started.catch((error: unknown) => this.onError(error as Error));
@@ -320,7 +333,10 @@ export class AmqpDelivery implements Delivery {
     try {
       const record = await this.store.getJob(queue, id);
       const body = encodeEnvelope({ id, name: record?.name ?? "unknown", data: record?.data ?? "null" });
-      await this.publisher.publishDeadLetter(queue, body, reason, traceHeaders(record?.trace));
+      await this.publisher.publishDeadLetter(queue, body, reason, {
+        ...traceHeaders(record?.trace),
+        [DEAD_LETTERED_AT_HEADER]: record?.finishedAt ?? this.clock.now(),
+      });
       // A job failing for good is the application's news, counted by events and metrics: not a warning.
       this.log.debug({ queue, jobId: id, reason }, "dead-letter copy published");
     } catch (error) {

@@ -7,6 +7,7 @@ import type { JobStore } from "../job-store.js";
 import type { FetchRequest, JobRecord, NewJobRecord } from "../records.js";
 import type { ConsumerGroup, Delivery } from "./consumer-group.js";
 import type { Logger } from "../../logging/logger.js";
+import { DEAD_LETTERED_AT_HEADER } from "./dead-letter-message.js";
 import { parseEnvelope, type JobEnvelope } from "./envelope.js";
 import { WARREN_HEADER, type Publisher } from "./publisher.js";
 
@@ -142,6 +143,7 @@ async function deadLetter(ctx: ClaimContext, delivery: Delivery, reason: string)
   try {
     await ctx.publisher.publishDeadLetter(delivery.queue, delivery.message.content, reason, {
       "x-warren-original-message-id": delivery.message.properties.messageId as string | undefined,
+      [DEAD_LETTERED_AT_HEADER]: ctx.store.clock.now(),
     });
     ctx.group.ack(delivery);
     // A message no Warren producer could have sent: someone's bug, worth a warning each time.

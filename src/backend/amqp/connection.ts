@@ -110,6 +110,11 @@ export class AmqpConnection {
     return this.current !== undefined;
   }
 
+  /** Whether the broker was ever reached: a connection that is down now is then an outage, not a start. */
+  get reachedOnce(): boolean {
+    return this.everConnected;
+  }
+
   /** Registers a setup that runs now (when connected) and after every reconnect. */
   async addSetup(setup: ConnectionSetup): Promise<void> {
     this.setups.add(setup);

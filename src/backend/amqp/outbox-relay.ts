@@ -1,6 +1,10 @@
 // Moves a store's outbox onto the broker: take ready entries (leased), publish them with confirms, then ack
 // them in the store under the same lease. Passes are per queue and coalesced: a request joins a pass that has
-// not started yet, and a request made while one runs gets exactly one pass after it.
+// not taken yet, and a request made after a pass took gets the next one. Passes overlap: the next may take as
+// soon as the one before has taken (the lease keeps them apart), and a pass's callers are released once its
+// entries are confirmed, with the store's ack left to finish behind them. One pass at a time, from request to
+// ack, made an add wait for every round trip of the pass before it as well as its own: at 1,000 adds/s an add
+// to amqp+redis took 27 ms (p50), four round trips of ~1–6 ms each plus the queue behind them.
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../logging/logger.js";
 import type { JobStore } from "../job-store.js";
@@ -17,7 +21,8 @@ interface Pending {
 }
 
 interface QueuePasses {
-  running: Promise<void> | undefined;
+  /** A pass is taking from the store: requests join the next pass, which takes once this take returned. */
+  taking: boolean;
   /** The next pass, not started yet: requests join it. */
   next: Pending | undefined;
 }
@@ -25,6 +30,8 @@ interface QueuePasses {
 /** Publishes outbox entries for one backend. */
 export class OutboxRelay {
   private readonly queues = new Map<string, QueuePasses>();
+  /** Passes still publishing or acking, for close. */
+  private readonly running = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -36,60 +43,84 @@ export class OutboxRelay {
   ) {}
 
   /**
-   * A publish pass over `queue`'s outbox that starts after this call; resolves when it has ended. Failures are
-   * reported, not thrown: the entries stay leased in the store and a later pass publishes them.
+   * A publish pass over `queue`'s outbox that takes after this call; resolves when the entries it took are
+   * confirmed by the broker (or their publish failed). Failures are reported, not thrown: the entries stay
+   * leased in the store and a later pass publishes them.
    */
   flush(queue: string): Promise<void> {
     let passes = this.queues.get(queue);
-    if (!passes) this.queues.set(queue, (passes = { running: undefined, next: undefined }));
+    if (!passes) this.queues.set(queue, (passes = { taking: false, next: undefined }));
     if (passes.next) return passes.next.promise;
     let resolve!: () => void;
     const promise = new Promise<void>((r) => (resolve = r));
     passes.next = { promise, resolve };
     // Not at once: the store signals an outbox entry before the caller that caused it asks for a flush, and a
     // pass started in between would leave that caller a second round trip to the store.
-    if (!passes.running) setImmediate(() => this.start(queue, passes));
+    if (!passes.taking) setImmediate(() => this.start(queue, passes));
     return promise;
   }
 
   private start(queue: string, passes: QueuePasses): void {
     const pass = passes.next;
-    if (!pass) return;
+    if (!pass || passes.taking) return;
     passes.next = undefined;
-    passes.running = this.publishAll(queue).finally(() => {
-      passes.running = undefined;
-      pass.resolve();
+    passes.taking = true;
+    const tookAll = (): void => {
+      passes.taking = false;
       if (passes.next) setImmediate(() => this.start(queue, passes));
-      else this.queues.delete(queue);
-    });
+      else if (this.queues.get(queue) === passes) this.queues.delete(queue);
+    };
+    const running = this.publishAll(queue, tookAll, pass.resolve).finally(() => this.running.delete(running));
+    this.running.add(running);
   }
 
-  private async publishAll(queue: string): Promise<void> {
+  /**
+   * Takes and publishes until the outbox has no more than one batch left; `tookAll` runs once the last take
+   * returned (the next pass may take then), `published` once every entry taken is confirmed or failed.
+   */
+  private async publishAll(queue: string, tookAll: () => void, published: () => void): Promise<void> {
+    const acks: Array<Promise<void>> = [];
+    let took = false;
     try {
       while (!this.closed) {
         const now = this.clock.now();
         const entries = await this.store.takeOutbox(queue, now, OUTBOX_BATCH, OUTBOX_LEASE_MS);
-        if (entries.length === 0) return;
+        const last = entries.length < OUTBOX_BATCH;
+        if (last) {
+          took = true;
+          tookAll();
+        }
+        if (entries.length === 0) break;
         await this.publisher.publishJobs(queue, entries);
         this.logger.debug({ queue, jobs: entries.length }, "outbox entries published");
-        await this.store.ackOutbox(
-          queue,
-          entries.map((entry) => entry.id),
-          now + OUTBOX_LEASE_MS,
+        // Behind the callers: until it lands the entries stay leased, and a lost ack only means a republish
+        // after the lease, which a claim by job id absorbs.
+        acks.push(
+          this.store
+            .ackOutbox(
+              queue,
+              entries.map((entry) => entry.id),
+              now + OUTBOX_LEASE_MS,
+            )
+            .catch((error: unknown) => {
+              if (!this.closed) this.onError(error);
+            }),
         );
-        if (entries.length < OUTBOX_BATCH) return;
+        if (last) break;
       }
     } catch (error) {
       if (!this.closed) this.onError(error);
+    } finally {
+      if (!took) tookAll();
+      published();
     }
+    await Promise.all(acks);
   }
 
-  /** Stops starting passes; waits for those running. */
+  /** Stops starting passes; waits for those running, acks included. */
   async close(): Promise<void> {
     this.closed = true;
-    const running: Array<Promise<void>> = [];
-    for (const passes of this.queues.values()) if (passes.running) running.push(passes.running);
-    await Promise.all(running);
+    await Promise.all([...this.running]);
     for (const passes of this.queues.values()) passes.next?.resolve();
     this.queues.clear();
   }

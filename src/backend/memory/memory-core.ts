@@ -72,12 +72,14 @@ export class MemoryCore {
     queue.move(job, "active");
     queue.outbox.delete(job.id);
     // Stamped with the claim's own time, which is also the try's processedAt: a second clock read could differ.
-    this.emit(queue.name, "active", job, {
-      timestamp: now,
-      prev: "waiting",
-      workerId: request.workerId,
-      ...(job.readyAt === undefined ? {} : { readyAt: job.readyAt }),
-    });
+    if (this.hub.wants("active")) {
+      this.emit(queue.name, "active", job, {
+        timestamp: now,
+        prev: "waiting",
+        workerId: request.workerId,
+        ...(job.readyAt === undefined ? {} : { readyAt: job.readyAt }),
+      });
+    }
     if (queue.byState.waiting.size === 0) this.emit(queue.name, "drained");
     return copyRecord(job);
   }
@@ -113,6 +115,7 @@ export class MemoryCore {
     job?: StoredJob,
     extra: Omit<Partial<QueueEventRecord>, "event" | "queue"> = {},
   ): void {
+    if (!this.hub.wants(event)) return;
     this.hub.publish({
       event,
       queue,

@@ -16,12 +16,15 @@ export function finishOutcome(core: MemoryCore, outcome: Outcome, now: number): 
       job.returnValue = outcome.returnValue;
       job.finishedAt = outcome.finishedAt;
       queue.move(job, "completed");
-      core.emit(queue.name, "completed", job, {
-        prev: "active",
-        attemptsMade: job.attemptsMade,
-        ...startedAt(job),
-        ...(outcome.returnValue === undefined ? {} : { value: outcome.returnValue }),
-      });
+      // Checked first: the fields are built per job, and with only workers listening nobody wants them.
+      if (core.hub.wants("completed")) {
+        core.emit(queue.name, "completed", job, {
+          prev: "active",
+          attemptsMade: job.attemptsMade,
+          ...startedAt(job),
+          ...(outcome.returnValue === undefined ? {} : { value: outcome.returnValue }),
+        });
+      }
       core.settleDependants(queue, job, now);
       core.applyRetention(queue, "completed", job.opts.removeOnComplete, now, job);
       return "ok";

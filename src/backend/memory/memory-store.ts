@@ -5,6 +5,7 @@ import type { Logger } from "../../logging/logger.js";
 import type { JobState } from "../../model/job-state.js";
 import type { CancelResult, MessageListener } from "../contract.js";
 import { LocalBus } from "../local-bus.js";
+import { searchJobs } from "./memory-search.js";
 import type {
   EnqueueResult,
   FinishStatus,
@@ -15,9 +16,12 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  SubscribeOptions,
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SearchQuery,
+  SearchResult,
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
@@ -44,6 +48,7 @@ import {
 } from "./memory-outbox.js";
 import { copyRecord, MemoryCore } from "./memory-core.js";
 import { enqueueRecords } from "./memory-enqueue.js";
+import { replayDeadLetter } from "./memory-dead-letters.js";
 import { finishOutcome } from "./memory-finish.js";
 import { claimReady } from "./memory-fetch.js";
 import { maintainQueue } from "./memory-maintain.js";
@@ -252,6 +257,10 @@ export class MemoryStore implements JobStore {
     return this.op(() => admin.listJobs(this.core, queue, query));
   }
 
+  searchJobs(queue: string, query: SearchQuery): Promise<SearchResult> {
+    return this.op(() => searchJobs(this.core, queue, query));
+  }
+
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
     return this.op(() => admin.countJobs(this.core, queue, states));
   }
@@ -274,6 +283,10 @@ export class MemoryStore implements JobStore {
 
   promoteJob(queue: string, id: string): Promise<JobRecord> {
     return admin.settle(() => admin.promoteJob(this.core, queue, id));
+  }
+
+  replayDeadLetter(queue: string, id: string): Promise<JobRecord | undefined> {
+    return admin.settle(() => replayDeadLetter(this.core, queue, id));
   }
 
   updateProgress(
@@ -333,8 +346,12 @@ export class MemoryStore implements JobStore {
     return this.op(() => [...this.core.queues.keys()].sort());
   }
 
-  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
-    return this.op(() => this.core.hub.subscribe(queue, listener));
+  subscribe(
+    queue: string,
+    listener: (event: QueueEventRecord) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
+    return this.op(() => this.core.hub.subscribe(queue, listener, options));
   }
 
   ping(): Promise<void> {

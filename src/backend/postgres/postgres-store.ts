@@ -30,12 +30,16 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  SubscribeOptions,
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SearchQuery,
+  SearchResult,
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
+import { wantsEvent } from "../records.js";
 import { FastFinishGate, finish } from "./finish-fast.js";
 import type { NotifyListener } from "./notify-listener.js";
 import { PgSession } from "./pg-session.js";
@@ -46,7 +50,9 @@ import { enqueue } from "./postgres-enqueue.js";
 import { maintainQueue, nextDue, promoteDueJobs } from "./postgres-maintain.js";
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from "./postgres-options.js";
 import { ackOutbox, rearmStale, takeOutbox } from "./postgres-outbox.js";
+import { replayDeadLetter } from "./postgres-dead-letters.js";
 import * as reads from "./postgres-reads.js";
+import { searchJobs } from "./postgres-search.js";
 import * as registry from "./postgres-registry.js";
 import * as schedules from "./postgres-schedules.js";
 import type { Queries } from "./query-runner.js";
@@ -210,6 +216,10 @@ export class PostgresStore implements JobStore {
     return reads.listJobs(this.session, queue, query);
   }
 
+  searchJobs(queue: string, query: SearchQuery): Promise<SearchResult> {
+    return searchJobs(this.session, queue, query);
+  }
+
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
     return reads.countJobs(this.session, queue, states);
   }
@@ -232,6 +242,10 @@ export class PostgresStore implements JobStore {
 
   promoteJob(queue: string, id: string): Promise<JobRecord> {
     return this.session.tx((tx) => admin.promoteJob(tx, queue, id));
+  }
+
+  replayDeadLetter(queue: string, id: string): Promise<JobRecord | undefined> {
+    return this.session.tx((tx) => replayDeadLetter(tx, queue, id));
   }
 
   updateProgress(
@@ -284,8 +298,15 @@ export class PostgresStore implements JobStore {
     return reads.listQueues(this.session);
   }
 
-  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
-    return registry.subscribe(this.session, queue, listener);
+  subscribe(
+    queue: string,
+    listener: (event: QueueEventRecord) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
+    // Every event reaches the LISTEN connection anyway (one channel per schema): the filter is applied here.
+    return registry.subscribe(this.session, queue, (event) => {
+      if (wantsEvent(options, event.event)) listener(event);
+    });
   }
 
   ping(): Promise<void> {

@@ -1,8 +1,10 @@
 // Delivers queue events from the per-queue Redis Streams to subscribers. One dedicated connection per backend
 // reads every subscribed stream with XREAD BLOCK; the last-seen id of each stream survives reconnects, so a
-// dropped connection loses no event. New subscriptions interrupt the blocked read with CLIENT UNBLOCK. On a
-// cluster one XREAD may only name streams of one slot: each slot read is a lane with its own connection to the
-// slot's master, all lanes block at once, and the first to answer ends the others' wait.
+// dropped connection loses no event. New subscriptions interrupt the blocked read with CLIENT UNBLOCK.
+// Each queue has two streams: every event, and its control events alone (CONTROL_EVENTS). A subscription that
+// asks only for control events (a worker's) reads the second, so a busy queue's transitions never cross the
+// wire to its workers. On a cluster one XREAD may only name streams of one slot: each slot's read is a lane with
+// its own connection to the slot's master, all lanes block at once, and the first to answer ends the others' wait.
 import {
   blockingConnection,
   isClusterClient,
@@ -13,7 +15,8 @@ import {
 import { realTimeNow } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import { LocalBus } from "../local-bus.js";
-import type { QueueEventName, QueueEventRecord, Unsubscribe } from "../records.js";
+import type { QueueEventName, QueueEventRecord, SubscribeOptions, Unsubscribe } from "../records.js";
+import { CONTROL_EVENTS, wantsEvent } from "../records.js";
 import type { DueNotices } from "./due-notices.js";
 import type { RedisKeys } from "./keys.js";
 
@@ -21,6 +24,11 @@ const BLOCK_MS = 1_000;
 const READ_COUNT = 1_000;
 const RETRY_MS = 250;
 const CLOSED = Symbol("closed");
+const CONTROL: ReadonlySet<QueueEventName> = new Set(CONTROL_EVENTS);
+const KINDS: readonly StreamKind[] = ["events", "control"];
+
+/** Which of a queue's two streams a subscription reads. */
+type StreamKind = "events" | "control";
 
 /** One blocking reader: the connection, its client id once known, and where CLIENT UNBLOCK for it goes. */
 interface Lane {
@@ -31,10 +39,18 @@ interface Lane {
 
 type XreadReply = Array<[string, Array<[string, string[]]>]> | null;
 
+/** A tracked stream: whose it is, and which kind. */
+interface StreamOf {
+  queue: string;
+  kind: StreamKind;
+}
+
 /** Reads event streams for every subscription of one backend. */
 export class EventReader {
+  /** Last-seen entry id per stream key. */
   private readonly cursors = new Map<string, string>();
-  private readonly subscribers: LocalBus<QueueEventRecord>;
+  private readonly streams = new Map<string, StreamOf>();
+  private readonly subscribers: Record<StreamKind, LocalBus<QueueEventRecord>>;
   private loop: Promise<void> | undefined;
   /** The readers by slot on a cluster; on one server the single lane "" (the reader given). */
   private readonly lanes = new Map<string, Lane>();
@@ -55,7 +71,7 @@ export class EventReader {
     /** A new queue is announced here as it registers: pattern subscriptions track it at once. */
     private readonly notices?: Pick<DueNotices, "listen" | "ensureSubscribed">,
   ) {
-    this.subscribers = new LocalBus(onError);
+    this.subscribers = { events: new LocalBus(onError), control: new LocalBus(onError) };
     if (reader) this.lanes.set("", this.newLane(reader, client));
   }
 
@@ -66,15 +82,14 @@ export class EventReader {
     return lane;
   }
 
-  /** The lane reading `queue`'s stream: "" on one server, its slot's on a cluster (opened on first use). */
-  private laneOf(queue: string): string {
-    return isClusterClient(this.client) ? String(keySlot(this.keys.events(queue))) : "";
+  /** The lane reading `stream`: "" on one server, its slot's on a cluster (opened on first use). */
+  private laneOf(stream: string): string {
+    return isClusterClient(this.client) ? String(keySlot(stream)) : "";
   }
 
-  private lane(name: string, queue: string): Lane {
+  private lane(name: string, stream: string): Lane {
     let lane = this.lanes.get(name);
     if (lane) return lane;
-    const stream = this.keys.events(queue);
     const reader = blockingConnection(this.client, stream);
     const unblocker = nodeClientFor(this.client, stream);
     if (!reader || !unblocker) throw new Error(`no Redis Cluster node serves ${stream} yet`);
@@ -85,7 +100,7 @@ export class EventReader {
     return lane;
   }
 
-  /** Forgets a cluster lane after a failure (its slot may have moved); the next read opens it again. */
+  /** Forgets the cluster lanes after a failure (a slot may have moved); the next read opens them again. */
   private dropLanes(): void {
     for (const [name, lane] of this.lanes) {
       lane.id = undefined;
@@ -122,7 +137,11 @@ export class EventReader {
   }
 
   /** Resolves once every event after this call will be delivered. */
-  async subscribe(pattern: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
+  async subscribe(
+    pattern: string,
+    listener: (event: QueueEventRecord) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
     // Heard before the registry is read, so a queue made in between is announced, not missed. Without it a
     // new queue waited for the next discovery pass (up to two blocks), and its stream, capped at EVENTS_MAXLEN
     // entries, could lose its first events to a busy start.
@@ -130,28 +149,31 @@ export class EventReader {
       await this.notices.ensureSubscribed();
       this.stopHearing ??= this.notices.listen((queue) => this.heard(queue));
     }
-    const unsubscribe = this.subscribers.subscribe(pattern, (_queue, event) => listener(event));
+    const kind: StreamKind = options?.events?.every((event) => CONTROL.has(event)) ? "control" : "events";
+    const unsubscribe = this.subscribers[kind].subscribe(pattern, (_queue, event) => {
+      if (wantsEvent(options, event.event)) listener(event);
+    });
     const queues = isTopicPattern(pattern)
       ? (await this.client.smembers(this.keys.registry)).filter((queue) => matchesTopic(pattern, queue))
       : [pattern];
-    await this.track(queues, "$");
+    await this.track(queues, kind, "$");
     this.loop ??= this.run();
     await this.interrupt();
     return unsubscribe;
   }
 
-  /** Starts reading `queues` from their current end (or from the start, for queues discovered later). */
-  private async track(queues: string[], from: "$" | "0"): Promise<void> {
+  /** Starts reading `queues`' streams of `kind` from their current end (or from the start, for queues found later). */
+  private async track(queues: string[], kind: StreamKind, from: "$" | "0"): Promise<void> {
     for (const queue of queues) {
-      if (this.cursors.has(queue)) continue;
+      const stream = kind === "events" ? this.keys.events(queue) : this.keys.control(queue);
+      if (this.cursors.has(stream)) continue;
       let cursor = "0-0";
       if (from === "$") {
-        const last = (await this.client.xrevrange(this.keys.events(queue), "+", "-", "COUNT", 1)) as Array<
-          [string, string[]]
-        >;
+        const last = (await this.client.xrevrange(stream, "+", "-", "COUNT", 1)) as Array<[string, string[]]>;
         cursor = last[0]?.[0] ?? "0-0";
       }
-      this.cursors.set(queue, cursor);
+      this.streams.set(stream, { queue, kind });
+      this.cursors.set(stream, cursor);
     }
   }
 
@@ -177,8 +199,8 @@ export class EventReader {
           lastDiscovery = realTimeNow();
           await this.discover();
         }
-        const queues = [...this.cursors.keys()];
-        if (queues.length === 0) {
+        const streams = [...this.cursors.keys()];
+        if (streams.length === 0) {
           // Nothing to read yet: wait for a block, or less when a queue is tracked (interrupt wakes it).
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, BLOCK_MS);
@@ -190,7 +212,7 @@ export class EventReader {
           this.wakeIdle = undefined;
           continue;
         }
-        if ((await this.readLanes(queues)) === CLOSED) return;
+        if ((await this.readLanes(streams)) === CLOSED) return;
       } catch (error) {
         if (this.closed) return;
         // The connection dropped (or was killed): ioredis reconnects; resume from the last-seen ids.
@@ -202,16 +224,16 @@ export class EventReader {
   }
 
   /**
-   * One blocking read of every tracked stream. On one server (or a cluster whose queues share a slot) that is one
-   * XREAD; else one per slot at once, the first answer unblocking the rest, every answer dispatched.
+   * One blocking read of every tracked stream. On one server (or a cluster whose streams share a slot) that is
+   * one XREAD; else one per slot at once, the first answer unblocking the rest, every answer dispatched.
    */
-  private async readLanes(queues: string[]): Promise<void | typeof CLOSED> {
+  private async readLanes(streams: string[]): Promise<void | typeof CLOSED> {
     const byLane = new Map<string, string[]>();
-    for (const queue of queues) {
-      const name = this.laneOf(queue);
+    for (const stream of streams) {
+      const name = this.laneOf(stream);
       const list = byLane.get(name);
-      if (list) list.push(queue);
-      else byLane.set(name, [queue]);
+      if (list) list.push(stream);
+      else byLane.set(name, [stream]);
     }
     const reads = [...byLane].map(([name, list]) => this.read(this.lane(name, list[0]!), list));
     if (reads.length > 1) {
@@ -230,7 +252,7 @@ export class EventReader {
   }
 
   /** XREAD BLOCK on one lane, its client id looked up first (for CLIENT UNBLOCK). */
-  private async read(lane: Lane, queues: string[]): Promise<XreadReply | typeof CLOSED> {
+  private async read(lane: Lane, streams: string[]): Promise<XreadReply | typeof CLOSED> {
     if (lane.id === undefined) {
       const id = await this.orClosed(lane.reader.client("ID"));
       if (id === CLOSED) return CLOSED;
@@ -243,8 +265,8 @@ export class EventReader {
         "BLOCK",
         BLOCK_MS,
         "STREAMS",
-        ...queues.map((queue) => this.keys.events(queue)),
-        ...queues.map((queue) => this.cursors.get(queue)!),
+        ...streams,
+        ...streams.map((stream) => this.cursors.get(stream)!),
       ),
     );
   }
@@ -252,31 +274,42 @@ export class EventReader {
   /** A queue was announced (undefined: notices may have been missed, look at the registry). */
   private heard(queue: string | undefined): void {
     if (this.closed) return;
-    if (queue !== undefined && this.cursors.has(queue)) return;
-    const patterns = this.subscribers.patterns().filter(isTopicPattern);
-    if (queue !== undefined && !patterns.some((pattern) => matchesTopic(pattern, queue))) return;
-    const tracking = queue === undefined ? this.discover() : this.track([queue], "0");
+    const tracking =
+      queue === undefined
+        ? this.discover()
+        : Promise.all(
+            KINDS.filter((kind) => this.patternsOf(kind).some((pattern) => matchesTopic(pattern, queue))).map(
+              (kind) => this.track([queue], kind, "0"),
+            ),
+          );
     tracking.then(
       () => this.interrupt(),
       (error: unknown) => this.onError(error),
     );
   }
 
+  private patternsOf(kind: StreamKind): string[] {
+    return this.subscribers[kind].patterns().filter(isTopicPattern);
+  }
+
   /** Topic-pattern subscriptions pick up queues created after they subscribed. */
   private async discover(): Promise<void> {
-    const patterns = this.subscribers.patterns().filter(isTopicPattern);
-    if (patterns.length === 0) return;
-    const queues = (await this.client.smembers(this.keys.registry)).filter((queue) =>
-      patterns.some((pattern) => matchesTopic(pattern, queue)),
-    );
-    await this.track(queues, "0");
+    if (KINDS.every((kind) => this.patternsOf(kind).length === 0)) return;
+    const registered = await this.client.smembers(this.keys.registry);
+    for (const kind of KINDS) {
+      const patterns = this.patternsOf(kind);
+      const queues = registered.filter((queue) => patterns.some((pattern) => matchesTopic(pattern, queue)));
+      await this.track(queues, kind, "0");
+    }
   }
 
   private dispatch(stream: string, entries: Array<[string, string[]]>): void {
-    const queue = stream.slice(stream.indexOf(":") + 1, stream.indexOf("}"));
+    const of = this.streams.get(stream);
+    if (of === undefined) return;
+    const bus = this.subscribers[of.kind];
     for (const [id, flat] of entries) {
-      this.cursors.set(queue, id);
-      for (const event of decodeEntry(queue, flat)) this.subscribers.dispatch(queue, event);
+      this.cursors.set(stream, id);
+      for (const event of decodeEntry(of.queue, flat)) bus.dispatch(of.queue, event);
     }
   }
 

@@ -6,6 +6,8 @@ export interface RedisKeys {
   /** The set of queue names under this prefix. */
   registry: string;
   events(queue: string): string;
+  /** The queue's control events only (CONTROL_EVENTS), for subscribers that need no more. */
+  control(queue: string): string;
   marker(queue: string): string;
   logs(queue: string, id: string): string;
   delayed(queue: string): string;
@@ -22,6 +24,7 @@ export function redisKeys(prefix: string): RedisKeys {
     base,
     registry: `${prefix}:queues`,
     events: (queue) => `${base(queue)}events`,
+    control: (queue) => `${base(queue)}control`,
     marker: (queue) => `${base(queue)}marker`,
     logs: (queue, id) => `${base(queue)}logs:${id}`,
     delayed: (queue) => `${base(queue)}delayed`,

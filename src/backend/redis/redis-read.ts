@@ -62,7 +62,8 @@ function sortKey(record: JobRecord): number {
   return isTerminalState(record.state) ? (record.finishedAt ?? 0) : record.createdAt;
 }
 
-async function fetchRecords(
+/** The records of `ids`, in order; an id whose job is gone is left out. */
+export async function fetchRecords(
   client: RedisClient,
   keys: RedisKeys,
   queue: string,

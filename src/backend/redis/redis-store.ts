@@ -28,9 +28,12 @@ import type {
   NewJobRecord,
   Outcome,
   QueueEventRecord,
+  SubscribeOptions,
   QueueSnapshot,
   ScheduleFire,
   ScheduleRecord,
+  SearchQuery,
+  SearchResult,
   Unsubscribe,
   WorkerInfo,
 } from "../records.js";
@@ -38,10 +41,12 @@ import type { RedisConnectionGuard } from "./connection-guard.js";
 import { DueNotices } from "./due-notices.js";
 import { EventReader } from "./event-reader.js";
 import { redisKeys, type RedisKeys } from "./keys.js";
+import { searchJobs } from "./redis-search.js";
 import { openRedisConnection } from "./open-connection.js";
 import * as admin from "./redis-admin.js";
 import { RedisBus } from "./redis-bus.js";
 import { RedisStoreContext } from "./redis-context.js";
+import { replayDeadLetter } from "./redis-dead-letters.js";
 import * as hotPath from "./redis-hot-path.js";
 import * as locks from "./redis-locks.js";
 import * as outbox from "./redis-outbox.js";
@@ -231,6 +236,10 @@ export class RedisStore implements JobStore {
     return admin.listJobs(this.ctx, queue, query);
   }
 
+  searchJobs(queue: string, query: SearchQuery): Promise<SearchResult> {
+    return searchJobs(this.ctx, queue, query);
+  }
+
   countJobs(queue: string, states: JobState[]): Promise<Record<JobState, number>> {
     return admin.countJobs(this.ctx, queue, states);
   }
@@ -253,6 +262,10 @@ export class RedisStore implements JobStore {
 
   promoteJob(queue: string, id: string): Promise<JobRecord> {
     return admin.promoteJob(this.ctx, queue, id);
+  }
+
+  replayDeadLetter(queue: string, id: string): Promise<JobRecord | undefined> {
+    return replayDeadLetter(this.ctx, queue, id);
   }
 
   updateProgress(
@@ -305,8 +318,12 @@ export class RedisStore implements JobStore {
     return admin.listQueues(this.ctx);
   }
 
-  subscribe(queue: string, listener: (event: QueueEventRecord) => void): Promise<Unsubscribe> {
-    return this.ctx.command(() => this.events.subscribe(queue, listener));
+  subscribe(
+    queue: string,
+    listener: (event: QueueEventRecord) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe> {
+    return this.ctx.command(() => this.events.subscribe(queue, listener, options));
   }
 
   async ping(): Promise<void> {

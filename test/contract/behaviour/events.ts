@@ -1,6 +1,6 @@
 // One event per transition, in order, to every listener; waiting on results through events.
 import { expect, it } from "vitest";
-import { JobFailedError, TimeoutError } from "../../../src/index.js";
+import { JobFailedError, TimeoutError, type QueueEventRecord } from "../../../src/index.js";
 import { waitFor } from "../../../src/testing/index.js";
 import type { ContractContext } from "../contract-suite.js";
 
@@ -112,5 +112,34 @@ export function eventCases({ harness }: ContractContext): void {
     const error: unknown = await queue.addAndWait("div", { a: 1, b: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobFailedError);
     expect(error).toMatchObject({ code: "JOB_FAILED", failedReason: "division by zero" });
+  });
+}
+
+export function filteredEventCases({ harness }: ContractContext): void {
+  it("a subscription that names its events hears only those, beside one that hears everything", async () => {
+    const backend = await harness.backend();
+    const queue = harness.queue(backend);
+    const everything: string[] = [];
+    const control: QueueEventRecord[] = [];
+    const stopAll = await backend.subscribe(queue.name, (event) => everything.push(event.event));
+    const stopControl = await backend.subscribe(queue.name, (event) => control.push(event), {
+      events: ["cancel-requested", "paused", "resumed"],
+    });
+    try {
+      const job = await queue.add("c", {}, { delay: 60_000 });
+      await queue.pause();
+      await queue.resume();
+      await queue.cancel(job.id);
+      await queue.add("w", {});
+      await waitFor(() => everything.filter((e) => e === "added").length === 2, { message: "both adds" });
+      await waitFor(() => control.some((e) => e.event === "resumed"), { message: "the resumed event" });
+      expect(control.map((e) => e.event)).toEqual(["paused", "resumed"]);
+      expect(everything).toEqual(
+        expect.arrayContaining(["added", "delayed", "paused", "resumed", "cancelled"]),
+      );
+    } finally {
+      await stopControl();
+      await stopAll();
+    }
   });
 }

@@ -26,6 +26,7 @@ if remaining == 0 then
   end
   redis.call("DEL", base .. "groups", base .. "gready", base .. "gturn")
   redis.call("DEL", base .. "meta", base .. "dedupe", base .. "limiter", base .. "marker", base .. "outbox",
-    base .. "ttl", base .. "seq", base .. "events", base .. "schedules", base .. "xsettle")
+    base .. "ttl", base .. "seq", base .. "events", base .. "control", base .. "schedules",
+    base .. "xsettle")
 end
 return remaining

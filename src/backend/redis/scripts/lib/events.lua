@@ -2,7 +2,8 @@
   lib/events: what a script tells the world besides its result, collected while it runs and sent once at the
   end by flushEvents, which the script runner calls after every script (script-source.ts).
   Inputs: `base` of the queue concerned, the script's `now`, the event's fields.
-  Outputs: one XADD per queue touched (field "b" = JSON array of its events, capped at EVENTS_MAXLEN entries);
+  Outputs: one XADD per queue touched (field "b" = JSON array of its events, capped at EVENTS_MAXLEN entries),
+    and one more to the queue's control stream when the call emitted control events (CONTROL_EVENTS);
     one PUBLISH per queue on "<prefix>:due" when a delayed job became its earliest; and, returned beside the
     result by the runner, outboxFilled (queues whose outbox got entries) and deadLetters (queue, id, reason
     triples of jobs that ended failed or expired for good, outbox mode only).
@@ -18,6 +19,11 @@ local EVENTS_MAXLEN = 2000 -- entries, each holding one script call's events
 -- instead of one per event: events were a third of the Redis backend's server time.
 local eventBatches, eventQueues = {}, {}
 
+-- The events workers and transports act on (records.ts CONTROL_EVENTS) also go to "<base>control": a worker
+-- reads that short stream instead of every transition of its queue, which cost it a third of its time per job.
+local CONTROL_EVENTS = {["cancel-requested"] = true, stalled = true, drained = true, paused = true, resumed = true}
+local controlBatches, controlQueues = {}, {}
+
 local function emit(base, now, event, id, name, fields)
   local e = {e = event, ts = now}
   if id then e.j = id end
@@ -32,6 +38,15 @@ local function emit(base, now, event, id, name, fields)
     eventQueues[#eventQueues + 1] = base
   end
   batch[#batch + 1] = e
+  if CONTROL_EVENTS[event] then
+    local control = controlBatches[base]
+    if not control then
+      control = {}
+      controlBatches[base] = control
+      controlQueues[#controlQueues + 1] = base
+    end
+    control[#control + 1] = e
+  end
 end
 
 -- Due notices: a delayed job that became the earliest of its queue is announced on "<prefix>:due" as
@@ -72,6 +87,10 @@ end
 local function flushEvents()
   for _, base in ipairs(eventQueues) do
     redis.call("XADD", base .. "events", "MAXLEN", "~", EVENTS_MAXLEN, "*", "b", cjson.encode(eventBatches[base]))
+  end
+  for _, base in ipairs(controlQueues) do
+    redis.call("XADD", base .. "control", "MAXLEN", "~", EVENTS_MAXLEN, "*", "b",
+      cjson.encode(controlBatches[base]))
   end
   for _, base in ipairs(dueQueues) do
     redis.call("PUBLISH", prefixOf(base) .. ":due", queueOf(base) .. "\n" .. dueAt[base])
