@@ -82,8 +82,15 @@ export class ComposedBackend implements Backend {
   async enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
     void this.live;
     await this.delivery.beforeEnqueue();
-    const results = await this.live.enqueue(records);
-    await this.tell({ kind: "enqueued", results });
+    const lease = this.delivery.outboxLeaseMs;
+    if (lease === undefined) {
+      const results = await this.live.enqueue(records);
+      await this.tell({ kind: "enqueued", results });
+      return results;
+    }
+    const outboxLeasedUntil = this.store.clock.now() + lease;
+    const results = await this.live.enqueue(records, { outboxLeasedUntil });
+    await this.tell({ kind: "enqueued", results, outboxLeasedUntil });
     return results;
   }
 

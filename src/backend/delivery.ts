@@ -15,8 +15,11 @@ import type {
 
 /** A change the store made that a delivery may have to act on (publish, arm a timer, pause consumers). */
 export type StoreChange =
-  /** New jobs were stored (created or found). */
-  | { kind: "enqueued"; results: EnqueueResult[] }
+  /**
+   * New jobs were stored (created or found); with `outboxLeasedUntil` (see Delivery.outboxLeaseMs) the new
+   * waiting ones are in the outbox under that lease, for this delivery to publish and ack.
+   */
+  | { kind: "enqueued"; results: EnqueueResult[]; outboxLeasedUntil?: number | undefined }
   /** Tries were recorded, one status per outcome. */
   | { kind: "finished"; outcomes: Outcome[]; statuses: FinishStatus[] }
   /** A schedule's pending slot job is due at `dueAt` (undefined: no slot pending, the schedule is paused). */
@@ -51,6 +54,11 @@ export interface Delivery {
   releaseWorker(workerId: string): Promise<void>;
   /** Resolves when new jobs can be stored for delivery; rejects when they could never be delivered. */
   beforeEnqueue(): Promise<void>;
+  /**
+   * A transport that publishes an add's jobs itself: the store writes their outbox entries leased for this
+   * long (ms), and `changed({ kind: "enqueued" })` names the lease. Undefined: the store signals them.
+   */
+  readonly outboxLeaseMs?: number | undefined;
   /** The store changed what is ready, due or paused. Resolves once the change is delivered (or handed over). */
   changed(change: StoreChange): Promise<void>;
   /** The delivery's share of a maintenance pass, after the store's (a transport republishes what it lost). */

@@ -3,7 +3,15 @@
 // outbox of ready jobs whose delivery message is not yet confirmed. It never waits for work: a Delivery does.
 import type { StateOperations } from "./contract.js";
 import type { StoreDeadLetterOperations } from "./dead-letter-records.js";
-import type { FetchRequest, GroupLimits, JobRecord, RateLimit, TraceContext } from "./records.js";
+import type {
+  EnqueueResult,
+  FetchRequest,
+  GroupLimits,
+  JobRecord,
+  NewJobRecord,
+  RateLimit,
+  TraceContext,
+} from "./records.js";
 
 /** Claim specific jobs, named by delivery messages, for one worker. */
 export interface ClaimRequest {
@@ -40,6 +48,17 @@ export interface OutboxEntry {
   priority: number;
   /** The producer's trace context, sent as the message's `traceparent` and `tracestate` headers. */
   trace?: TraceContext | undefined;
+}
+
+/** How a store writes a batch for a transport that publishes the batch's fresh ready jobs itself. */
+export interface StoreEnqueueOptions {
+  /**
+   * The outbox entries of the batch's new waiting jobs are written already leased until this time (ms) and
+   * not signalled (StoreSignals.outboxFilled): the caller publishes them from the results and acks them with
+   * this lease. Saves a take round trip per add; an entry whose publish never lands is taken by a relay pass
+   * once the lease ends, like any other.
+   */
+  outboxLeasedUntil?: number;
 }
 
 /** What a store tells its transport once an operation's writes are durable. Called in the store's process. */
@@ -85,6 +104,8 @@ export interface JobStore extends StateOperations, StoreDeadLetterOperations {
   readonly crossProcess: boolean;
   /** What OpenTelemetry's `messaging.system` calls the engine when it also delivers (`redis`, `postgresql`). */
   readonly messagingSystem: string;
+  /** See Backend.enqueue; `options` when a transport publishes the batch's fresh ready jobs itself. */
+  enqueue(records: NewJobRecord[], options?: StoreEnqueueOptions): Promise<EnqueueResult[]>;
   /**
    * Claims up to `max` ready jobs from unpaused queues matching `queues` at once (highest priority first,
    * FIFO within a priority), expiring those whose ttl ran out; never waits.

@@ -8,7 +8,7 @@ import { ClosedError } from "../../errors/warren-error.js";
 import { traceHeaders } from "../../tracing/trace-context.js";
 import type { Logger } from "../../logging/logger.js";
 import type { Delivery, DeliveryCapabilities, StoreChange } from "../delivery.js";
-import type { JobStore } from "../job-store.js";
+import type { JobStore, OutboxEntry } from "../job-store.js";
 import type {
   EnqueueResult,
   FetchRequest,
@@ -28,7 +28,7 @@ import { AmqpConnection } from "./connection.js";
 import { ConsumerGroup } from "./consumer-group.js";
 import { DEAD_LETTERED_AT_HEADER } from "./dead-letter-message.js";
 import { DueWatch } from "./due-watch.js";
-import { OUTBOX_BATCH, OutboxRelay } from "./outbox-relay.js";
+import { OUTBOX_BATCH, OUTBOX_LEASE_MS, OutboxRelay } from "./outbox-relay.js";
 import { encodeEnvelope } from "./envelope.js";
 import { Publisher } from "./publisher.js";
 import { topologyNames, type TopologyNames } from "./topology.js";
@@ -65,6 +65,8 @@ export class AmqpDelivery implements Delivery {
   private readonly options: ResolvedAmqpDeliveryOptions;
   private readonly janitor: NodeJS.Timeout;
   private readonly relay: OutboxRelay;
+  /** An add's new waiting jobs are written leased and published straight from its results (see enqueued). */
+  readonly outboxLeaseMs = OUTBOX_LEASE_MS;
   private readonly dueWatch: DueWatch;
   /** When each queue was last reconciled, so a lost delivery is made again at most once per bound. */
   private readonly reconciledAt = new Map<string, number>();
@@ -151,7 +153,7 @@ export class AmqpDelivery implements Delivery {
   async changed(change: StoreChange): Promise<void> {
     switch (change.kind) {
       case "enqueued":
-        return this.enqueued(change.results);
+        return this.enqueued(change.results, change.outboxLeasedUntil);
       case "finished":
         return this.finished(change.outcomes, change.statuses);
       case "slot":
@@ -171,15 +173,28 @@ export class AmqpDelivery implements Delivery {
     }
   }
 
-  /** An add resolves once its job is published (or the outbox has taken over, when the broker is away). */
-  private async enqueued(results: EnqueueResult[]): Promise<void> {
-    const ready = new Set<string>();
+  /**
+   * An add resolves once its job is published (or the outbox has taken over, when the broker is away). Under
+   * `leasedUntil` the store wrote the new waiting jobs' outbox entries leased to this call: they are published
+   * from the results, without a take round trip, and acked behind the caller.
+   */
+  private async enqueued(results: EnqueueResult[], leasedUntil: number | undefined): Promise<void> {
+    const ready = new Map<string, OutboxEntry[]>();
     for (const { record, created } of results) {
       if (!created) continue;
-      if (record.state === "waiting") ready.add(record.queue);
-      else if (record.state === "delayed") this.dueWatch.due(record.queue, record.runAt);
+      if (record.state === "waiting") {
+        let entries = ready.get(record.queue);
+        if (!entries) ready.set(record.queue, (entries = []));
+        entries.push(outboxEntryOf(record));
+      } else if (record.state === "delayed") this.dueWatch.due(record.queue, record.runAt);
     }
-    await Promise.all([...ready].map((queue) => this.relay.flush(queue)));
+    await Promise.all(
+      [...ready].map(([queue, entries]) =>
+        leasedUntil === undefined
+          ? this.relay.flush(queue)
+          : this.relay.publishLeased(queue, entries, leasedUntil),
+      ),
+    );
   }
 
   /** Retries, released dependants and dead letters reach the broker through the store's signals. */
@@ -389,4 +404,15 @@ export class AmqpDelivery implements Delivery {
     await this.topology.close();
     await this.connection.close();
   }
+}
+
+/** What a delivery message carries of a job just stored. */
+function outboxEntryOf(record: JobRecord): OutboxEntry {
+  return {
+    id: record.id,
+    name: record.name,
+    data: record.data,
+    priority: record.opts.priority,
+    trace: record.trace,
+  };
 }

@@ -7,7 +7,7 @@
 // to amqp+redis took 27 ms (p50), four round trips of ~1–6 ms each plus the queue behind them.
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../logging/logger.js";
-import type { JobStore } from "../job-store.js";
+import type { JobStore, OutboxEntry } from "../job-store.js";
 import type { Publisher } from "./publisher.js";
 
 /** Most entries one take moves. */
@@ -115,6 +115,32 @@ export class OutboxRelay {
       published();
     }
     await Promise.all(acks);
+  }
+
+  /**
+   * Publishes entries the store wrote leased until `leasedUntil` for this caller (StoreEnqueueOptions), then
+   * acks them behind it. Resolves once they are confirmed or their publish failed (reported): failed ones stay
+   * in the outbox and a pass takes them when the lease ends.
+   */
+  async publishLeased(queue: string, entries: OutboxEntry[], leasedUntil: number): Promise<void> {
+    if (entries.length === 0 || this.closed) return;
+    try {
+      await this.publisher.publishJobs(queue, entries);
+    } catch (error) {
+      if (!this.closed) this.onError(error);
+      return;
+    }
+    const ack = this.store
+      .ackOutbox(
+        queue,
+        entries.map((entry) => entry.id),
+        leasedUntil,
+      )
+      .catch((error: unknown) => {
+        if (!this.closed) this.onError(error);
+      })
+      .finally(() => this.running.delete(ack));
+    this.running.add(ack);
   }
 
   /** Stops starting passes; waits for those running, acks included. */

@@ -35,11 +35,14 @@ export class MemoryCore {
     this.hub = new EventHub(logger);
   }
 
-  /** A job became ready: a transport, if one watches, must deliver it. */
-  recordReady(queue: QueueState, job: StoredJob): void {
+  /**
+   * A job became ready: a transport, if one watches, must deliver it. Under `leasedUntil` the caller publishes
+   * it itself (StoreEnqueueOptions): the entry waits leased, and nobody is signalled.
+   */
+  recordReady(queue: QueueState, job: StoredJob, leasedUntil?: number): void {
     if (!this.signals) return;
-    queue.outbox.set(job.id, 0);
-    this.signals.outboxFilled(queue.name);
+    queue.outbox.set(job.id, leasedUntil ?? 0);
+    if (leasedUntil === undefined) this.signals.outboxFilled(queue.name);
   }
 
   /** A job ended failed or expired for good: a transport keeps a copy in its dead letters. */

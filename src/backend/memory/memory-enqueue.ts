@@ -6,7 +6,11 @@ import { copyRecord, type MemoryCore } from "./memory-core.js";
 import { newStoredJob, type StoredJob } from "./queue-state.js";
 
 /** Stores a batch synchronously, all or none (throws before writing anything). */
-export function enqueueRecords(core: MemoryCore, records: NewJobRecord[]): EnqueueResult[] {
+export function enqueueRecords(
+  core: MemoryCore,
+  records: NewJobRecord[],
+  outboxLeasedUntil?: number,
+): EnqueueResult[] {
   core.assertOpen();
   const now = core.clock.now();
   const batch = new Map<string, StoredJob>();
@@ -31,7 +35,7 @@ export function enqueueRecords(core: MemoryCore, records: NewJobRecord[]): Enque
       results.push({ record: copyRecord(entry.existing), created: false });
       continue;
     }
-    insertNew(core, entry.created, now);
+    insertNew(core, entry.created, now, outboxLeasedUntil);
     results.push({ record: copyRecord(entry.created), created: true });
   }
   return results;
@@ -59,14 +63,19 @@ function findDuplicate(
   return !isTerminalState(holder.state) || withinTtl ? holder : undefined;
 }
 
-function insertNew(core: MemoryCore, job: StoredJob, now: number): void {
+function insertNew(
+  core: MemoryCore,
+  job: StoredJob,
+  now: number,
+  outboxLeasedUntil: number | undefined,
+): void {
   const queue = core.queue(job.queue);
   // Dependencies come first: a delayed job with unmet ones waits for them, then for its time.
   const unmet = job.opts.dependsOn.length > 0 && !core.dependenciesMet(job);
   job.state = unmet ? "waiting-children" : job.runAt > now ? "delayed" : "waiting";
   if (job.state === "waiting") job.readyAt = now;
   queue.insert(job);
-  if (job.state === "waiting") core.recordReady(queue, job);
+  if (job.state === "waiting") core.recordReady(queue, job, outboxLeasedUntil);
   for (const ref of job.opts.dependsOn) {
     let set = core.dependants.get(ref);
     if (!set) core.dependants.set(ref, (set = new Set()));

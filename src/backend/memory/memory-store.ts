@@ -34,6 +34,7 @@ import type {
   ReadyClaim,
   ReadyClaimRequest,
   StoreSignals,
+  StoreEnqueueOptions,
 } from "../job-store.js";
 import * as admin from "./memory-admin.js";
 import { MemoryLocks } from "./memory-locks.js";
@@ -168,8 +169,8 @@ export class MemoryStore implements JobStore {
     return this.op(() => this.schedules.fire(fire));
   }
 
-  enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
-    return admin.settle(() => enqueueRecords(this.core, records));
+  enqueue(records: NewJobRecord[], options?: StoreEnqueueOptions): Promise<EnqueueResult[]> {
+    return admin.settle(() => enqueueRecords(this.core, records, options?.outboxLeasedUntil));
   }
 
   claimReady(request: ReadyClaimRequest): Promise<ReadyClaim> {

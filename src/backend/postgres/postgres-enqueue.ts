@@ -11,13 +11,17 @@ import { failJob } from "./transitions.js";
 const UNIQUE_VIOLATION = "23505";
 
 /** Stores a batch in one transaction (see enqueueJobs). */
-export async function enqueue(session: PgSession, records: NewJobRecord[]): Promise<EnqueueResult[]> {
+export async function enqueue(
+  session: PgSession,
+  records: NewJobRecord[],
+  outboxLeasedUntil?: number,
+): Promise<EnqueueResult[]> {
   try {
-    return await session.tx((tx) => enqueueJobs(tx, records));
+    return await session.tx((tx) => enqueueJobs(tx, records, false, outboxLeasedUntil));
   } catch (error) {
     // Two adds of one custom id raced past the existence check: redo under the queue lock, which finds it.
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-    return session.tx((tx) => enqueueJobs(tx, records, true));
+    return session.tx((tx) => enqueueJobs(tx, records, true, outboxLeasedUntil));
   }
 }
 
@@ -25,12 +29,14 @@ export async function enqueue(session: PgSession, records: NewJobRecord[]): Prom
  * Stores a batch all or none; existing ids and held dedupe keys return the existing job. Only batches with a
  * dedupe key take the queue's advisory lock (its check-then-insert must not race); other adds run in
  * parallel, and the rare race on a custom id surfaces as a unique violation that the caller retries with
- * `serialise` set.
+ * `serialise` set. Under `outboxLeasedUntil` the new waiting jobs' outbox entries are written leased, not
+ * signalled: the caller publishes them (StoreEnqueueOptions).
  */
 export async function enqueueJobs(
   tx: PgTx,
   records: NewJobRecord[],
   serialise = false,
+  outboxLeasedUntil?: number,
 ): Promise<EnqueueResult[]> {
   const byQueue = new Map<string, NewJobRecord[]>();
   for (const record of records) byQueue.set(record.queue, [...(byQueue.get(record.queue) ?? []), record]);
@@ -78,7 +84,7 @@ export async function enqueueJobs(
       if (dedupe) byDedupe.set(dedupe.key, record.id);
     }
     const dependencies = await awaitDependencies(tx, fresh, records);
-    const rows = fresh.length === 0 ? [] : await insert(tx, fresh, dependencies);
+    const rows = fresh.length === 0 ? [] : await insert(tx, fresh, dependencies, outboxLeasedUntil);
     const inserted = new Map(rows.map((row) => [row.id, row]));
     for (const record of fresh) {
       let row = inserted.get(record.id)!;
@@ -161,6 +167,7 @@ async function insert(
   tx: PgTx,
   fresh: NewJobRecord[],
   dependencies: Map<string, Dependency>,
+  outboxLeasedUntil: number | undefined,
 ): Promise<JobRow[]> {
   const rows = [];
   for (const record of fresh) {
@@ -182,7 +189,7 @@ async function insert(
       ttl_at: state === "waiting" && record.opts.ttl !== undefined ? tx.now + record.opts.ttl : null,
       dedupe_key: record.opts.dedupe?.key ?? null,
       depends_on: record.opts.dependsOn,
-      outbox_at: state === "waiting" && tx.outbox ? 0 : null,
+      outbox_at: state === "waiting" && tx.outbox ? (outboxLeasedUntil ?? 0) : null,
       traceparent: record.trace?.traceparent ?? null,
       tracestate: record.trace?.tracestate ?? null,
     });

@@ -19,6 +19,7 @@ import type {
   ReadyClaim,
   ReadyClaimRequest,
   StoreSignals,
+  StoreEnqueueOptions,
 } from "../job-store.js";
 import type {
   EnqueueResult,
@@ -157,8 +158,8 @@ export class PostgresStore implements JobStore {
     return this.session.tx((tx) => schedules.fireSchedule(tx, fire));
   }
 
-  enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
-    return enqueue(this.session, records);
+  enqueue(records: NewJobRecord[], options?: StoreEnqueueOptions): Promise<EnqueueResult[]> {
+    return enqueue(this.session, records, options?.outboxLeasedUntil);
   }
 
   /** Claims over the named queues until `max` (patterns are resolved by the delivery). */

@@ -42,6 +42,8 @@ export function spansQueues(records: readonly NewJobRecord[]): boolean {
 export async function enqueueAcross(
   ctx: RedisStoreContext,
   records: NewJobRecord[],
+  /** As for enqueue: the lease new waiting jobs' outbox entries get when the caller publishes them itself. */
+  outboxLeasedUntil?: number,
 ): Promise<EnqueueResult[]> {
   const inBatch = new Set(records.map((record) => `${record.queue}:${record.id}`));
   const spans = new Set(records.map((record) => record.queue)).size > 1;
@@ -81,7 +83,12 @@ export async function enqueueAcross(
       xdeps: ended.get(`${record.queue}:${record.id}`) ?? {},
     }));
     const [reply] = (await Promise.all([
-      ctx.run("enqueue-jobs", queue, [ctx.clock.now(), ctx.outbox(), JSON.stringify(payload)]),
+      ctx.run("enqueue-jobs", queue, [
+        ctx.clock.now(),
+        ctx.outbox(),
+        JSON.stringify(payload),
+        outboxLeasedUntil ?? "",
+      ]),
       ctx.register(queue),
     ])) as [EnqueueReply, unknown];
     list.forEach(({ record, index }, i) => (results[index] = decodeEnqueueReply(record, reply[i]!)));

@@ -16,8 +16,12 @@ import type { RedisStoreContext } from "./redis-context.js";
 import { groupBy, leaseArgs } from "./redis-util.js";
 
 /** Stores a batch (it may span queues) in one script, all or none; on a cluster, see redis-cross-queue.ts. */
-export async function enqueue(ctx: RedisStoreContext, records: NewJobRecord[]): Promise<EnqueueResult[]> {
-  if (ctx.cluster && spansQueues(records)) return enqueueAcross(ctx, records);
+export async function enqueue(
+  ctx: RedisStoreContext,
+  records: NewJobRecord[],
+  outboxLeasedUntil?: number,
+): Promise<EnqueueResult[]> {
+  if (ctx.cluster && spansQueues(records)) return enqueueAcross(ctx, records, outboxLeasedUntil);
   const queues = [...new Set(records.map((record) => record.queue))];
   // The registry (for topic patterns and listQueues) lives outside the queues' slots, so it is written
   // beside the script rather than inside it; pipelined on the same connection, it costs no round-trip.
@@ -28,6 +32,7 @@ export async function enqueue(ctx: RedisStoreContext, records: NewJobRecord[]): 
       ctx.clock.now(),
       ctx.outbox(),
       JSON.stringify(records.map(toEnqueuePayload)),
+      outboxLeasedUntil ?? "",
     ]),
     ...queues.map((queue) => ctx.register(queue)),
   ])) as [EnqueueReply, ...unknown[]];

@@ -17,6 +17,7 @@ import type {
   ReadyClaim,
   ReadyClaimRequest,
   StoreSignals,
+  StoreEnqueueOptions,
 } from "../job-store.js";
 import type {
   EnqueueResult,
@@ -154,8 +155,8 @@ export class RedisStore implements JobStore {
     return this.ctx.command(() => this.bus.subscribe(pattern, listener));
   }
 
-  enqueue(records: NewJobRecord[]): Promise<EnqueueResult[]> {
-    return hotPath.enqueue(this.ctx, records);
+  enqueue(records: NewJobRecord[], options?: StoreEnqueueOptions): Promise<EnqueueResult[]> {
+    return hotPath.enqueue(this.ctx, records, options?.outboxLeasedUntil);
   }
 
   upsertSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord> {

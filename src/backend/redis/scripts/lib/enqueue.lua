@@ -1,9 +1,11 @@
 --[[
   lib/enqueue: storing new jobs, all or none (enqueue-jobs, and a schedule's slot job).
   Inputs: the prefix, `now`, the outbox flag, records { queue, id, name, data, opts (JSON text), createdAt,
-    runAt, traceparent?, tracestate?, xdeps? }; a batch may span queues of the prefix (a flow) on one server.
-    On a cluster (CLUSTER) a batch is one queue's, and dependencies in other queues were checked and linked by
-    link-dependants first; `xdeps` carries the outcome of those that had already ended (lib/dependencies).
+    runAt, traceparent?, tracestate?, xdeps? }; a batch may span queues of the prefix (a flow) on one server;
+    and, when the caller publishes the new waiting jobs itself, the lease their outbox entries are written under
+    (no outbox notice). On a cluster (CLUSTER) a batch is one queue's, and dependencies in other queues were
+    checked and linked by link-dependants first; `xdeps` carries the outcome of those that had already ended
+    (lib/dependencies).
   Outputs: per record {1, entry state, readyAt or ""} for a new job, {2, HGETALL} for a new job that failed at
     once (a dependency had already failed for good), {0, HGETALL} for an existing one; or nil and the first
     dependency that does not exist, before anything is written. Events "added", then the entry state's.
@@ -22,7 +24,7 @@ local TERMINAL = {completed = true, failed = true, cancelled = true, expired = t
 -- already failed for good), or {0, HGETALL} for an existing one; or nil and the first dependency
 -- that does not exist (checked before anything is written). A record whose id exists in its queue, or whose
 -- dedupe key is held by a pending job (or within its ttl), returns that job and adds nothing.
-local function enqueueRecords(prefix, now, outbox, records)
+local function enqueueRecords(prefix, now, outbox, records, outboxLease)
   -- opts arrive as JSON text: stored verbatim, because cjson would turn an empty array into an object.
   for _, record in ipairs(records) do
     record.optsJson = record.opts
@@ -131,8 +133,8 @@ local function enqueueRecords(prefix, now, outbox, records)
         redis.call("HSET", key, "readyAt", now)
         if opts.ttl then redis.call("ZADD", base .. "ttl", now + opts.ttl, id) end
         if outbox == "1" then
-          redis.call("ZADD", base .. "outbox", 0, id)
-          noteOutbox(base)
+          redis.call("ZADD", base .. "outbox", outboxLease or 0, id)
+          if not outboxLease then noteOutbox(base) end
         end
         wake(base)
         emit(base, now, "waiting", id, record.name, nil)
