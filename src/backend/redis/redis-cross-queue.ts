@@ -3,8 +3,9 @@
 // queue knows its dependants (link-dependants, run before they are stored), the dependant's queue knows how its
 // dependencies ended (settle-cross, run after one ends). Every step is idempotent and recorded before the next
 // one runs, so a process that dies in between loses no edge:
-// - died after linking, before storing the dependants: the call failed, nothing waits; an outcome that arrives
-//   for a dependant never stored expires after a week. Adding the flow again (same ids) links again.
+// - died after linking, or between two store calls: the add failed, and no stored job waits on one that was not
+//   stored (calls go dependencies first); an outcome that arrives for a dependant never stored expires after a
+//   week. Adding the flow again (same ids) links again and returns the jobs already stored.
 // - died after a dependency ended, before settling: the entry is still in its queue's "xsettle" set, and
 //   maintenance of that queue settles it (repairAcross).
 // One server keeps the single-script path: none of this runs there.
@@ -76,8 +77,16 @@ export async function enqueueAcross(
     });
   }
   const results: EnqueueResult[] = new Array<EnqueueResult>(records.length);
+  const levels = storeLevels(records);
   const indexed = records.map((record, index) => ({ record, index }));
-  for (const [queue, list] of groupBy(indexed, ({ record }) => record.queue)) {
+  // Level by level, one call per queue: a call stores only jobs whose dependencies in the batch are stored by
+  // it or by an earlier call, so a process that dies between two calls leaves no job waiting on one that will
+  // never be stored (only dependants missing, whose add failed).
+  const calls = groupBy(indexed, ({ record, index }) => `${levels[index]}\n${record.queue}`);
+  const order = [...calls.keys()].sort((a, b) => Number(a.split("\n")[0]) - Number(b.split("\n")[0]));
+  for (const key of order) {
+    const list = calls.get(key)!;
+    const queue = list[0]!.record.queue;
     const payload = list.map(({ record }) => ({
       ...toEnqueuePayload(record),
       xdeps: ended.get(`${record.queue}:${record.id}`) ?? {},
@@ -94,6 +103,31 @@ export async function enqueueAcross(
     list.forEach(({ record, index }, i) => (results[index] = decodeEnqueueReply(record, reply[i]!)));
   }
   return results;
+}
+
+/**
+ * Each record's level: 0 without dependencies in the batch; else its batch dependencies' level, plus one for
+ * one in another queue (stored by an earlier call). The batch's dependsOn links form no cycle (checked before).
+ */
+function storeLevels(records: readonly NewJobRecord[]): number[] {
+  const byRef = new Map(records.map((record, index) => [`${record.queue}:${record.id}`, index]));
+  const levels = new Array<number | undefined>(records.length);
+  const levelOf = (index: number): number => {
+    const known = levels[index];
+    if (known !== undefined) return known;
+    levels[index] = 0;
+    const record = records[index]!;
+    let level = 0;
+    for (const ref of record.opts.dependsOn) {
+      const dep = byRef.get(ref);
+      if (dep === undefined) continue;
+      const cross = records[dep]!.queue !== record.queue ? 1 : 0;
+      level = Math.max(level, levelOf(dep) + cross);
+    }
+    levels[index] = level;
+    return level;
+  };
+  return records.map((_, index) => levelOf(index));
 }
 
 /** Maintenance: settles the entries of `queue`'s "xsettle" set that a process left behind (see above). */
