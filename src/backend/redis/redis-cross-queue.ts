@@ -108,8 +108,9 @@ export async function enqueueAcross(
 /**
  * Each record's level: 0 without dependencies in the batch; else its batch dependencies' level, plus one for
  * one in another queue (stored by an earlier call). The batch's dependsOn links form no cycle (checked before).
+ * @internal Exported for its unit test.
  */
-function storeLevels(records: readonly NewJobRecord[]): number[] {
+export function storeLevels(records: readonly NewJobRecord[]): number[] {
   const byRef = new Map(records.map((record, index) => [`${record.queue}:${record.id}`, index]));
   const levels = new Array<number | undefined>(records.length);
   const levelOf = (index: number): number => {

@@ -1,8 +1,11 @@
-// The Redis Cluster surface: `cluster: { nodes }` on RedisStore / RedisBackend, and `redis+cluster://` URLs.
+// The Redis Cluster surface (`cluster: { nodes }`, `redis+cluster://` URLs) and its pure helpers: keySlot, and the
+// order a cross-queue batch is stored in.
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../../src/errors/warren-error.js";
 import { RedisStore, type RedisStoreOptions } from "../../../src/backend/redis/index.js";
 import { keySlot } from "../../../src/backend/redis/redis-client.js";
+import { storeLevels } from "../../../src/backend/redis/redis-cross-queue.js";
+import type { NewJobRecord } from "../../../src/backend/records.js";
 import { resolveRedisStoreOptions } from "../../../src/backend/redis/redis-options.js";
 import { backendScheme, redisUrlOptions } from "../../../src/backend/url-options.js";
 
@@ -82,5 +85,22 @@ describe("Redis Cluster options", () => {
     expect(keySlot("{warren:q1}:wait")).toBe(9272);
     expect(keySlot("a{}b")).toBe(13694);
     expect(keySlot("{user1000}.following")).toBe(3443);
+  });
+});
+
+describe("cross-queue store order on a cluster", () => {
+  const record = (queue: string, id: string, dependsOn: string[] = []): NewJobRecord =>
+    ({ queue, id, opts: { dependsOn } }) as unknown as NewJobRecord;
+
+  it("stores dependencies in other queues one level before their dependants; same-queue ones in the same call", () => {
+    const levels = storeLevels([
+      record("top", "assemble", ["parts:p1", "top:section"]),
+      record("parts", "p1"),
+      record("top", "section", ["parts:p3"]),
+      record("parts", "p3"),
+      record("parts", "p4", ["top:assemble"]),
+      record("top", "solo", ["other:existing"]),
+    ]);
+    expect(levels).toEqual([1, 0, 1, 0, 2, 0]);
   });
 });
