@@ -32,7 +32,14 @@ export function blockingConnection(
   overrides: Partial<RedisOptions> = {},
 ): Redis | undefined {
   if (!isClusterClient(client)) return client.duplicate(overrides);
-  return nodeOf(client, key)?.duplicate({ lazyConnect: false, ...overrides });
+  // The cluster's pooled node connections never reconnect (the cluster replaces them); this one does, as a
+  // single server's duplicate would: a connection killed while idle comes back instead of failing its next wait.
+  return nodeOf(client, key)?.duplicate({ lazyConnect: false, retryStrategy: reconnectDelay, ...overrides });
+}
+
+/** ioredis's own default: 50 ms more per attempt, at most 2 s. */
+function reconnectDelay(attempt: number): number {
+  return Math.min(attempt * 50, 2_000);
 }
 
 /**
