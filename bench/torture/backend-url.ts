@@ -8,6 +8,7 @@ import {
   RedisBackend,
   RedisStore,
   ValidationError,
+  type AmqpQueueType,
   type Backend,
   type JobStore,
 } from "../../src/index.js";
@@ -98,14 +99,18 @@ export function openBackend(url: string, connectionName: string, onError: (error
     case "amqp": {
       const store = openStore(parsed.searchParams.get("store") ?? "memory://", connectionName, onError);
       const exchange = parsed.searchParams.get("exchange") ?? undefined;
+      // `?queueType=quorum` runs the checker on quorum queues (validated by AmqpBackend).
+      const queueType = parsed.searchParams.get("queueType") ?? undefined;
       parsed.searchParams.delete("store");
       parsed.searchParams.delete("exchange");
+      parsed.searchParams.delete("queueType");
       return new AmqpBackend({
         url: parsed.toString(),
         store,
         connectionName,
         onError,
         ...(exchange ? { exchange } : {}),
+        ...(queueType ? { queueType: queueType as AmqpQueueType } : {}),
       });
     }
     default:

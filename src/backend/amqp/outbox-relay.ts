@@ -25,6 +25,13 @@ interface QueuePasses {
   taking: boolean;
   /** The next pass, not started yet: requests join it. */
   next: Pending | undefined;
+  /** Passes started and not yet published. */
+  inFlight: number;
+  /**
+   * Settles when the latest pass started has published. A pass's callers wait for it too: entries made ready
+   * before their request may have been taken by the pass before theirs, still publishing.
+   */
+  published: Promise<void>;
 }
 
 /** Publishes outbox entries for one backend. */
@@ -49,7 +56,10 @@ export class OutboxRelay {
    */
   flush(queue: string): Promise<void> {
     let passes = this.queues.get(queue);
-    if (!passes) this.queues.set(queue, (passes = { taking: false, next: undefined }));
+    if (!passes) {
+      passes = { taking: false, next: undefined, inFlight: 0, published: Promise.resolve() };
+      this.queues.set(queue, passes);
+    }
     if (passes.next) return passes.next.promise;
     let resolve!: () => void;
     const promise = new Promise<void>((r) => (resolve = r));
@@ -65,12 +75,27 @@ export class OutboxRelay {
     if (!pass || passes.taking) return;
     passes.next = undefined;
     passes.taking = true;
+    passes.inFlight += 1;
+    const forget = (): void => {
+      if (!passes.taking && !passes.next && passes.inFlight === 0 && this.queues.get(queue) === passes)
+        this.queues.delete(queue);
+    };
     const tookAll = (): void => {
       passes.taking = false;
       if (passes.next) setImmediate(() => this.start(queue, passes));
-      else if (this.queues.get(queue) === passes) this.queues.delete(queue);
     };
-    const running = this.publishAll(queue, tookAll, pass.resolve).finally(() => this.running.delete(running));
+    const before = passes.published;
+    let publishedHere!: () => void;
+    passes.published = new Promise<void>((resolve) => (publishedHere = resolve));
+    const published = (): void => {
+      void before.then(() => {
+        passes.inFlight -= 1;
+        publishedHere();
+        pass.resolve();
+        forget();
+      });
+    };
+    const running = this.publishAll(queue, tookAll, published).finally(() => this.running.delete(running));
     this.running.add(running);
   }
 
