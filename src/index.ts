@@ -36,7 +36,12 @@ export type * from "./backend/dead-letter-records.js";
 export { QUEUE_EVENT_NAMES } from "./backend/records.js";
 export type { JobStore, ClaimRequest, ClaimResult, OutboxEntry } from "./backend/job-store.js";
 export { MemoryBackend, MemoryStore, type MemoryBackendOptions } from "./backend/memory/index.js";
-export { RedisBackend, RedisStore, type RedisBackendOptions } from "./backend/redis/index.js";
+export {
+  RedisBackend,
+  RedisStore,
+  type RedisBackendOptions,
+  type RedisClusterOptions,
+} from "./backend/redis/index.js";
 export { PostgresBackend, PostgresStore, type PostgresBackendOptions } from "./backend/postgres/index.js";
 export {
   AmqpBackend,

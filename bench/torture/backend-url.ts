@@ -12,12 +12,16 @@ import {
   type Backend,
   type JobStore,
 } from "../../src/index.js";
+import { redisUrlOptions } from "../../src/backend/url-options.js";
 
 /** Server URLs, overridable like the test suite's. */
 export const SERVER_URLS = {
   redis: process.env["WARREN_TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379/0",
   postgres: process.env["WARREN_TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/test",
   amqp: process.env["WARREN_TEST_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672",
+  "redis-cluster":
+    process.env["WARREN_TEST_REDIS_CLUSTER_URL"] ??
+    "redis+cluster://127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002/",
 } as const;
 
 /** The five backends by short name. */
@@ -41,7 +45,9 @@ export function serversOf(url: string): Set<ServerKind> {
   const scheme = schemeOf(url);
   const servers = new Set<ServerKind>();
   const add = (name: string): void => {
-    if (name === "redis" || name === "postgres" || name === "amqp") servers.add(name);
+    if (name === "redis" || name === "postgres" || name === "amqp" || name === "redis+cluster") {
+      servers.add(name === "redis+cluster" ? "redis-cluster" : name);
+    }
   };
   add(scheme);
   if (scheme === "amqp") add(schemeOf(new URL(url).searchParams.get("store") ?? "memory://"));
@@ -49,12 +55,14 @@ export function serversOf(url: string): Set<ServerKind> {
 }
 
 /** A server a backend may use. */
-export type ServerKind = "redis" | "postgres" | "amqp";
+export type ServerKind = "redis" | "postgres" | "amqp" | "redis-cluster";
 
 /** The URL with this run's own key prefix, schema and exchange prefix, so runs never see each other's jobs. */
 export function isolateUrl(url: string, runId: string): string {
   const scheme = schemeOf(url);
   if (scheme === "memory") return url;
+  // One URL, several hosts: WHATWG URL cannot parse it.
+  if (scheme === "redis+cluster") return `${url}${url.includes("?") ? "&" : "?"}prefix=torture-${runId}`;
   const parsed = new URL(url);
   if (scheme === "redis") parsed.searchParams.set("prefix", `torture-${runId}`);
   if (scheme === "postgres") parsed.searchParams.set("schema", `torture_${runId}`);
@@ -78,6 +86,8 @@ export function withRedisAt(url: string, hostPort: string): string {
 /** Opens a backend whose every server connection is named `connectionName`. */
 export function openBackend(url: string, connectionName: string, onError: (error: Error) => void): Backend {
   const scheme = schemeOf(url);
+  if (scheme === "redis+cluster")
+    return new RedisBackend({ ...redisUrlOptions(url), connectionName, onError });
   const parsed = new URL(url);
   switch (scheme) {
     case "memory":
@@ -112,6 +122,8 @@ export function openBackend(url: string, connectionName: string, onError: (error
 }
 
 function openStore(url: string, connectionName: string, onError: (error: Error) => void): JobStore {
+  if (schemeOf(url) === "redis+cluster")
+    return new RedisStore({ ...redisUrlOptions(url), connectionName, onError });
   const parsed = new URL(url);
   switch (schemeOf(url)) {
     case "redis":

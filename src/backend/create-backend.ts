@@ -25,8 +25,8 @@ export interface CreateBackendOptions {
 export const DEFAULT_BACKEND_URL = "memory://";
 
 /**
- * Creates a backend from a URL: `memory://` (default), `redis://host:6379/0?prefix=…`,
- * `postgres://user@host:5432/db?schema=…`, or `amqp://user:pass@host:5672/?store=<redis:// or postgres:// url>`.
+ * Creates a backend from a URL: `memory://` (default), `redis://host:6379/0?prefix=…`, a Redis Cluster as
+ * `redis+cluster://host:7000,host:7001/?prefix=…`, `postgres://user@host:5432/db?schema=…`, or `amqp://user:pass@host:5672/?store=<redis:// or postgres:// url>`.
  * Defaults to `process.env.WARREN_URL`, else `memory://`. Every server URL also takes `connectTimeout` (ms).
  * An unknown URL parameter, or an `amqp://` URL without `store`, is refused with ValidationError INVALID_URL.
  * @example const backend = await createBackend(process.env.WARREN_URL, { logger: pino() });

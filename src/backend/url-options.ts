@@ -49,10 +49,12 @@ export const DRIVER_URL_PARAMS: Readonly<Record<BackendScheme, readonly string[]
   amqp: ["heartbeat", "frameMax", "channelMax", "locale", "maxFrameSize"],
 };
 
-/** Options read from a `redis://` URL. */
+/** Options read from a `redis://` URL (or a `redis+cluster://` one). */
 export interface RedisUrlOptions {
-  /** The URL for ioredis, without Warren's parameters. */
-  url: string;
+  /** The URL for ioredis, without Warren's parameters (none for a cluster). */
+  url?: string;
+  /** `redis+cluster://[user:pass@]host:port,host:port/`: the cluster's seed nodes and credentials. */
+  cluster?: { nodes: string[]; username?: string; password?: string };
   /** `?prefix=`: the key prefix. */
   prefix?: string;
   /** `?connectTimeout=` (ms). */
@@ -89,6 +91,7 @@ export function backendScheme(url: string): BackendScheme | undefined {
       return "memory";
     case "redis":
     case "rediss":
+    case "redis+cluster":
       return "redis";
     case "postgres":
     case "postgresql":
@@ -106,8 +109,12 @@ export function memoryUrlOptions(target: string): void {
   takeWarrenParams(parse(target), "memory", target);
 }
 
-/** `redis://[user:pass@]host:port/db?prefix=&connectTimeout=`. The db must be a non-negative integer. */
+/**
+ * `redis://[user:pass@]host:port/db?prefix=&connectTimeout=`. The db must be a non-negative integer. Or a Redis
+ * Cluster: `redis+cluster://[user:pass@]host:port,host:port/?prefix=&connectTimeout=` (any of its nodes).
+ */
 export function redisUrlOptions(target: string): RedisUrlOptions {
+  if (/^redis\+cluster:/i.test(target)) return redisClusterUrlOptions(target);
   const url = parse(target);
   const params = takeWarrenParams(url, "redis", target);
   const db = url.pathname.replace(/^\//, "");
@@ -120,6 +127,52 @@ export function redisUrlOptions(target: string): RedisUrlOptions {
   }
   return {
     url: url.toString(),
+    ...(params.get("prefix") === undefined ? {} : { prefix: params.get("prefix")! }),
+    ...connectTimeout(target, params),
+  };
+}
+
+/** `redis+cluster://[user:pass@]host:port[,host:port…][/][?prefix=&connectTimeout=]`; WHATWG URL takes one host. */
+const CLUSTER_URL = /^redis\+cluster:\/\/(?:([^@/?#]*)@)?([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/i;
+/** `host:port` or `[v6]:port`. */
+const CLUSTER_NODE = /^(?:\[[0-9A-Fa-f:.]+\]|[^\s:/?#@[\]]+):(\d{1,5})$/;
+
+function redisClusterUrlOptions(target: string): RedisUrlOptions {
+  const match = CLUSTER_URL.exec(target);
+  const nodes = (match?.[2] ?? "").split(",").filter((node) => node !== "");
+  if (!match || nodes.length === 0) {
+    throw new ValidationError(
+      "INVALID_URL",
+      `${quoted(target)} is not a cluster URL; name its nodes: redis+cluster://host:7000,host:7001/?prefix=…`,
+    );
+  }
+  for (const node of nodes) {
+    const port = Number(CLUSTER_NODE.exec(node)?.[1] ?? 0);
+    if (port < 1 || port > 65_535) {
+      throw new ValidationError(
+        "INVALID_URL",
+        `${quoted(target)} names node ${JSON.stringify(node)}; each node is host:port (port 1–65535), such as ` +
+          `127.0.0.1:7000`,
+        { details: { node } },
+      );
+    }
+  }
+  const path = match[3] ?? "";
+  if (path !== "" && path !== "/" && path !== "/0") {
+    throw new ValidationError(
+      "INVALID_URL",
+      `${quoted(target)} names database ${JSON.stringify(path.slice(1))}; a Redis Cluster has database 0 only`,
+      { details: { db: path.slice(1) } },
+    );
+  }
+  const params = takeWarrenParams(parse(`redis://cluster/${match[4] ?? ""}`), "redis", target);
+  const [user = "", password] = (match[1] ?? "").split(/:(.*)/s, 2);
+  return {
+    cluster: {
+      nodes,
+      ...(user === "" ? {} : { username: decodeURIComponent(user) }),
+      ...(password === undefined ? {} : { password: decodeURIComponent(password) }),
+    },
     ...(params.get("prefix") === undefined ? {} : { prefix: params.get("prefix")! }),
     ...connectTimeout(target, params),
   };

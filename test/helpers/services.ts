@@ -7,12 +7,23 @@ export const SERVICE_URLS = {
   redis: process.env["WARREN_TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379/0",
   postgres: process.env["WARREN_TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/test",
   rabbitmq: process.env["WARREN_TEST_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672",
+  /** A Redis Cluster (three masters, started by .ci/run): its seed nodes after `redis+cluster://`. */
+  "redis-cluster":
+    process.env["WARREN_TEST_REDIS_CLUSTER_URL"] ??
+    "redis+cluster://127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002/",
 } as const;
+
+/** The seed nodes (`host:port`) of SERVICE_URLS["redis-cluster"]. */
+export function redisClusterNodes(): string[] {
+  const authority = /^redis\+cluster:\/\/([^/?#]*)/.exec(SERVICE_URLS["redis-cluster"])?.[1] ?? "";
+  return authority.replace(/^.*@/, "").split(",");
+}
 
 const PROBE_TIMEOUT_MS = 1000;
 
 function probe(url: string): Promise<boolean> {
-  const parsed = new URL(url);
+  // A cluster is reachable when its first seed node is (CLUSTER INFO is the cluster tests' own business).
+  const parsed = new URL(url.startsWith("redis+cluster://") ? `redis://${redisClusterNodes()[0]}` : url);
   const defaults: Record<string, number> = { "redis:": 6379, "postgres:": 5432, "amqp:": 5672 };
   const port = Number(parsed.port || defaults[parsed.protocol] || 0);
   return new Promise((resolve) => {
@@ -34,7 +45,8 @@ function probe(url: string): Promise<boolean> {
 export async function requireService(name: keyof typeof SERVICE_URLS): Promise<boolean> {
   const url = SERVICE_URLS[name];
   if (await probe(url)) return true;
-  const message = `${name} is not reachable at ${new URL(url).host}`;
+  const where = name === "redis-cluster" ? redisClusterNodes().join(",") : new URL(url).host;
+  const message = `${name} is not reachable at ${where}`;
   if (process.env["WARREN_REQUIRE_SERVICES"] === "1") {
     throw new Error(`${message}, and WARREN_REQUIRE_SERVICES=1 requires it`);
   }

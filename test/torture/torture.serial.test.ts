@@ -17,7 +17,12 @@ const DURATION_MS = 8_000;
 /** Five runs at once, each up to ~2 minutes when a kill lands late (stall recovery is 30 s + 5 s). */
 const RUN_TIMEOUT_MS = 240_000;
 
-const SERVICE_NAMES = { redis: "redis", postgres: "postgres", amqp: "rabbitmq" } as const;
+const SERVICE_NAMES = {
+  redis: "redis",
+  postgres: "postgres",
+  amqp: "rabbitmq",
+  "redis-cluster": "redis-cluster",
+} as const;
 
 async function reachableBackends(): Promise<string[]> {
   const names: string[] = [];

@@ -1,5 +1,6 @@
 // Plans faults from the seed and injects them while the run goes on: SIGKILL a worker (then respawn it), cut
 // one worker's server connections, or restart the run's own Redis. Every fault targets only this run.
+import type { ServerKind } from "../backend-url.js";
 import type { Prng } from "../prng.js";
 import type { WorkerFleet } from "../worker-fleet.js";
 import { cutAmqpConnections } from "./amqp-cut.js";
@@ -36,7 +37,7 @@ export interface FaultRecord {
 /** Servers and handles the injector can act on. */
 export interface FaultTargets {
   fleet: WorkerFleet;
-  servers: Set<"redis" | "postgres" | "amqp">;
+  servers: Set<ServerKind>;
   /** The store's or backend's Redis and PostgreSQL URLs (unisolated: admin connections need no prefix). */
   redisUrl: string | undefined;
   postgresUrl: string | undefined;

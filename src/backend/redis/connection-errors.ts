@@ -38,6 +38,9 @@ export function classifyRedisError(error: unknown): RedisFailureKind {
   if (code === "ETIMEDOUT" || /connect ETIMEDOUT/.test(message)) return "timeout";
   if (
     error.name === "MaxRetriesPerRequestError" ||
+    // A Redis Cluster none of whose nodes answered (ioredis's ClusterAllFailedError and its slot refresh).
+    error.name === "ClusterAllFailedError" ||
+    /^Failed to refresh slots cache|^None of startup nodes is available|^Cluster isn't ready/.test(message) ||
     (typeof code === "string" && UNREACHABLE_CODES.has(code)) ||
     /^Connection is closed|Command aborted due to connection close|^LOADING\b|Stream isn't writeable/.test(
       message,

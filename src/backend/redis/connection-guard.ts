@@ -3,7 +3,7 @@
 // with a bare MaxRetriesPerRequestError — or, for a silent port, never). Refused credentials and a database
 // index the server lacks are permanent: every connection is closed (ioredis would otherwise reconnect forever,
 // and after a failed SELECT it goes on in database 0) and every later call fails at once with that error.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-client.js";
 import { BackendUnavailableError, WarrenError } from "../../errors/warren-error.js";
 import type { Logger } from "../../logging/logger.js";
 import type { ConnectionTarget } from "../connection-target.js";
@@ -42,10 +42,10 @@ export class RedisConnectionGuard {
   /** The connection was lost after it was ready, and that was reported; cleared when it is ready again. */
   private lost = false;
   private readonly waiters = new Set<(outcome: Outcome) => void>();
-  private readonly connections = new Set<Redis>();
+  private readonly connections = new Set<RedisClient>();
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly options: RedisConnectionGuardOptions,
   ) {
     this.everReady = client.status === "ready";
@@ -100,7 +100,7 @@ export class RedisConnectionGuard {
    * Watches a duplicated connection (event reader, subscriber): its permanent failures close everything too, and
    * it is closed with the rest. Its other errors surface through its own commands.
    */
-  watch(connection: Redis): void {
+  watch(connection: RedisClient): void {
     this.connections.add(connection);
     connection.on("error", (error: Error) => {
       if (isPermanent(error)) this.failed(error);

@@ -2,19 +2,19 @@
 // "<queue>\n<dueAt>" on `<prefix>:due` (flushEvents in scripts/lib/events.lua), and a newly registered queue is
 // announced as due now. Every process's idle fetchers hear it and re-arm their wait, so a producer in another
 // process that adds an earlier job wakes them on time: a list marker would wake just one fetcher, anywhere.
-import type { Redis } from "ioredis";
+import { duplicateClient, type RedisClient } from "./redis-client.js";
 
 /** Hears a notice: `queue` may have work due at `dueAt` (ms); undefined queue means "look again, all". */
 export type DueListener = (queue: string | undefined, dueAt: number) => void;
 
 /** The `<prefix>:due` subscription of one backend, opened by its first fetch. */
 export class DueNotices {
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private subscribing: Promise<void> | undefined;
   private readonly listeners = new Set<DueListener>();
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly channel: string,
     private readonly onError: (error: unknown) => void,
   ) {}
@@ -40,7 +40,7 @@ export class DueNotices {
   private async subscribe(): Promise<void> {
     // ioredis's own re-subscribe after a reconnect leaves its promise unhandled: a second drop during it was
     // an unhandled MaxRetriesPerRequestError (found by the model checker restarting Redis). Ours is handled.
-    const subscriber = this.client.duplicate({ autoResubscribe: false });
+    const subscriber = duplicateClient(this.client, { autoResubscribe: false });
     let connectedBefore = false;
     subscriber.on("error", (error: Error) => this.onError(error));
     subscriber.on("ready", () => {

@@ -3,8 +3,15 @@
 // dropped connection loses no event. New subscriptions interrupt the blocked read with CLIENT UNBLOCK.
 // Each queue has two streams: every event, and its control events alone (CONTROL_EVENTS). A subscription that
 // asks only for control events (a worker's) reads the second, so a busy queue's transitions never cross the
-// wire to its workers.
-import type { Redis } from "ioredis";
+// wire to its workers. On a cluster one XREAD may only name streams of one slot: each slot's read is a lane with
+// its own connection to the slot's master, all lanes block at once, and the first to answer ends the others' wait.
+import {
+  blockingConnection,
+  isClusterClient,
+  keySlot,
+  nodeClientFor,
+  type RedisClient,
+} from "./redis-client.js";
 import { realTimeNow } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import { LocalBus } from "../local-bus.js";
@@ -23,6 +30,15 @@ const KINDS: readonly StreamKind[] = ["events", "control"];
 /** Which of a queue's two streams a subscription reads. */
 type StreamKind = "events" | "control";
 
+/** One blocking reader: the connection, its client id once known, and where CLIENT UNBLOCK for it goes. */
+interface Lane {
+  reader: RedisClient;
+  id: number | undefined;
+  unblocker: RedisClient;
+}
+
+type XreadReply = Array<[string, Array<[string, string[]]>]> | null;
+
 /** A tracked stream: whose it is, and which kind. */
 interface StreamOf {
   queue: string;
@@ -36,7 +52,8 @@ export class EventReader {
   private readonly streams = new Map<string, StreamOf>();
   private readonly subscribers: Record<StreamKind, LocalBus<QueueEventRecord>>;
   private loop: Promise<void> | undefined;
-  private readerId: number | undefined;
+  /** The readers by slot on a cluster; on one server the single lane "" (the reader given). */
+  private readonly lanes = new Map<string, Lane>();
   private closed = false;
   /** Pending reads to settle at close: a command queued while the reader reconnects never settles after disconnect(). */
   private readonly closers = new Set<() => void>();
@@ -46,16 +63,51 @@ export class EventReader {
   private stopHearing: (() => void) | undefined;
 
   constructor(
-    private readonly client: Redis,
-    private readonly reader: Redis,
+    private readonly client: RedisClient,
+    /** The dedicated reader on one server; unused on a cluster, whose lanes connect to each slot's master. */
+    private readonly reader: RedisClient | undefined,
     private readonly keys: RedisKeys,
     private readonly onError: (error: unknown) => void,
     /** A new queue is announced here as it registers: pattern subscriptions track it at once. */
     private readonly notices?: Pick<DueNotices, "listen" | "ensureSubscribed">,
   ) {
     this.subscribers = { events: new LocalBus(onError), control: new LocalBus(onError) };
+    if (reader) this.lanes.set("", this.newLane(reader, client));
+  }
+
+  private newLane(reader: RedisClient, unblocker: RedisClient): Lane {
+    const lane: Lane = { reader, id: undefined, unblocker };
     // A reconnected reader has a new client id: look it up again before the next interrupt.
-    reader.on("ready", () => (this.readerId = undefined));
+    reader.on("ready", () => (lane.id = undefined));
+    return lane;
+  }
+
+  /** The lane reading `stream`: "" on one server, its slot's on a cluster (opened on first use). */
+  private laneOf(stream: string): string {
+    return isClusterClient(this.client) ? String(keySlot(stream)) : "";
+  }
+
+  private lane(name: string, stream: string): Lane {
+    let lane = this.lanes.get(name);
+    if (lane) return lane;
+    const reader = blockingConnection(this.client, stream);
+    const unblocker = nodeClientFor(this.client, stream);
+    if (!reader || !unblocker) throw new Error(`no Redis Cluster node serves ${stream} yet`);
+    // Its failures surface through the read loop; the event would otherwise be unhandled.
+    reader.on("error", () => undefined);
+    lane = this.newLane(reader, unblocker);
+    this.lanes.set(name, lane);
+    return lane;
+  }
+
+  /** Forgets the cluster lanes after a failure (a slot may have moved); the next read opens them again. */
+  private dropLanes(): void {
+    for (const [name, lane] of this.lanes) {
+      lane.id = undefined;
+      if (name === "") continue;
+      lane.reader.disconnect();
+      this.lanes.delete(name);
+    }
   }
 
   /**
@@ -127,8 +179,16 @@ export class EventReader {
 
   private async interrupt(): Promise<void> {
     this.wakeIdle?.();
-    if (this.readerId !== undefined)
-      await this.client.client("UNBLOCK", this.readerId).catch(() => undefined);
+    await Promise.all(
+      [...this.lanes.values()].map((lane) =>
+        lane.id === undefined
+          ? Promise.resolve()
+          : lane.unblocker.client("UNBLOCK", lane.id).then(
+              () => undefined,
+              () => undefined,
+            ),
+      ),
+    );
   }
 
   private async run(): Promise<void> {
@@ -138,11 +198,6 @@ export class EventReader {
         if (realTimeNow() - lastDiscovery > BLOCK_MS) {
           lastDiscovery = realTimeNow();
           await this.discover();
-        }
-        if (this.readerId === undefined) {
-          const id = await this.orClosed(this.reader.client("ID"));
-          if (id === CLOSED) return;
-          this.readerId = id;
         }
         const streams = [...this.cursors.keys()];
         if (streams.length === 0) {
@@ -157,27 +212,63 @@ export class EventReader {
           this.wakeIdle = undefined;
           continue;
         }
-        const reply = await this.orClosed(
-          this.reader.xread(
-            "COUNT",
-            READ_COUNT,
-            "BLOCK",
-            BLOCK_MS,
-            "STREAMS",
-            ...streams,
-            ...streams.map((stream) => this.cursors.get(stream)!),
-          ),
-        );
-        if (reply === CLOSED) return;
-        for (const [stream, entries] of reply ?? []) this.dispatch(stream, entries);
+        if ((await this.readLanes(streams)) === CLOSED) return;
       } catch (error) {
         if (this.closed) return;
         // The connection dropped (or was killed): ioredis reconnects; resume from the last-seen ids.
-        this.readerId = undefined;
+        this.dropLanes();
         this.onError(error);
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
     }
+  }
+
+  /**
+   * One blocking read of every tracked stream. On one server (or a cluster whose streams share a slot) that is
+   * one XREAD; else one per slot at once, the first answer unblocking the rest, every answer dispatched.
+   */
+  private async readLanes(streams: string[]): Promise<void | typeof CLOSED> {
+    const byLane = new Map<string, string[]>();
+    for (const stream of streams) {
+      const name = this.laneOf(stream);
+      const list = byLane.get(name);
+      if (list) list.push(stream);
+      else byLane.set(name, [stream]);
+    }
+    const reads = [...byLane].map(([name, list]) => this.read(this.lane(name, list[0]!), list));
+    if (reads.length > 1) {
+      await Promise.race(reads).catch(() => undefined);
+      await this.interrupt();
+    }
+    let failure: unknown;
+    let closed = false;
+    for (const outcome of await Promise.allSettled(reads)) {
+      if (outcome.status === "rejected") failure ??= outcome.reason;
+      else if (outcome.value === CLOSED) closed = true;
+      else for (const [stream, entries] of outcome.value ?? []) this.dispatch(stream, entries);
+    }
+    if (closed) return CLOSED;
+    if (failure !== undefined) throw failure instanceof Error ? failure : new Error("event read failed");
+  }
+
+  /** XREAD BLOCK on one lane, its client id looked up first (for CLIENT UNBLOCK). */
+  private async read(lane: Lane, streams: string[]): Promise<XreadReply | typeof CLOSED> {
+    if (lane.id === undefined) {
+      const id = await this.orClosed(lane.reader.client("ID"));
+      if (id === CLOSED) return CLOSED;
+      lane.id = id;
+    }
+    return this.orClosed(
+      lane.reader.xread(
+        "COUNT",
+        READ_COUNT,
+        "BLOCK",
+        BLOCK_MS,
+        "STREAMS",
+        ...streams,
+        ...streams.map((stream) => this.cursors.get(stream)!),
+      ),
+    );
   }
 
   /** A queue was announced (undefined: notices may have been missed, look at the registry). */
@@ -229,7 +320,8 @@ export class EventReader {
     this.closers.clear();
     // Not awaited: the disconnect below ends the blocked read anyway, and a reconnecting client would stall.
     void this.interrupt();
-    this.reader.disconnect();
+    this.reader?.disconnect();
+    for (const lane of this.lanes.values()) lane.reader.disconnect();
     await this.loop;
   }
 }

@@ -1,7 +1,8 @@
 // Records to and from their Redis forms: job hashes, enqueue payloads, schedule JSON; Lua errors to Warren errors.
 import { ConflictError, NotFoundError, ValidationError } from "../../errors/warren-error.js";
 import type { JobState } from "../../model/job-state.js";
-import type { JobRecord, NewJobRecord, ScheduleRecord, StoredJobOptions } from "../records.js";
+import { newJobRecord } from "../new-job-record.js";
+import type { EnqueueResult, JobRecord, NewJobRecord, ScheduleRecord, StoredJobOptions } from "../records.js";
 
 /**
  * Parses a job hash into a record: a flat [field, value, …] array from HGETALL, or the hash as one JSON object
@@ -108,4 +109,18 @@ export function encodeSchedule(schedule: ScheduleRecord): string {
 export function decodeSchedule(stored: string): ScheduleRecord {
   const raw = JSON.parse(stored) as Omit<ScheduleRecord, "opts"> & { opts: string };
   return { ...raw, opts: JSON.parse(raw.opts) as ScheduleRecord["opts"] };
+}
+
+/** enqueue-jobs' reply per record: new (entry state, readyAt), or the existing / failed-at-once job's hash. */
+export type EnqueueReply = Array<[1, JobState, number | ""] | [0 | 2, string[]]>;
+
+/** One record's enqueue result from its entry of an enqueue-jobs reply. */
+export function decodeEnqueueReply(record: NewJobRecord, entry: EnqueueReply[number]): EnqueueResult {
+  // A new job's record is what was sent plus its entry state: no HGETALL back for every job of a batch.
+  return entry[0] === 1
+    ? {
+        record: newJobRecord(record, entry[1], entry[2] === "" ? undefined : Number(entry[2])),
+        created: true,
+      }
+    : { record: decodeRecord(entry[1]), created: entry[0] === 2 };
 }

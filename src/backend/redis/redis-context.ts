@@ -1,7 +1,7 @@
 // What the Redis store's sections (hot path, outbox, admin and reads, schedules, workers and locks) share: its
 // connection, keys and clock, whether it is closed or watched by a transport, and its two ways of reaching the
 // server, a transition script or a plain command.
-import type { Redis } from "ioredis";
+import { isClusterClient, type RedisClient } from "./redis-client.js";
 import type { Clock } from "../../core/clock.js";
 import { ClosedError } from "../../errors/warren-error.js";
 import type { StoreSignals } from "../job-store.js";
@@ -9,6 +9,7 @@ import type { RedisConnectionGuard } from "./connection-guard.js";
 import type { DueNotices } from "./due-notices.js";
 import type { RedisKeys } from "./keys.js";
 import { translateScriptError } from "./record-codec.js";
+import { groupBy } from "./redis-util.js";
 import { ScriptRunner, type ScriptName, type ScriptReply } from "./script-runner.js";
 
 /** The message of every call on a closed store. */
@@ -17,6 +18,8 @@ const CLOSED_MESSAGE = "the redis backend is closed; create a new one";
 /** @internal The state and server access of one RedisStore, as its section modules use them. */
 export class RedisStoreContext {
   readonly scripts: ScriptRunner;
+  /** A Redis Cluster: every script touches one queue's slot, and edges between queues go through settle-cross. */
+  readonly cluster: boolean;
   /** "1" once a transport turned the outbox on (see JobStore.watch): scripts then record ready jobs. */
   private outboxFlag: "1" | "0" = "0";
   /** The transport's ears, once it watches. */
@@ -25,7 +28,7 @@ export class RedisStoreContext {
 
   constructor(
     /** The command connection. */
-    readonly client: Redis,
+    readonly client: RedisClient,
     readonly keys: RedisKeys,
     /** Every timestamp a script stores comes from it (client time is authoritative). */
     readonly clock: Clock,
@@ -33,8 +36,11 @@ export class RedisStoreContext {
     readonly guard: RedisConnectionGuard,
     /** Where a new queue is announced to pattern workers. */
     private readonly due: DueNotices,
+    /** Reports a failure that the call itself does not return (a cross-queue settle left for maintenance). */
+    private readonly onError: (error: Error) => void = () => undefined,
   ) {
     this.scripts = new ScriptRunner(client);
+    this.cluster = isClusterClient(client);
   }
 
   get closed(): boolean {
@@ -80,7 +86,27 @@ export class RedisStoreContext {
       throw this.guard.translate(translateScriptError(error, queue, id));
     }
     if (this.signals) tellTransport(this.signals, reply);
+    if (reply.crossSettled.length > 0) await this.settleAcross(reply.crossSettled);
     return reply.result;
+  }
+
+  /**
+   * Cluster: settles the dependants in other queues of jobs a script ended (entries `queue\nid\nref\noutcome` of
+   * the ended jobs' "xsettle" sets, see lib/dependencies.lua), then removes the entries. The script's own change
+   * is stored already, so a failure here is reported, not thrown: maintenance of the queue runs the entry again.
+   */
+  async settleAcross(entries: string[]): Promise<void> {
+    for (const [queue, list] of groupBy(entries, (entry) => entry.slice(0, entry.indexOf("\n")))) {
+      try {
+        await this.run("settle-cross", queue, [this.clock.now(), this.outbox(), JSON.stringify(list)]);
+        // Each entry lives in the set of its dependency's queue (the part of its ref before the first ":").
+        for (const [source, done] of groupBy(list, (entry) => entry.split("\n")[2]!.split(":")[0]!)) {
+          await this.guard.call(() => this.client.zrem(`${this.keys.base(source)}xsettle`, ...done));
+        }
+      } catch (error) {
+        if (!this.isClosed) this.onError(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
   }
 
   /** Runs a plain command (or a few): checks the store is open, then goes through the connection guard. */

@@ -1,7 +1,7 @@
 // The Redis store's own delivery: claim ready jobs (one script per queue, in the store), and when there are
 // none, block on the queues' markers (BLPOP) until work is pushed, the earliest due time (delayed job, retry,
 // schedule slot, limiter window) arrives, a due notice moves that time earlier, or blockMs passes. Never polls.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-client.js";
 import { realTimeNow, type Clock } from "../../core/clock.js";
 import { isTopicPattern, matchesTopic } from "../../core/topic-pattern.js";
 import type { ReadyClaim, ReadyClaimRequest } from "../job-store.js";
@@ -13,7 +13,7 @@ import { sleepUnlessAborted } from "./redis-util.js";
 
 /** What the fetcher needs from its store. */
 export interface RedisFetchContext {
-  client: Redis;
+  client: RedisClient;
   keys: RedisKeys;
   clock: Clock;
   blocking: BlockingPool;

@@ -1,8 +1,6 @@
 // The Redis store's hot path: enqueue, claim, lease renewal, finish and maintenance, one script call per queue
 // each (claim-jobs, extend-locks, finish-jobs, maintain-queue; enqueue-jobs once for a whole batch).
-import type { JobState } from "../../model/job-state.js";
 import type { ReadyClaim, ReadyClaimRequest } from "../job-store.js";
-import { newJobRecord } from "../new-job-record.js";
 import type {
   EnqueueResult,
   FinishStatus,
@@ -12,19 +10,18 @@ import type {
   NewJobRecord,
   Outcome,
 } from "../records.js";
-import { decodeRecord, toEnqueuePayload } from "./record-codec.js";
+import { decodeEnqueueReply, decodeRecord, type EnqueueReply, toEnqueuePayload } from "./record-codec.js";
+import { enqueueAcross, repairAcross, spansQueues } from "./redis-cross-queue.js";
 import type { RedisStoreContext } from "./redis-context.js";
 import { groupBy, leaseArgs } from "./redis-util.js";
 
-/** enqueue-jobs' reply per record: new (entry state, readyAt), or the existing / failed-at-once job's hash. */
-type EnqueueReply = Array<[1, JobState, number | ""] | [0 | 2, string[]]>;
-
-/** Stores a batch (it may span queues) in one script, all or none. */
+/** Stores a batch (it may span queues) in one script, all or none; on a cluster, see redis-cross-queue.ts. */
 export async function enqueue(
   ctx: RedisStoreContext,
   records: NewJobRecord[],
   outboxLeasedUntil?: number,
 ): Promise<EnqueueResult[]> {
+  if (ctx.cluster && spansQueues(records)) return enqueueAcross(ctx, records, outboxLeasedUntil);
   const queues = [...new Set(records.map((record) => record.queue))];
   // The registry (for topic patterns and listQueues) lives outside the queues' slots, so it is written
   // beside the script rather than inside it; pipelined on the same connection, it costs no round-trip.
@@ -39,15 +36,7 @@ export async function enqueue(
     ]),
     ...queues.map((queue) => ctx.register(queue)),
   ])) as [EnqueueReply, ...unknown[]];
-  // A new job's record is what was sent plus its entry state: no HGETALL back for every job of a batch.
-  return reply.map((entry, i) =>
-    entry[0] === 1
-      ? {
-          record: newJobRecord(records[i]!, entry[1], entry[2] === "" ? undefined : Number(entry[2])),
-          created: true,
-        }
-      : { record: decodeRecord(entry[1]), created: entry[0] === 2 },
-  );
+  return reply.map((entry, i) => decodeEnqueueReply(records[i]!, entry));
 }
 
 /** One claim per named queue until `max` jobs (patterns are resolved by the delivery). */
@@ -130,6 +119,7 @@ export async function maintain(
     now,
     ctx.outbox(),
   ])) as number[];
+  if (ctx.cluster) await repairAcross(ctx, queue, now);
   return {
     promoted: promoted ?? 0,
     stalled: stalled ?? 0,

@@ -1,5 +1,5 @@
 // Read-only queries of the Redis backend: listing and counting by state from the per-state sorted sets.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-client.js";
 import { isTerminalState, type JobState } from "../../model/job-state.js";
 import type { JobRecord, ListQuery } from "../records.js";
 import type { RedisKeys } from "./keys.js";
@@ -11,7 +11,7 @@ function setKey(keys: RedisKeys, queue: string, state: JobState): string {
 
 /** Counts per state: one ZCARD each, no scan. */
 export async function countJobs(
-  client: Redis,
+  client: RedisClient,
   keys: RedisKeys,
   queue: string,
   states: JobState[],
@@ -26,7 +26,7 @@ export async function countJobs(
 
 /** Jobs in the given states, paginated (finished states by finish time, pending ones by sequence). */
 export async function listJobs(
-  client: Redis,
+  client: RedisClient,
   keys: RedisKeys,
   queue: string,
   query: ListQuery,
@@ -64,7 +64,7 @@ function sortKey(record: JobRecord): number {
 
 /** The records of `ids`, in order; an id whose job is gone is left out. */
 export async function fetchRecords(
-  client: Redis,
+  client: RedisClient,
   keys: RedisKeys,
   queue: string,
   ids: string[],

@@ -3,7 +3,7 @@
 // The class wires the connections; its state and server access are a RedisStoreContext, and each section of
 // the contract lives in its own module: redis-hot-path, redis-outbox, redis-admin, redis-schedules,
 // redis-workers and redis-locks.
-import type { Redis } from "ioredis";
+import { isClusterClient, type RedisClient } from "./redis-client.js";
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../logging/logger.js";
 import type { JobState } from "../../model/job-state.js";
@@ -70,7 +70,7 @@ export class RedisStore implements JobStore {
   readonly clock: Clock;
   readonly logger: Logger;
   /** @internal For this folder's delivery: the command connection (blocking ones are duplicated from it). */
-  readonly client: Redis;
+  readonly client: RedisClient;
   /** @internal */
   readonly keys: RedisKeys;
   /** @internal Guards every call against a server that is down, and translates its errors. */
@@ -95,10 +95,11 @@ export class RedisStore implements JobStore {
     this.clock = resolved.clock;
     this.logger = resolved.logger;
     this.keys = redisKeys(resolved.prefix);
-    const reader = this.client.duplicate();
+    // On a cluster the event reader opens one reader per slot itself (see event-reader.ts).
+    const reader = isClusterClient(this.client) ? undefined : this.client.duplicate();
     // Its failures surface through the reader loop (reported below); the event would otherwise be unhandled.
-    reader.on("error", () => undefined);
-    this.guard.watch(reader);
+    reader?.on("error", () => undefined);
+    if (reader) this.guard.watch(reader);
     const { prefix } = resolved;
     this.due = new DueNotices(this.client, `${prefix}${DUE_CHANNEL_SUFFIX}`, (error) =>
       this.ctx.closed ? undefined : this.onError(this.guard.translate(error)),
@@ -111,7 +112,9 @@ export class RedisStore implements JobStore {
       this.due,
     );
     this.bus = new RedisBus(this.client, prefix, (error) => this.onError(this.guard.translate(error)));
-    this.ctx = new RedisStoreContext(this.client, this.keys, this.clock, this.guard, this.due);
+    this.ctx = new RedisStoreContext(this.client, this.keys, this.clock, this.guard, this.due, (error) =>
+      this.onError(this.guard.translate(error)),
+    );
     this.schedules = new RedisSchedules(this.ctx);
   }
 

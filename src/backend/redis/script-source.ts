@@ -115,6 +115,8 @@ export function memoizedReader(read: ScriptFileReader): ScriptFileReader {
 export async function scriptSource(
   name: string,
   read: ScriptFileReader = readScriptFile,
+  /** For a Redis Cluster: CLUSTER is true, and a script touches its own queue's slot only (lib/dependencies). */
+  cluster = false,
 ): Promise<ScriptSource> {
   const path = `${name}.lua`;
   const body = await read(path);
@@ -122,10 +124,12 @@ export async function scriptSource(
   const lib = (await Promise.all(includes.map((include) => read(include)))).join("\n");
   // The script body runs as a function so that its events are flushed once, whatever it returns, and its
   // signals for a transport ride beside its result (an error reply goes back as it is).
+  // On a cluster the shebang makes Redis (7+) refuse any key outside the slot of the declared key, instead of
+  // reaching keys of another slot that happen to sit on the same node (and break once that slot moves).
   const source =
-    `${lib}\nlocal function main()\n${body}\nend\nlocal result = main()\nflushEvents()\n` +
+    `${cluster ? "#!lua\n" : ""}local CLUSTER = ${cluster}\n${lib}\nlocal function main()\n${body}\nend\nlocal result = main()\nflushEvents()\n` +
     `if type(result) == "table" and result.err then return result end\n` +
     `if result == nil then result = false end\n` +
-    `return {result, outboxFilled, deadLetters}\n`;
+    `return {result, outboxFilled, deadLetters, crossSettled}\n`;
   return { source, includes };
 }

@@ -1,7 +1,8 @@
 --[[
   enqueue-jobs: stores a batch of jobs, all or none; the batch may span queues of one prefix (a flow).
   KEYS[1] base "{prefix:queue}:" of the first record's queue (a batch spanning queues touches undeclared keys
-    of the other queues: standalone Redis only, like cross-queue dependsOn)
+    of the other queues on one server; on a cluster the client sends one queue's records per call, see
+    redis-cross-queue.ts)
   ARGV[1] now   ARGV[2] outbox "1"|"0"
   ARGV[3] JSON array of { queue, id, name, data, opts (JSON text), createdAt, runAt, traceparent?, tracestate? }
   ARGV[4] "" or the lease (ms) new waiting jobs' outbox entries are written under: the caller publishes them

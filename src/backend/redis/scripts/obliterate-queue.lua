@@ -13,7 +13,7 @@ for _, set in ipairs(sets) do
   if budget <= 0 then break end
   local ids = redis.call("ZRANGE", base .. set, 0, budget - 1)
   for _, id in ipairs(ids) do
-    redis.call("DEL", jobKey(base, id), base .. "logs:" .. id, base .. "deps:" .. id)
+    redis.call("DEL", jobKey(base, id), base .. "logs:" .. id, base .. "deps:" .. id, base .. "xdeps:" .. id)
     redis.call("ZREM", base .. set, id)
   end
   budget = budget - #ids
@@ -26,6 +26,7 @@ if remaining == 0 then
   end
   redis.call("DEL", base .. "groups", base .. "gready", base .. "gturn")
   redis.call("DEL", base .. "meta", base .. "dedupe", base .. "limiter", base .. "marker", base .. "outbox",
-    base .. "ttl", base .. "seq", base .. "events", base .. "control", base .. "schedules")
+    base .. "ttl", base .. "seq", base .. "events", base .. "control", base .. "schedules",
+    base .. "xsettle")
 end
 return remaining

@@ -1,8 +1,11 @@
 --[[
   lib/enqueue: storing new jobs, all or none (enqueue-jobs, and a schedule's slot job).
   Inputs: the prefix, `now`, the outbox flag, records { queue, id, name, data, opts (JSON text), createdAt,
-    runAt, traceparent?, tracestate? }; a batch may span queues of the prefix (a flow); and, when the caller
-    publishes the new waiting jobs itself, the lease their outbox entries are written under (no outbox notice).
+    runAt, traceparent?, tracestate?, xdeps? }; a batch may span queues of the prefix (a flow) on one server;
+    and, when the caller publishes the new waiting jobs itself, the lease their outbox entries are written under
+    (no outbox notice). On a cluster (CLUSTER) a batch is one queue's, and dependencies in other queues were
+    checked and linked by link-dependants first; `xdeps` carries the outcome of those that had already ended
+    (lib/dependencies).
   Outputs: per record {1, entry state, readyAt or ""} for a new job, {2, HGETALL} for a new job that failed at
     once (a dependency had already failed for good), {0, HGETALL} for an existing one; or nil and the first
     dependency that does not exist, before anything is written. Events "added", then the entry state's.
@@ -61,7 +64,8 @@ local function enqueueRecords(prefix, now, outbox, records, outboxLease)
       for _, ref in ipairs(record.opts.dependsOn) do
         local colon = string.find(ref, ":", 1, true)
         local depBase = baseFor(prefix, string.sub(ref, 1, colon - 1))
-        if not batchIds[ref] and redis.call("EXISTS", jobKey(depBase, string.sub(ref, colon + 1))) == 0 then
+        if not batchIds[ref] and not crossQueue(record.base, depBase)
+          and redis.call("EXISTS", jobKey(depBase, string.sub(ref, colon + 1))) == 0 then
           return nil, ref
         end
       end
@@ -98,16 +102,24 @@ local function enqueueRecords(prefix, now, outbox, records, outboxLease)
       for _, ref in ipairs(opts.dependsOn) do
         local colon = string.find(ref, ":", 1, true)
         local depBase = baseFor(prefix, string.sub(ref, 1, colon - 1))
-        redis.call("SADD", depBase .. "deps:" .. string.sub(ref, colon + 1), record.queue .. ":" .. id)
+        if not crossQueue(base, depBase) then
+          redis.call("SADD", depBase .. "deps:" .. string.sub(ref, colon + 1), record.queue .. ":" .. id)
+        end
+      end
+      if CLUSTER then
+        -- Outcomes of ended dependencies in other queues: given at enqueue, or settled before it was stored.
+        local xdeps = base .. "xdeps:" .. id
+        for ref, outcome in pairs(record.xdeps or {}) do redis.call("HSET", xdeps, ref, outcome) end
+        redis.call("PERSIST", xdeps)
       end
       emit(base, now, "added", id, record.name, nil)
       -- Dependencies come first: a delayed job with unmet ones waits for them, then for its time.
-      if #opts.dependsOn > 0 and not depsMet(prefix, opts, false) then
+      if #opts.dependsOn > 0 and not depsMet(prefix, opts, false, base, id) then
         setState(base, id, nil, "waiting-children", seq)
         emit(base, now, "waiting-children", id, record.name, nil)
         results[i] = {1, "waiting-children", ""}
         -- A dependency that already failed for good means this job can never run: it fails now, not never.
-        local failed = failedDependency(prefix, opts)
+        local failed = failedDependency(prefix, opts, base, id)
         if failed then
           failJob(base, id, failed, now, "waiting-children", outbox)
           results[i] = {2, redis.call("HGETALL", key)}

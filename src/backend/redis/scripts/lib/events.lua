@@ -67,6 +67,9 @@ end
 -- What a store tells its transport (outbox mode), returned beside every script's result by the script runner:
 -- the queues whose outbox got entries, and the jobs that ended failed or expired for good (queue, id, reason).
 local outboxFilled, outboxFilledSeen, deadLetters = {}, {}, {}
+-- Cluster only: dependants in other queues (other slots) to settle, as stored in this queue's "xsettle" set
+-- (see lib/dependencies.lua); the client settles each in its own queue's script, then removes it.
+local crossSettled = {}
 
 local function noteOutbox(base)
   if outboxFilledSeen[base] then return end

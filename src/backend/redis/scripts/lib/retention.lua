@@ -27,6 +27,8 @@ local function deleteJob(base, id)
   end
   redis.call("ZREM", base .. "outbox", id)
   redis.call("ZREM", base .. "ttl", id)
+  -- Its dependencies' outcomes from other queues (cluster only; see lib/dependencies).
+  if CLUSTER then redis.call("DEL", base .. "xdeps:" .. id) end
   dropRecord(base, id, fields[2])
 end
 
