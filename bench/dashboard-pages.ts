@@ -134,7 +134,7 @@ const report = `# Dashboard page times
 ${JOBS} jobs (${counts.completed} completed, ${counts.failed} failed, ${counts.waiting} waiting in the paused queue,
 ${counts.delayed} delayed), the dashboard served over real HTTP on 127.0.0.1, ${REQUESTS} sequential requests per
 row after ${WARM_UP} warm-up requests, timed from request to last body byte. Goal: p95 under ${GOAL_MS} ms.
-Host: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), shared with other work while this ran; Redis on
+Host: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}); Redis on
 the same host.
 
 | answer | status | KB | p50 ms | p95 ms | vs goal |
