@@ -1,25 +1,17 @@
-import * as amqp from "amqplib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AmqpBackend } from "../../../src/backend/amqp/index.js";
 import { MemoryStore } from "../../../src/backend/memory/index.js";
 import type { Queue } from "../../../src/index.js";
 import { waitFor } from "../../../src/testing/index.js";
 import { uniqueQueueName, useHarness } from "../../helpers/harness.js";
+import { useRawAmqp } from "../../helpers/raw-amqp.js";
 import { requireService, SERVICE_URLS } from "../../helpers/services.js";
 
 const reachable = await requireService("rabbitmq");
 const PREFIX = "warren-it";
 
 describe.runIf(reachable)("RabbitMQ dead-letter queue as dead letters (real broker)", () => {
-  let connection: amqp.ChannelModel;
-  let channel: amqp.Channel;
-  beforeAll(async () => {
-    connection = await amqp.connect(SERVICE_URLS.rabbitmq);
-    channel = await connection.createChannel();
-  });
-  afterAll(async () => {
-    await connection?.close();
-  });
+  const broker = useRawAmqp();
   const harness = useHarness(
     () =>
       new AmqpBackend({
@@ -32,7 +24,7 @@ describe.runIf(reachable)("RabbitMQ dead-letter queue as dead letters (real brok
 
   const dlq = (queue: string): string => `${PREFIX}.dlq.${queue}`;
   const inDeadLetterQueue = async (queue: string): Promise<number> =>
-    (await channel.checkQueue(dlq(queue))).messageCount;
+    (await broker.channel.checkQueue(dlq(queue))).messageCount;
 
   /** A queue whose topology exists (a job ran through it), so messages can go straight into its DLQ. */
   async function declaredQueue(): Promise<{ queue: Queue }> {
@@ -50,14 +42,14 @@ describe.runIf(reachable)("RabbitMQ dead-letter queue as dead letters (real brok
     expect(await queue.getDeadLetters()).toEqual([]);
     expect(await queue.purgeDeadLetters()).toBe(0);
     // A channel of its own: the broker closes it with its 404.
-    const probe = await connection.createChannel();
+    const probe = await broker.connection.createChannel();
     probe.on("error", () => undefined);
     await expect(probe.checkQueue(dlq(queue.name))).rejects.toMatchObject({ code: 404 });
   });
 
   it("a malformed foreign message in the dead-letter queue is a broker dead letter, listed without losing it, and purgeable", async () => {
     const { queue } = await declaredQueue();
-    channel.sendToQueue(dlq(queue.name), Buffer.from("definitely not json"), { persistent: true });
+    broker.channel.sendToQueue(dlq(queue.name), Buffer.from("definitely not json"), { persistent: true });
     await waitFor(async () => (await inDeadLetterQueue(queue.name)) === 1, {
       message: "the foreign message",
     });
@@ -81,7 +73,7 @@ describe.runIf(reachable)("RabbitMQ dead-letter queue as dead letters (real brok
   it("a broker dead letter's reason comes from its x-death headers, and a replay publishes it to the queue once", async () => {
     const { queue } = await declaredQueue();
     const body = Buffer.from(JSON.stringify({ v: 1, name: "foreign", data: { n: 42 } }));
-    channel.sendToQueue(dlq(queue.name), body, {
+    broker.channel.sendToQueue(dlq(queue.name), body, {
       persistent: true,
       headers: {
         "x-death": [{ count: 1, reason: "rejected", queue: `${PREFIX}.q.${queue.name}`, exchange: "" }],
@@ -146,7 +138,7 @@ describe.runIf(reachable)("RabbitMQ dead-letter queue as dead letters (real brok
     expect(await queue.replayDeadLetters({ ids: [job.id] })).toEqual({ replayed: 1 });
     expect(await inDeadLetterQueue(queue.name)).toBe(0);
     // A copy of a job that is no longer dead (as a copy published late by another process would be).
-    channel.sendToQueue(
+    broker.channel.sendToQueue(
       dlq(queue.name),
       Buffer.from(JSON.stringify({ v: 1, id: job.id, name: "charge", data: {} })),
       { persistent: true, headers: { "x-warren-reason": "card declined" } },

@@ -1,24 +1,17 @@
 import * as amqp from "amqplib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AmqpBackend } from "../../../src/backend/amqp/index.js";
 import { MemoryStore } from "../../../src/backend/memory/index.js";
 import { waitFor } from "../../../src/testing/index.js";
 import { uniqueQueueName, useHarness } from "../../helpers/harness.js";
+import { useRawAmqp } from "../../helpers/raw-amqp.js";
 import { requireService, SERVICE_URLS } from "../../helpers/services.js";
 
 const reachable = await requireService("rabbitmq");
 const PREFIX = "warren-it";
 
 describe.runIf(reachable)("RabbitMQ dead-lettering (real broker)", () => {
-  let connection: amqp.ChannelModel;
-  let channel: amqp.Channel;
-  beforeAll(async () => {
-    connection = await amqp.connect(SERVICE_URLS.rabbitmq);
-    channel = await connection.createChannel();
-  });
-  afterAll(async () => {
-    await connection?.close();
-  });
+  const broker = useRawAmqp();
   const harness = useHarness(
     () =>
       new AmqpBackend({
@@ -30,9 +23,12 @@ describe.runIf(reachable)("RabbitMQ dead-lettering (real broker)", () => {
   );
 
   async function nextDeadLetter(queue: string): Promise<amqp.GetMessage> {
-    return waitFor(async () => (await channel.get(`${PREFIX}.dlq.${queue}`, { noAck: true })) || undefined, {
-      message: `a dead letter in ${queue}`,
-    });
+    return waitFor(
+      async () => (await broker.channel.get(`${PREFIX}.dlq.${queue}`, { noAck: true })) || undefined,
+      {
+        message: `a dead letter in ${queue}`,
+      },
+    );
   }
 
   it.each([
@@ -64,7 +60,7 @@ describe.runIf(reachable)("RabbitMQ dead-lettering (real broker)", () => {
       await waitFor(async () => (await queue.getJobCounts("completed")).completed === 1, {
         message: "warm-up",
       });
-      channel.publish(`${PREFIX}.jobs`, queue.name, body, { persistent: true });
+      broker.channel.publish(`${PREFIX}.jobs`, queue.name, body, { persistent: true });
       const dead = await nextDeadLetter(queue.name);
       expect(String(dead.properties.headers?.["x-warren-reason"])).toMatch(reason);
       expect(dead.content.equals(body)).toBe(true);

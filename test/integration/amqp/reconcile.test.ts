@@ -1,11 +1,11 @@
 // The store is the truth: a job it holds as waiting whose broker message was lost (here: purged from the queue)
 // is published again by reconciliation, and completes without anyone's help.
-import * as amqp from "amqplib";
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AmqpBackend } from "../../../src/backend/amqp/index.js";
 import { RedisStore } from "../../../src/backend/redis/index.js";
 import { uniqueQueueName, useHarness } from "../../helpers/harness.js";
+import { useRawAmqp } from "../../helpers/raw-amqp.js";
 import { requireService, SERVICE_URLS } from "../../helpers/services.js";
 
 const reachable = (await requireService("rabbitmq")) && (await requireService("redis"));
@@ -14,15 +14,7 @@ const PREFIX = "warren-it";
 const RECOVERY_DEADLINE_MS = 50_000;
 
 describe.runIf(reachable)("reconciliation on the RabbitMQ transport (real broker)", () => {
-  let connection: amqp.ChannelModel;
-  let channel: amqp.Channel;
-  beforeAll(async () => {
-    connection = await amqp.connect(SERVICE_URLS.rabbitmq);
-    channel = await connection.createChannel();
-  });
-  afterAll(async () => {
-    await connection?.close();
-  });
+  const broker = useRawAmqp();
   const harness = useHarness(
     () =>
       new AmqpBackend({
@@ -38,7 +30,7 @@ describe.runIf(reachable)("reconciliation on the RabbitMQ transport (real broker
     const queue = harness.queue(backend, uniqueQueueName("rc"));
     const job = await queue.add("lost", { n: 1 });
     // The message is gone from the broker; the store still says waiting.
-    const purged = await channel.purgeQueue(`${PREFIX}.q.${queue.name}`);
+    const purged = await broker.channel.purgeQueue(`${PREFIX}.q.${queue.name}`);
     expect(purged.messageCount).toBe(1);
     harness.worker(backend, queue.name, () => "found again");
     expect(await job.waitUntilFinished({ timeout: RECOVERY_DEADLINE_MS })).toBe("found again");
