@@ -24,6 +24,17 @@ local eventBatches, eventQueues = {}, {}
 local CONTROL_EVENTS = {["cancel-requested"] = true, stalled = true, drained = true, paused = true, resumed = true}
 local controlBatches, controlQueues = {}, {}
 
+-- Appends an event to its queue's batch in `batches`, noting the queue in `queues` the first time.
+local function appendEvent(batches, queues, base, e)
+  local batch = batches[base]
+  if not batch then
+    batch = {}
+    batches[base] = batch
+    queues[#queues + 1] = base
+  end
+  batch[#batch + 1] = e
+end
+
 local function emit(base, now, event, id, name, fields)
   local e = {e = event, ts = now}
   if id then e.j = id end
@@ -31,22 +42,8 @@ local function emit(base, now, event, id, name, fields)
   if fields then
     for k, v in pairs(fields) do e[k] = v end
   end
-  local batch = eventBatches[base]
-  if not batch then
-    batch = {}
-    eventBatches[base] = batch
-    eventQueues[#eventQueues + 1] = base
-  end
-  batch[#batch + 1] = e
-  if CONTROL_EVENTS[event] then
-    local control = controlBatches[base]
-    if not control then
-      control = {}
-      controlBatches[base] = control
-      controlQueues[#controlQueues + 1] = base
-    end
-    control[#control + 1] = e
-  end
+  appendEvent(eventBatches, eventQueues, base, e)
+  if CONTROL_EVENTS[event] then appendEvent(controlBatches, controlQueues, base, e) end
 end
 
 -- Due notices: a delayed job that became the earliest of its queue is announced on "<prefix>:due" as
