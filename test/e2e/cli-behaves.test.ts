@@ -1,43 +1,25 @@
 // The CLI as a new user meets it: exit codes that agree (0 ok, 1 operational, 2 usage), messages in the CLI's
 // own words, a pipe closed early, --version. Runs the built binary against a real Redis.
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { promisify } from "node:util";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue, RedisBackend, Worker } from "../../src/index.js";
 import { waitFor } from "../../src/testing/index.js";
+import {
+  BIN,
+  binaryBuilt,
+  runCommand as exec,
+  runWarren,
+  type CommandResult,
+} from "../helpers/cli-binary.js";
 import { requireService, SERVICE_URLS } from "../helpers/services.js";
-
-const run = promisify(execFile);
-const BIN = "dist/cli/main.js";
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function exec(file: string, args: string[], url: string): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(file, args, {
-      env: { ...process.env, WARREN_URL: url },
-      timeout: 30_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 const redisReachable = await requireService("redis");
 
-describe.runIf(existsSync(BIN) && redisReachable)("the CLI behaves (built binary, real Redis)", () => {
+describe.runIf(binaryBuilt && redisReachable)("the CLI behaves (built binary, real Redis)", () => {
   const prefix = `cb-${randomBytes(4).toString("hex")}`;
   const url = `${SERVICE_URLS.redis}?prefix=${prefix}`;
-  const warren = (...args: string[]): Promise<Result> => exec("node", [BIN, ...args], url);
+  const warren = (...args: string[]): Promise<CommandResult> => runWarren(url, ...args);
   const backend = new RedisBackend({ url: SERVICE_URLS.redis, prefix, onError: () => {} });
   const queue = new Queue("mailer", { backend });
   let failedId = "";

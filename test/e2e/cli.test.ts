@@ -1,37 +1,17 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
-import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Queue, RedisBackend, Worker } from "../../src/index.js";
 import { waitFor } from "../../src/testing/index.js";
+import { BIN, binaryBuilt, runWarren } from "../helpers/cli-binary.js";
 import { requireService, SERVICE_URLS } from "../helpers/services.js";
 
-const run = promisify(execFile);
-const BIN = "dist/cli/main.js";
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function warren(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run("node", [BIN, ...args], {
-      env: { ...process.env, WARREN_URL: "memory://" },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+/** The CLI against the in-process default, which needs no server. */
+const warren = (...args: string[]) => runWarren("memory://", ...args);
 
 // npm test builds before running vitest; a bare `vitest` run without a build skips these loudly.
-describe.runIf(existsSync(BIN))("the warren CLI (built binary)", () => {
+describe.runIf(binaryBuilt)("the warren CLI (built binary)", () => {
   it("metrics refuses the in-process memory backend with a usage error that names --url", async () => {
     const result = await warren("metrics", "--port", "0");
     expect(result.code).toBe(2);
@@ -96,7 +76,7 @@ describe.runIf(existsSync(BIN))("the warren CLI (built binary)", () => {
 
 const redisReachable = await requireService("redis");
 
-describe.runIf(existsSync(BIN) && redisReachable)("warren worker ls (built binary, real Redis)", () => {
+describe.runIf(binaryBuilt && redisReachable)("warren worker ls (built binary, real Redis)", () => {
   it("lists a worker running in another process, and not after it closed", async () => {
     const prefix = `wt-${randomBytes(4).toString("hex")}`;
     const url = `${SERVICE_URLS.redis}?prefix=${prefix}`;
@@ -125,7 +105,7 @@ describe.runIf(existsSync(BIN) && redisReachable)("warren worker ls (built binar
   });
 });
 
-describe.runIf(existsSync(BIN) && redisReachable)("warren schedule (built binary, real Redis)", () => {
+describe.runIf(binaryBuilt && redisReachable)("warren schedule (built binary, real Redis)", () => {
   it("lists, pauses and removes a schedule created by another process", async () => {
     const prefix = `ws-${randomBytes(4).toString("hex")}`;
     const url = `${SERVICE_URLS.redis}?prefix=${prefix}`;
@@ -156,7 +136,7 @@ describe.runIf(existsSync(BIN) && redisReachable)("warren schedule (built binary
   });
 });
 
-describe.runIf(existsSync(BIN) && redisReachable)("warren worker start (built binary, real Redis)", () => {
+describe.runIf(binaryBuilt && redisReachable)("warren worker start (built binary, real Redis)", () => {
   it("runs the tasks a module exports until SIGTERM, serving health probes, then closes gracefully", async () => {
     const prefix = `wt-${randomBytes(4).toString("hex")}`;
     const child = spawn(
@@ -206,7 +186,7 @@ describe.runIf(existsSync(BIN) && redisReachable)("warren worker start (built bi
   });
 });
 
-describe.runIf(existsSync(BIN) && redisReachable)("warren metrics (built binary, real Redis)", () => {
+describe.runIf(binaryBuilt && redisReachable)("warren metrics (built binary, real Redis)", () => {
   it("serves /metrics for the whole backend, counting jobs a worker in another process ran", async () => {
     const prefix = `wt-${randomBytes(4).toString("hex")}`;
     const url = `${SERVICE_URLS.redis}?prefix=${prefix}`;

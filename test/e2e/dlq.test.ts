@@ -1,40 +1,16 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { promisify } from "node:util";
 import * as amqp from "amqplib";
 import { describe, expect, it } from "vitest";
 import { AmqpBackend } from "../../src/backend/amqp/index.js";
 import { Queue, RedisBackend, RedisStore, Worker, type Job } from "../../src/index.js";
 import { waitFor } from "../../src/testing/index.js";
+import { binaryBuilt, runWarren as warren } from "../helpers/cli-binary.js";
 import { requireService, SERVICE_URLS } from "../helpers/services.js";
-
-const run = promisify(execFile);
-const BIN = "dist/cli/main.js";
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function warren(url: string, ...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run("node", [BIN, ...args], {
-      env: { ...process.env, WARREN_URL: url },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 const redisReachable = await requireService("redis");
 
 // npm test builds before running vitest; a bare `vitest` run without a build skips these loudly.
-describe.runIf(existsSync(BIN) && redisReachable)("warren dlq (built binary, real Redis)", () => {
+describe.runIf(binaryBuilt && redisReachable)("warren dlq (built binary, real Redis)", () => {
   it("lists, replays and purges the dead letters a worker in another process left", async () => {
     const prefix = `wd-${randomBytes(4).toString("hex")}`;
     const url = `${SERVICE_URLS.redis}?prefix=${prefix}`;
@@ -123,7 +99,7 @@ describe.runIf(existsSync(BIN) && redisReachable)("warren dlq (built binary, rea
 
 const amqpReachable = redisReachable && (await requireService("rabbitmq"));
 
-describe.runIf(existsSync(BIN) && amqpReachable)("warren job retry (built binary, RabbitMQ + Redis)", () => {
+describe.runIf(binaryBuilt && amqpReachable)("warren job retry (built binary, RabbitMQ + Redis)", () => {
   it("retrying a failed job removes its copy from warren.dlq.<queue>", async () => {
     const prefix = `wr-${randomBytes(4).toString("hex")}`;
     const queueName = `retry-${randomBytes(4).toString("hex")}`;
