@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AmqpBackend } from "../../../src/backend/amqp/index.js";
 import { MemoryStore } from "../../../src/backend/memory/index.js";
-import type { Queue } from "../../../src/index.js";
+import type { Job, Queue } from "../../../src/index.js";
 import { waitFor } from "../../../src/testing/index.js";
 import { uniqueQueueName, useHarness } from "../../helpers/harness.js";
 import { useRawAmqp } from "../../helpers/raw-amqp.js";
@@ -103,7 +103,8 @@ describe.runIf(reachable)("RabbitMQ dead-letter queue as dead letters (real brok
     expect(await inDeadLetterQueue(queue.name)).toBe(0);
   });
 
-  it("a job that failed for good is listed once though the dead-letter queue holds its copy, and retrying it removes the copy", async () => {
+  /** A job that failed for good, once its copy has reached the dead-letter queue. */
+  async function failedWithCopy(): Promise<{ queue: Queue; job: Job }> {
     const backend = await harness.backend();
     const queue = harness.queue(backend, uniqueQueueName("dlq"));
     const worker = harness.worker(backend, queue.name, () => {
@@ -115,6 +116,11 @@ describe.runIf(reachable)("RabbitMQ dead-letter queue as dead letters (real brok
     await waitFor(async () => (await inDeadLetterQueue(queue.name)) === 1, {
       message: "the dead-letter copy",
     });
+    return { queue, job };
+  }
+
+  it("a job that failed for good is listed once though the dead-letter queue holds its copy, and retrying it removes the copy", async () => {
+    const { queue, job } = await failedWithCopy();
     expect(await queue.getDeadLetters()).toMatchObject([
       { id: job.id, jobId: job.id, source: "store", reason: "card declined" },
     ]);
@@ -124,17 +130,7 @@ describe.runIf(reachable)("RabbitMQ dead-letter queue as dead letters (real brok
   });
 
   it("replaying a failed job removes its dead-letter copy, and a stale copy left behind is dropped by the next listing", async () => {
-    const backend = await harness.backend();
-    const queue = harness.queue(backend, uniqueQueueName("dlq"));
-    const worker = harness.worker(backend, queue.name, () => {
-      throw new Error("card declined");
-    });
-    const job = await queue.add("charge", {});
-    await expect(job.waitUntilFinished({ timeout: 10_000 })).rejects.toMatchObject({ state: "failed" });
-    await worker.close();
-    await waitFor(async () => (await inDeadLetterQueue(queue.name)) === 1, {
-      message: "the dead-letter copy",
-    });
+    const { queue, job } = await failedWithCopy();
     expect(await queue.replayDeadLetters({ ids: [job.id] })).toEqual({ replayed: 1 });
     expect(await inDeadLetterQueue(queue.name)).toBe(0);
     // A copy of a job that is no longer dead (as a copy published late by another process would be).
