@@ -6,7 +6,6 @@ import type { JobOptions } from "../../model/job-options.js";
 import type { Queue } from "../../queue/queue.js";
 import type { DashboardEnv } from "../access.js";
 import type { DashboardServices } from "../services.js";
-import { purgeDeadLetters, replayDeadLetters } from "../search-and-dead-letter-source.js";
 import { collectFilterIds, runBulk, type BulkFilter } from "./bulk-actions.js";
 import { describeError, errorResponse } from "./http-errors.js";
 
@@ -143,7 +142,7 @@ export function addActionRoutes(app: Hono<DashboardEnv>, services: DashboardServ
     const which =
       body["all"] === true ? ({ all: true } as const) : { ids: stringList(body["ids"] ?? [], "ids") };
     return audited(c, "replay-dead-letters", "all" in which ? "all" : which.ids.join(","), async () => {
-      const result = await replayDeadLetters(services.queues.get(c.req.param("queue")), which);
+      const result = await services.queues.get(c.req.param("queue")).replayDeadLetters(which);
       return {
         outcome: "ok",
         count: result.replayed,
@@ -154,7 +153,7 @@ export function addActionRoutes(app: Hono<DashboardEnv>, services: DashboardServ
 
   app.post("/api/queues/:queue/dead-letters/purge", (c) =>
     audited(c, "purge-dead-letters", "all", async () => {
-      const purged = await purgeDeadLetters(services.queues.get(c.req.param("queue")));
+      const purged = await services.queues.get(c.req.param("queue")).purgeDeadLetters();
       return { outcome: "ok", count: purged, body: { purged, message: `purged ${purged}` } };
     }),
   );

@@ -3,7 +3,6 @@
 import { ValidationError } from "../../errors/warren-error.js";
 import { JOB_STATES, isJobState, type JobState } from "../../model/job-state.js";
 import type { Queue } from "../../queue/queue.js";
-import { searchJobs } from "../search-and-dead-letter-source.js";
 
 /** The filter of a queue page, as a bulk action receives it. */
 export interface BulkFilter {
@@ -35,8 +34,8 @@ export async function collectFilterIds(queue: Queue, filter: BulkFilter): Promis
   if (filter.search) {
     // Ids are collected before anything is acted on, so paging through the matches sees a stable set.
     for (let offset = 0; ids.length < MAX_BULK; offset += SEARCH_PAGE) {
-      const found = await searchJobs(queue, filter.search, {
-        states: filter.state ? states : undefined,
+      const found = await queue.searchJobs(filter.search, {
+        ...(filter.state ? { states: filter.state } : {}),
         offset,
         limit: Math.min(SEARCH_PAGE, MAX_BULK - ids.length),
       });

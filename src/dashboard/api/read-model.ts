@@ -5,7 +5,6 @@ import { NotFoundError, ValidationError } from "../../errors/warren-error.js";
 import type { ScheduleInfo } from "../../schedules/schedule-info.js";
 import { SlotCalculator } from "../../schedules/schedule-timing.js";
 import type { DashboardServices } from "../services.js";
-import { searchJobs } from "../search-and-dead-letter-source.js";
 import type { MinuteFigures } from "../live-stats.js";
 import type { AttemptTimes } from "../attempt-history.js";
 
@@ -97,16 +96,8 @@ export function parseJobQuery(query: (key: string) => string | undefined): JobQu
   };
 }
 
-function summarise(record: {
-  id: string;
-  name: string;
-  state: JobState;
-  attemptsMade: number;
-  createdAt: number;
-  processedAt: number | undefined;
-  finishedAt: number | undefined;
-  failedReason: string | undefined;
-}): JobSummary {
+/** A record (or Job) cut down to what a list shows. */
+function summarise(record: JobSummary): JobSummary {
   return {
     id: record.id,
     name: record.name,
@@ -127,8 +118,8 @@ export async function readJobs(
 ): Promise<JobPage> {
   const queue = services.queues.get(queueName);
   if (query.search) {
-    const found = await searchJobs(queue, query.search, {
-      states: query.state ? [query.state] : undefined,
+    const found = await queue.searchJobs(query.search, {
+      ...(query.state ? { states: query.state } : {}),
       offset: query.offset,
       limit: query.limit,
     });

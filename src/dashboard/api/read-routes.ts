@@ -2,7 +2,6 @@
 import type { Hono } from "hono";
 import type { DashboardEnv } from "../access.js";
 import type { DashboardServices } from "../services.js";
-import { getDeadLetters } from "../search-and-dead-letter-source.js";
 import {
   parseJobQuery,
   readJob,
@@ -34,7 +33,7 @@ export function addReadRoutes(app: Hono<DashboardEnv>, services: DashboardServic
   app.get("/api/queues/:queue/dead-letters", async (c) => {
     const query = parseJobQuery((key) => c.req.query(key));
     return c.json(
-      await getDeadLetters(services.queues.get(c.req.param("queue")), {
+      await services.queues.get(c.req.param("queue")).getDeadLetters({
         offset: query.offset,
         limit: c.req.query("limit") ? query.limit : DEAD_LETTER_PAGE,
       }),

@@ -1,5 +1,5 @@
 // Dead letters of one queue (or a queue picker): reason, when, with replay and purge.
-import type { DeadLetter } from "../search-and-dead-letter-source.js";
+import type { DeadLetter } from "../../queue/dead-letters.js";
 import { html, type SafeHtml } from "../html.js";
 import { actionButton, formatJson, formatTime, jobPath } from "./format.js";
 import type { PageContext } from "./layout.js";

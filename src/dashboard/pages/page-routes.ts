@@ -14,7 +14,6 @@ import {
 } from "../api/read-model.js";
 import { describeError } from "../api/http-errors.js";
 import { html, type SafeHtml } from "../html.js";
-import { getDeadLetters } from "../search-and-dead-letter-source.js";
 import type { DashboardServices } from "../services.js";
 import { renderAuditPage } from "./audit-page.js";
 import { renderChartsPage } from "./charts-page.js";
@@ -139,7 +138,7 @@ export function addPageRoutes(app: Hono<DashboardEnv>, services: DashboardServic
             note: "No queues yet.",
           });
         }
-        const found = await getDeadLetters(services.queues.get(queue), {
+        const found = await services.queues.get(queue).getDeadLetters({
           offset: 0,
           limit: DEAD_LETTER_PAGE,
         });
