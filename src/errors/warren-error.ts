@@ -58,6 +58,11 @@ export class NotFoundError extends WarrenError {
   }
 }
 
+/** NOT_FOUND for a job id, in the one wording every backend and the CLI use. */
+export function jobNotFound(queue: string, id: string): NotFoundError {
+  return new NotFoundError(`job ${id} does not exist in queue "${queue}"`);
+}
+
 /** The call conflicts with the current state (wrong state, lost lock). */
 export class ConflictError extends WarrenError {
   constructor(

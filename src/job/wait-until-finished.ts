@@ -2,7 +2,7 @@
 import type { Backend } from "../backend/contract.js";
 import type { JobRecord, QueueEventRecord } from "../backend/records.js";
 import { parseJson } from "../core/serializer.js";
-import { JobFailedError, NotFoundError, TimeoutError } from "../errors/warren-error.js";
+import { JobFailedError, jobNotFound, NotFoundError, TimeoutError } from "../errors/warren-error.js";
 
 /** Settles from a terminal record: the parsed return value, or a JobFailedError. */
 export function outcomeOf(record: JobRecord): { done: true; value: unknown } | { done: false } {
@@ -66,7 +66,7 @@ export async function waitUntilFinished(
   try {
     // The job may have finished before the subscription started: read its state once now.
     const record = await backend.getJob(queue, id);
-    if (!record) throw new NotFoundError(`job ${id} does not exist in queue "${queue}"`);
+    if (!record) throw jobNotFound(queue, id);
     const current = outcomeOf(record);
     if (current.done) return current.value;
     if (timeout !== undefined) {

@@ -1,5 +1,5 @@
 // Admin and read operations of the memory backend (everything but the hot path).
-import { ConflictError, NotFoundError } from "../../errors/warren-error.js";
+import { ConflictError, jobNotFound } from "../../errors/warren-error.js";
 import { isTerminalState, JOB_STATES, type JobState } from "../../model/job-state.js";
 import type { CancelResult } from "../contract.js";
 import type { FinishStatus, JobRecord, ListQuery, QueueSnapshot } from "../records.js";
@@ -19,7 +19,7 @@ function requireJob(core: MemoryCore, queueName: string, id: string): { queue: Q
   core.assertOpen();
   const queue = core.queues.get(queueName);
   const job = queue?.jobs.get(id);
-  if (!queue || !job) throw new NotFoundError(`job ${id} does not exist in queue "${queueName}"`);
+  if (!queue || !job) throw jobNotFound(queueName, id);
   return { queue, job };
 }
 
@@ -137,7 +137,7 @@ export function updateProgress(
   const job = core.queues.get(queueName)?.jobs.get(id);
   if (!job) {
     if (token !== undefined) return "lock-lost";
-    throw new NotFoundError(`job ${id} does not exist in queue "${queueName}"`);
+    throw jobNotFound(queueName, id);
   }
   if (token !== undefined && (job.state !== "active" || job.lockToken !== token)) return "lock-lost";
   job.progress = progress;

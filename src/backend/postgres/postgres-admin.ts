@@ -1,5 +1,5 @@
 // Admin operations of the PostgreSQL backend, each inside one transaction.
-import { ConflictError, NotFoundError } from "../../errors/warren-error.js";
+import { ConflictError, jobNotFound } from "../../errors/warren-error.js";
 import { isTerminalState, JOB_STATES, type JobState } from "../../model/job-state.js";
 import type { CancelResult } from "../contract.js";
 import type { FinishStatus, JobRecord } from "../records.js";
@@ -16,7 +16,7 @@ export async function lockJob(tx: PgTx, queue: string, id: string): Promise<JobR
 
 async function requireJob(tx: PgTx, queue: string, id: string): Promise<JobRow> {
   const row = await lockJob(tx, queue, id);
-  if (!row) throw new NotFoundError(`job ${id} does not exist in queue "${queue}"`);
+  if (!row) throw jobNotFound(queue, id);
   return row;
 }
 
@@ -84,7 +84,7 @@ export async function updateProgress(
   const [row] = await tx.query<{ name: string }>("update_progress", [queue, id, token ?? null, progress]);
   if (!row) {
     if (token !== undefined) return "lock-lost";
-    throw new NotFoundError(`job ${id} does not exist in queue "${queue}"`);
+    throw jobNotFound(queue, id);
   }
   tx.emit(queue, "progress", { id, name: row.name }, { value: progress });
   return "ok";

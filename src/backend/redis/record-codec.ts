@@ -1,5 +1,5 @@
 // Records to and from their Redis forms: job hashes, enqueue payloads, schedule JSON; Lua errors to Warren errors.
-import { ConflictError, NotFoundError, ValidationError } from "../../errors/warren-error.js";
+import { ConflictError, jobNotFound, ValidationError } from "../../errors/warren-error.js";
 import type { JobState } from "../../model/job-state.js";
 import { newJobRecord } from "../new-job-record.js";
 import type { EnqueueResult, JobRecord, NewJobRecord, ScheduleRecord, StoredJobOptions } from "../records.js";
@@ -77,8 +77,7 @@ export function translateScriptError(error: unknown, queue: string, id?: string)
       { details: { dependency: ref } },
     );
   }
-  if (message.startsWith("NOT_FOUND"))
-    return new NotFoundError(`job ${id ?? ""} does not exist in queue "${queue}"`);
+  if (message.startsWith("NOT_FOUND")) return jobNotFound(queue, id ?? "");
   if (message.startsWith("CONFLICT")) {
     const detail = message.slice("CONFLICT".length).trim();
     return new ConflictError("CONFLICT", conflictMessage(detail, queue, id));

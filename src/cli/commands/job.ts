@@ -1,7 +1,7 @@
 // `warren job …`: list, show, add, retry, cancel, remove and promote jobs.
 import type { Command } from "commander";
 import { Queue } from "../../queue/queue.js";
-import { NotFoundError } from "../../errors/warren-error.js";
+import { jobNotFound } from "../../errors/warren-error.js";
 import { JOB_STATES, type JobState } from "../../model/job-state.js";
 import type { JobOptions } from "../../model/job-options.js";
 import { parseJsonFlag, print } from "../output.js";
@@ -52,7 +52,7 @@ export function registerJobCommands(program: Command, globals: () => GlobalOptio
     .action((queueName: string, id: string) =>
       withBackend(globals(), async (backend, json) => {
         const found = await new Queue(queueName, { backend }).getJob(id);
-        if (!found) throw missingJob(new Queue(queueName, { backend }), id);
+        if (!found) throw jobNotFound(queueName, id);
         print({ ...found.toJSON(), logs: (await found.getLogs()).logs }, json);
       }),
     );
@@ -75,11 +75,11 @@ export function registerJobCommands(program: Command, globals: () => GlobalOptio
     retry: async (queue: Queue, id: string) => (await queue.retry(id)).state,
     cancel: async (queue: Queue, id: string) => {
       const result = await queue.cancel(id);
-      if (result === "not-found") throw missingJob(queue, id);
+      if (result === "not-found") throw jobNotFound(queue.name, id);
       return result;
     },
     remove: async (queue: Queue, id: string) => {
-      if (!(await queue.remove(id))) throw missingJob(queue, id);
+      if (!(await queue.remove(id))) throw jobNotFound(queue.name, id);
       return "removed";
     },
     promote: async (queue: Queue, id: string) => (await queue.promote(id)).state,
@@ -95,11 +95,6 @@ export function registerJobCommands(program: Command, globals: () => GlobalOptio
         }),
       );
   }
-}
-
-/** The same words as the library's own "not found" (retry and promote throw it), for the verbs that return. */
-function missingJob(queue: Queue, id: string): NotFoundError {
-  return new NotFoundError(`job ${id} does not exist in queue "${queue.name}"`);
 }
 
 const REASON_WIDTH = 60;
