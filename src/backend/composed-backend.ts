@@ -83,13 +83,11 @@ export class ComposedBackend implements Backend {
     void this.live;
     await this.delivery.beforeEnqueue();
     const lease = this.delivery.outboxLeaseMs;
-    if (lease === undefined) {
-      const results = await this.live.enqueue(records);
-      await this.tell({ kind: "enqueued", results });
-      return results;
-    }
-    const outboxLeasedUntil = this.store.clock.now() + lease;
-    const results = await this.live.enqueue(records, { outboxLeasedUntil });
+    const outboxLeasedUntil = lease === undefined ? undefined : this.store.clock.now() + lease;
+    const results = await this.live.enqueue(
+      records,
+      outboxLeasedUntil === undefined ? undefined : { outboxLeasedUntil },
+    );
     await this.tell({ kind: "enqueued", results, outboxLeasedUntil });
     return results;
   }

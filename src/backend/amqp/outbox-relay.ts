@@ -84,13 +84,12 @@ export class OutboxRelay {
       passes.taking = false;
       if (passes.next) setImmediate(() => this.start(queue, passes));
     };
+    // This pass's own promise marks its publish for the pass after it.
     const before = passes.published;
-    let publishedHere!: () => void;
-    passes.published = new Promise<void>((resolve) => (publishedHere = resolve));
+    passes.published = pass.promise;
     const published = (): void => {
       void before.then(() => {
         passes.inFlight -= 1;
-        publishedHere();
         pass.resolve();
         forget();
       });
