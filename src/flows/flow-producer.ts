@@ -121,6 +121,8 @@ export class FlowProducer {
         ...(own.length + childRefs.length > 0 ? { dependsOn: [...own, ...childRefs] } : {}),
       });
     });
+    // Children are built first, before their parent has an id: each learns it now.
+    for (const child of childShapes) records[child.index]!.parent = { queue: record.queue, id: record.id };
     records.push(record);
     return { index: records.length - 1, children: childShapes };
   }

@@ -44,7 +44,7 @@ export interface NewJobRecord {
   createdAt: number;
   /** Run no earlier than this time (ms since epoch). Equal to createdAt when not delayed. */
   runAt: number;
-  /** Set when this record was created as the parent of a flow (its children are in the same batch). */
+  /** A flow child's parent: the job that waits on it (set by FlowProducer; an operator's way back up the tree). */
   parent?: { queue: string; id: string } | undefined;
   /**
    * The W3C trace context of the span that added the job (set when the producer traces with OpenTelemetry, or

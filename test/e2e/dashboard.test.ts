@@ -106,6 +106,7 @@ for (const target of TARGETS) {
     let failedId: string;
     let xssId: string;
     let parentId: string;
+    let childId: string;
 
     beforeAll(async () => {
       mkdirSync(IMAGES, { recursive: true });
@@ -131,6 +132,7 @@ for (const target of TARGETS) {
         children: [{ name: "charge", queueName: "shop", data: { n: 7 } }],
       });
       parentId = flow.job.id;
+      childId = flow.children![0]!.job.id;
       await mail.add("welcome", { to: "ada@example.com" });
       await mail.schedule("digest", { cron: "0 8 * * *", tz: "Europe/Oslo" }, { name: "daily-digest" });
       await waitFor(async () => (await shop.getJob(failedId))?.state === "failed");
@@ -263,6 +265,16 @@ for (const target of TARGETS) {
         await page.evaluate(() => (globalThis as unknown as { warrenMarker?: number }).warrenMarker),
       ).toBe(9);
       await mail.resume();
+    });
+
+    it("links a flow child's page to its parent, and the parent's to the child", async () => {
+      await page.goto(`${origin}${BASE}/queues/shop/jobs/${encodeURIComponent(childId)}`);
+      await page.waitForSelector("#live.on");
+      await page.click(`.flow a[href$="/queues/mail/jobs/${encodeURIComponent(parentId)}"]`);
+      await page.waitForURL(`**/queues/mail/jobs/${encodeURIComponent(parentId)}`);
+      expect(
+        await page.locator(`.flow a[href$="/queues/shop/jobs/${encodeURIComponent(childId)}"]`).count(),
+      ).toBe(1);
     });
 
     it("finds a job by a word inside its data", async () => {

@@ -192,6 +192,7 @@ async function insert(
       outbox_at: state === "waiting" && tx.outbox ? (outboxLeasedUntil ?? 0) : null,
       traceparent: record.trace?.traceparent ?? null,
       tracestate: record.trace?.tracestate ?? null,
+      parent: record.parent ? `${record.parent.queue}:${record.parent.id}` : null,
     });
   }
   if (tx.outbox && rows.some((row) => row.outbox_at === 0)) tx.outboxFilled.add(fresh[0]!.queue);

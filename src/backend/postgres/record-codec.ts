@@ -32,6 +32,8 @@ export interface JobRow {
   group_id: string | null;
   traceparent: string | null;
   tracestate: string | null;
+  /** A flow child's parent, "queue:id" (008_parent.sql). */
+  parent: string | null;
 }
 
 const num = (value: string | null): number | undefined => (value === null ? undefined : Number(value));
@@ -62,7 +64,14 @@ export function decodeRow(row: JobRow): JobRecord {
     lockExpiresAt: num(row.lock_expires_at),
     cancelRequested: row.cancel_requested,
     ...decodeTrace(row),
+    ...(row.parent === null || row.parent === undefined ? {} : { parent: parentOf(row.parent) }),
   };
+}
+
+/** "queue:id" → the parent reference (a queue name has no colon; an id may). */
+function parentOf(ref: string): { queue: string; id: string } {
+  const colon = ref.indexOf(":");
+  return { queue: ref.slice(0, colon), id: ref.slice(colon + 1) };
 }
 
 /** The record's `trace`, when the row has one (a spread: most jobs carry none, and add no key). */

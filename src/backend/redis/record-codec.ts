@@ -45,7 +45,15 @@ export function decodeRecord(source: unknown): JobRecord {
     lockExpiresAt: num("lockExpiresAt"),
     cancelRequested: text("cancelRequested") === "1",
     ...decodeTrace(text("traceparent"), text("tracestate")),
+    ...decodeParent(text("parent")),
   };
+}
+
+/** A flow child's `parent`, stored as "queue:id" (a queue name has no colon; an id may). */
+function decodeParent(ref: string | undefined): Pick<JobRecord, "parent"> | undefined {
+  if (ref === undefined) return undefined;
+  const colon = ref.indexOf(":");
+  return { parent: { queue: ref.slice(0, colon), id: ref.slice(colon + 1) } };
 }
 
 /** The record's `trace`, when the job hash has one (a spread: most jobs carry none, and add no key). */
@@ -97,6 +105,7 @@ export function toEnqueuePayload(record: NewJobRecord): Record<string, unknown> 
     runAt: record.runAt,
     traceparent: record.trace?.traceparent,
     tracestate: record.trace?.tracestate,
+    parent: record.parent && `${record.parent.queue}:${record.parent.id}`,
   };
 }
 

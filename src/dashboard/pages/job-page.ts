@@ -148,7 +148,7 @@ export function renderJobPage(context: PageContext, detail: JobDetail): SafeHtml
     <section>
       <h2>Flow</h2>
       <div class="flow">
-        <p>Parent${detail.parent ? ":" : ": none recorded on this job"}</p>
+        <p>Parent${detail.parent ? ":" : ": none (not a child in a flow)"}</p>
         ${
           detail.parent
             ? html`<ul>

@@ -47,6 +47,32 @@ export function flowCases({ harness }: ContractContext): void {
     expect(order.indexOf('section:{"n":2}')).toBeGreaterThan(order.indexOf('part:{"n":3}'));
   });
 
+  it("every flow child names its parent, read back from the store, across queues", async () => {
+    const backend = await harness.backend();
+    const top = harness.queue(backend);
+    const parts = harness.queue(backend);
+    const tree = await new FlowProducer({ backend }).add({
+      name: "assemble",
+      queueName: top.name,
+      data: {},
+      children: [
+        { name: "part", queueName: parts.name, data: {} },
+        {
+          name: "section",
+          queueName: top.name,
+          data: {},
+          children: [{ name: "part", queueName: parts.name }],
+        },
+      ],
+    });
+    const stored = async (job: Job) => (await backend.getJob(job.queueName, job.id))?.parent;
+    expect(await stored(tree.job)).toBeUndefined();
+    expect(await stored(tree.children![0]!.job)).toEqual({ queue: top.name, id: tree.job.id });
+    const section = tree.children![1]!;
+    expect(await stored(section.job)).toEqual({ queue: top.name, id: tree.job.id });
+    expect(await stored(section.children![0]!.job)).toEqual({ queue: top.name, id: section.job.id });
+  });
+
   it("a flow with one bad node stores nothing in any queue", async () => {
     const backend = await harness.backend();
     const top = harness.queue(backend);

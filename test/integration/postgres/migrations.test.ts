@@ -27,7 +27,7 @@ describe.runIf(reachable)("PostgreSQL migrations (real server)", () => {
     );
     try {
       const applied = await Promise.all(backends.map((backend) => backend.migrate()));
-      expect(applied.flat().sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(applied.flat().sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       const pool = new pg.Pool({ connectionString: SERVICE_URLS.postgres, max: 1 });
       const rows = await pool.query(`SELECT version, name FROM "${schema}".migrations ORDER BY version`);
       await pool.end();
@@ -39,6 +39,7 @@ describe.runIf(reachable)("PostgreSQL migrations (real server)", () => {
         { version: 5, name: "005_groups.sql" },
         { version: 6, name: "006_awaited.sql" },
         { version: 7, name: "007_trace.sql" },
+        { version: 8, name: "008_parent.sql" },
       ]);
     } finally {
       await Promise.all(backends.map((backend) => backend.close()));

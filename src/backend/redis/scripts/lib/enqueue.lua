@@ -87,6 +87,8 @@ local function enqueueRecords(prefix, now, outbox, records, outboxLease)
         "stalledCount", 0, "stacktrace", "[]", "cancelRequested", "0", "seq", seq, "priority", opts.priority,
         "maxStalled", 1)
       -- The producer's trace context, for the spans of every try (absent when the producer does not trace).
+      -- A flow child's parent, "queue:id", so an operator can walk back up the tree.
+      if record.parent then redis.call("HSET", key, "parent", record.parent) end
       if record.traceparent then
         redis.call("HSET", key, "traceparent", record.traceparent)
         if record.tracestate then redis.call("HSET", key, "tracestate", record.tracestate) end
