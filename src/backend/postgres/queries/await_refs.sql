@@ -2,7 +2,7 @@
 -- rows (in (queue, id) order, as finishes lock them) so a finish running now is seen to the end, or waits
 -- for this add and then sees the dependant. $1 refs "queue:id" text[].
 -- Returns ref, state, fail_parent, failed_reason of each dependency that exists.
-WITH wanted AS (
+WITH wanted AS MATERIALIZED (
   SELECT j.queue, j.id FROM {{schema}}.jobs AS j
   WHERE (j.queue, j.id) IN (
     SELECT split_part(r, ':', 1), substr(r, length(split_part(r, ':', 1)) + 2) FROM unnest($1::text[]) AS r

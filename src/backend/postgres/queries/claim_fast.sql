@@ -4,7 +4,9 @@
 -- The queue row is read FOR SHARE: claims run side by side, and a pause waits for the ones in flight.
 -- $1 queue, $2 limit, $3 now, $4 worker id, $5 lock ms, $6 max stalled, $7 token prefix.
 -- Returns the claimed rows, each with more_waiting: whether ready jobs remain besides these.
-WITH flags AS (
+-- The pick is a MATERIALIZED CTE: as a subquery joined to the UPDATE, the planner may rescan it once per row,
+-- and each rescan skips the rows this statement already updated and locks the next ones, past the LIMIT.
+WITH flags AS MATERIALIZED (
   SELECT paused, grouped FROM {{schema}}.queues WHERE name = $1 FOR SHARE
 ), open AS (
   SELECT 1 FROM flags WHERE NOT paused AND NOT grouped
@@ -14,7 +16,7 @@ WITH flags AS (
     AND NOT EXISTS (
       SELECT 1 FROM {{schema}}.jobs WHERE queue = $1 AND state = 'waiting' AND ttl_at < $3
     )
-), picked AS (
+), picked AS MATERIALIZED (
   SELECT queue, id FROM {{schema}}.jobs
   WHERE queue = $1 AND state = 'waiting' AND EXISTS (SELECT 1 FROM open)
   ORDER BY priority, seq LIMIT $2 FOR UPDATE SKIP LOCKED

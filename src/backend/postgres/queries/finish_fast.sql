@@ -3,7 +3,7 @@
 -- with dependants, or whose lock is stale) is left for the transaction in finishOutcomes.
 -- $1 queue, $2 ids text[], $3 lock tokens text[].
 -- Returns id, name, attempts_made, processed_at of each deleted job.
-WITH locked AS (
+WITH locked AS MATERIALIZED (
   -- In id order, as lock_jobs locks rows, so this never deadlocks with a renewal or an outbox ack.
   SELECT id FROM {{schema}}.jobs WHERE queue = $1 AND id = ANY($2) ORDER BY id FOR UPDATE
 ), done AS (
