@@ -14,7 +14,7 @@ export type BackendScheme = "memory" | "redis" | "postgres" | "amqp";
 export const WARREN_URL_PARAMS: Readonly<Record<BackendScheme, readonly string[]>> = {
   memory: [],
   redis: ["prefix", "connectTimeout"],
-  postgres: ["schema", "connectTimeout", "connect_timeout"],
+  postgres: ["schema", "directUrl", "connectTimeout", "connect_timeout"],
   amqp: ["store", "connectTimeout"],
 };
 
@@ -67,6 +67,8 @@ export interface PostgresUrlOptions {
   url: string;
   /** `?schema=`: the schema holding Warren's tables. */
   schema?: string;
+  /** `?directUrl=`: see PostgresStoreOptions.directUrl. */
+  directUrl?: string;
   /** `?connectTimeout=` (ms), or libpq's `?connect_timeout=` (s) converted to ms. */
   connectTimeoutMs?: number;
 }
@@ -178,7 +180,10 @@ function redisClusterUrlOptions(target: string): RedisUrlOptions {
   };
 }
 
-/** `postgres://user:pass@host:5432/db?schema=&connectTimeout=` (or libpq's `connect_timeout`, in seconds). */
+/**
+ * `postgres://user:pass@host:5432/db?schema=&directUrl=&connectTimeout=` (or libpq's `connect_timeout`, in
+ * seconds); `directUrl` is URL-encoded, like amqp's `store`.
+ */
 export function postgresUrlOptions(target: string): PostgresUrlOptions {
   const url = parse(target);
   const params = takeWarrenParams(url, "postgres", target);
@@ -196,6 +201,7 @@ export function postgresUrlOptions(target: string): PostgresUrlOptions {
   return {
     url: url.toString(),
     ...(params.get("schema") === undefined ? {} : { schema: params.get("schema")! }),
+    ...(params.get("directUrl") === undefined ? {} : { directUrl: params.get("directUrl")! }),
     ...timeout,
   };
 }

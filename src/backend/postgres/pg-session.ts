@@ -34,6 +34,8 @@ export class PgSession {
   private readonly onError: (error: Error) => void;
   private readonly target: ConnectionTarget;
   private readonly connectTimeoutMs: number;
+  /** The settings of the connections that need a session of their own (see PostgresStoreOptions.directUrl). */
+  private readonly directConfig: pg.ClientConfig | undefined;
   private everConnected = false;
   private readyPromise: Promise<Queries> | undefined;
   /** On once a transport watches (see JobStore.watch): transactions then record ready jobs. */
@@ -71,8 +73,16 @@ export class PgSession {
     });
     this.clock = options.clock;
     this.preparedStatements = options.preparedStatements;
+    this.directConfig =
+      options.directUrl === undefined
+        ? undefined
+        : {
+            connectionString: options.directUrl,
+            application_name: options.applicationName,
+            connectionTimeoutMillis: this.connectTimeoutMs,
+          };
     this.listener = new NotifyListener(
-      config,
+      this.directConfig ?? config,
       this.channel,
       this.busChannel,
       (error) => this.onError(this.translate(error)),
@@ -82,10 +92,14 @@ export class PgSession {
 
   /** Creates or upgrades the schema (also done on first use). Returns the migration versions applied. */
   async migrate(): Promise<number[]> {
+    // The migration lock is a session lock: behind a transaction pooler it takes a direct connection.
+    const pool = this.directConfig ? new (loadPg().Pool)({ ...this.directConfig, max: 1 }) : this.pool;
     try {
-      return await migrate(this.pool, this.schema, this.quoted);
+      return await migrate(pool, this.schema, this.quoted);
     } catch (error) {
       throw this.translate(error);
+    } finally {
+      if (pool !== this.pool) await pool.end();
     }
   }
 

@@ -22,6 +22,13 @@ export interface PostgresStoreOptions {
    * `applicationName` and `connectTimeoutMs` are then the pool's own). @defaultValue none: one is made from `url`
    */
   pool?: pg.Pool;
+  /**
+   * A connection string that reaches PostgreSQL itself, for the connections that need a session of their own:
+   * the LISTEN connection (wake-ups and events) and the migration lock. Set it when `url` (or `pool`) goes
+   * through a pooler in transaction mode (PgBouncer, Supavisor), where LISTEN hears nothing and a session lock
+   * can outlive its caller. @defaultValue none: those connections use `url` (or the pool's settings)
+   */
+  directUrl?: string;
   /** Schema holding Warren's tables, a lower-case SQL identifier. @defaultValue "warren" */
   schema?: string;
   /** Pool size when the backend creates the pool. @defaultValue 10 */
@@ -54,6 +61,7 @@ export interface ResolvedPostgresStoreOptions {
   readonly url: string;
   /** The caller's pool, or undefined when the store makes (and owns) one from `url`. */
   readonly pool: pg.Pool | undefined;
+  readonly directUrl: string | undefined;
   readonly schema: string;
   readonly poolSize: number;
   readonly applicationName: string;
@@ -68,17 +76,18 @@ export interface ResolvedPostgresStoreOptions {
 export const DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
 
 /** What an option left out becomes (see each field of {@link PostgresStoreOptions}). */
-export const POSTGRES_STORE_DEFAULTS: Readonly<Omit<ResolvedPostgresStoreOptions, "pool" | "onError">> =
-  Object.freeze({
-    url: "postgres://postgres@127.0.0.1:5432/postgres",
-    schema: "warren",
-    poolSize: 10,
-    applicationName: "warren",
-    clock: systemClock,
-    preparedStatements: true,
-    logger: defaultLogger(),
-    connectTimeoutMs: DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS,
-  });
+export const POSTGRES_STORE_DEFAULTS: Readonly<
+  Omit<ResolvedPostgresStoreOptions, "pool" | "directUrl" | "onError">
+> = Object.freeze({
+  url: "postgres://postgres@127.0.0.1:5432/postgres",
+  schema: "warren",
+  poolSize: 10,
+  applicationName: "warren",
+  clock: systemClock,
+  preparedStatements: true,
+  logger: defaultLogger(),
+  connectTimeoutMs: DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS,
+});
 
 /** A name PostgreSQL takes unquoted: what the schema may be, so it is safe to put in SQL text. */
 const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -132,6 +141,7 @@ const optionsSchema = z.strictObject(
       .int({ error: "connectTimeoutMs must be a whole number of ms" })
       .min(1, { error: "connectTimeoutMs must be at least 1 ms" })
       .optional(),
+    directUrl: z.string({ error: "directUrl must be a postgres:// connection string" }).optional(),
   },
   { error: "PostgreSQL options must be an object such as { url, schema }" },
 );
@@ -149,10 +159,12 @@ export function resolvePostgresStoreOptions(
   if (!result.success) throw invalidOption(result.error, options);
   const url = options.url ?? POSTGRES_STORE_DEFAULTS.url;
   if (options.pool === undefined) assertDriverUrl(url, "postgres", "PostgresBackend");
+  if (options.directUrl !== undefined) assertDriverUrl(options.directUrl, "postgres", "PostgresBackend");
   const logger = options.logger ?? POSTGRES_STORE_DEFAULTS.logger;
   return Object.freeze({
     url,
     pool: options.pool,
+    directUrl: options.directUrl,
     schema: options.schema ?? POSTGRES_STORE_DEFAULTS.schema,
     poolSize: options.poolSize ?? POSTGRES_STORE_DEFAULTS.poolSize,
     applicationName: options.applicationName ?? POSTGRES_STORE_DEFAULTS.applicationName,

@@ -80,6 +80,9 @@ describe("backend URL options", () => {
       url: "postgres://u@h:5432/db?sslmode=require&application_name=app",
       schema: "jobs",
     });
+    expect(
+      postgresUrlOptions(`postgres://u@pooler/db?directUrl=${encodeURIComponent("postgres://u@db:5432/db")}`),
+    ).toEqual({ url: "postgres://u@pooler/db", directUrl: "postgres://u@db:5432/db" });
     expect(postgresUrlOptions("postgres://u@h/db?connect_timeout=3").connectTimeoutMs).toBe(3_000);
     expect(postgresUrlOptions("postgres://u@h/db?connectTimeout=700").connectTimeoutMs).toBe(700);
     refusal(() => postgresUrlOptions("postgres://u@h/db?connect_timeout=3&connectTimeout=700"));
