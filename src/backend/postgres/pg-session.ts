@@ -26,7 +26,8 @@ export class PgSession {
   /** The LISTEN connection that hears events, wake-ups and EventBus messages. */
   readonly listener: NotifyListener;
   private readonly quoted: string;
-  private readonly channel: string;
+  /** The NOTIFY channel of this schema's events (and wake-ups). */
+  readonly eventChannel: string;
   private readonly busChannel: string;
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
@@ -48,7 +49,7 @@ export class PgSession {
     const { schema, pool } = options;
     this.schema = schema;
     this.quoted = `"${schema}"`;
-    this.channel = `${schema}_events`;
+    this.eventChannel = `${schema}_events`;
     this.busChannel = `${schema}_bus`;
     this.onError = options.onError;
     this.ownsPool = pool === undefined;
@@ -83,7 +84,7 @@ export class PgSession {
           };
     this.listener = new NotifyListener(
       this.directConfig ?? config,
-      this.channel,
+      this.eventChannel,
       this.busChannel,
       (error) => this.onError(this.translate(error)),
       options.logger.child({ backend: "postgres" }),
@@ -144,7 +145,7 @@ export class PgSession {
         if (!atomic) {
           const result = await work(tx);
           // The work has committed: a failed notify loses its events, never its result (claimed jobs).
-          await tx.notify(this.channel).catch((error: unknown) => this.onError(error as Error));
+          await tx.notify(this.eventChannel).catch((error: unknown) => this.onError(error as Error));
           client.release();
           this.tellTransport(tx);
           return result;
@@ -152,7 +153,7 @@ export class PgSession {
         await client.query("BEGIN");
         try {
           const result = await work(tx);
-          await tx.notify(this.channel);
+          await tx.notify(this.eventChannel);
           await client.query("COMMIT");
           client.release();
           this.tellTransport(tx);

@@ -44,6 +44,19 @@ export class PgTx {
 
   /** Sends the collected events on `channel`, chunked under the payload limit, in one round-trip. */
   async notify(channel: string): Promise<void> {
+    const payloads = this.takePayloads();
+    if (payloads.length === 0) return;
+    await this.client.query("SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload", [
+      channel,
+      payloads,
+    ]);
+  }
+
+  /**
+   * The collected events as NOTIFY payloads, chunked under the payload limit; they are then no longer this
+   * transaction's to send (a statement that NOTIFYs them itself takes them).
+   */
+  takePayloads(): string[] {
     const payloads: string[] = [];
     let chunk: QueueEventRecord[] = [];
     let size = 2;
@@ -53,7 +66,7 @@ export class PgTx {
       chunk = [];
       size = 2;
     };
-    for (const original of this.events) {
+    for (const original of this.events.splice(0)) {
       let event = original;
       let bytes = Buffer.byteLength(JSON.stringify(event)) + 1;
       if (bytes > MAX_NOTIFY_BYTES) {
@@ -67,11 +80,7 @@ export class PgTx {
       size += bytes;
     }
     flush();
-    if (payloads.length === 0) return;
-    await this.client.query("SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload", [
-      channel,
-      payloads,
-    ]);
+    return payloads;
   }
 }
 

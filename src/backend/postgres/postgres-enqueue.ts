@@ -3,6 +3,8 @@
 import { ValidationError } from "../../errors/warren-error.js";
 import { isTerminalState } from "../../model/job-state.js";
 import type { EnqueueResult, JobRecord, NewJobRecord } from "../records.js";
+import { enqueueOne, isPlainSingleAdd } from "./enqueue-one.js";
+import { newJobRow } from "./new-job-row.js";
 import type { PgSession } from "./pg-session.js";
 import type { PgTx } from "./pg-tx.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
@@ -16,6 +18,15 @@ export async function enqueue(
   records: NewJobRecord[],
   outboxLeasedUntil?: number,
 ): Promise<EnqueueResult[]> {
+  if (isPlainSingleAdd(records)) {
+    const stored = await session.tx(
+      (tx) => enqueueOne(tx, session.eventChannel, records[0]!, outboxLeasedUntil),
+      {
+        atomic: false,
+      },
+    );
+    if (stored) return [stored];
+  }
   try {
     return await session.tx((tx) => enqueueJobs(tx, records, false, outboxLeasedUntil));
   } catch (error) {
@@ -169,32 +180,12 @@ async function insert(
   dependencies: Map<string, Dependency>,
   outboxLeasedUntil: number | undefined,
 ): Promise<JobRow[]> {
-  const rows = [];
-  for (const record of fresh) {
+  const rows = fresh.map((record) => {
     // Dependencies come first: a delayed job with unmet ones waits for them, then for its time. Dependencies
     // in the same batch were just created, so they are unmet.
     const unmet = record.opts.dependsOn.some((ref) => !dependencyMet(dependencies.get(ref)));
-    const state = unmet ? "waiting-children" : record.runAt > tx.now ? "delayed" : "waiting";
-    rows.push({
-      queue: record.queue,
-      id: record.id,
-      name: record.name,
-      data: record.data,
-      opts: record.opts,
-      state,
-      priority: record.opts.priority,
-      created_at: record.createdAt,
-      run_at: record.runAt,
-      ready_at: state === "waiting" ? tx.now : null,
-      ttl_at: state === "waiting" && record.opts.ttl !== undefined ? tx.now + record.opts.ttl : null,
-      dedupe_key: record.opts.dedupe?.key ?? null,
-      depends_on: record.opts.dependsOn,
-      outbox_at: state === "waiting" && tx.outbox ? (outboxLeasedUntil ?? 0) : null,
-      traceparent: record.trace?.traceparent ?? null,
-      tracestate: record.trace?.tracestate ?? null,
-      parent: record.parent ? `${record.parent.queue}:${record.parent.id}` : null,
-    });
-  }
+    return newJobRow(tx, record, unmet ? "waiting-children" : undefined, outboxLeasedUntil);
+  });
   if (tx.outbox && rows.some((row) => row.outbox_at === 0)) tx.outboxFilled.add(fresh[0]!.queue);
   const groups = [...new Set(fresh.flatMap((record) => (record.opts.group ? [record.opts.group] : [])))];
   if (groups.length > 0) await tx.query("register_groups", [fresh[0]!.queue, groups]);
