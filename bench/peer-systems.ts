@@ -61,6 +61,12 @@ export const PEER_SYSTEMS: Record<string, PeerSystem> = {
     tuning: { selfNotify: true },
     comparedWith: ["postgres", "amqp+postgres"],
   },
+  // pg-boss 12, the current major: batches of 1,000 fetched back to back while they come back full.
+  "pg-boss12": {
+    module: "pgboss12",
+    comparedWith: ["postgres", "amqp+postgres"],
+    addComparedWith: ["postgres", "amqp+postgres"],
+  },
   amqplib: {
     module: "amqplib",
     comparedWith: ["amqp+redis", "amqp+postgres"],
@@ -111,7 +117,7 @@ export async function loadPeer(system: PeerSystem): Promise<{
 /** Installed versions of the peers, for the results header. */
 export function peerVersions(): Record<string, string> {
   const versions: Record<string, string> = {};
-  for (const name of ["bullmq", "pg-boss", "amqplib"]) {
+  for (const name of ["bullmq", "pg-boss", "pg-boss-12", "amqplib"]) {
     const file = new URL(`node_modules/${name}/package.json`, import.meta.url);
     if (existsSync(file))
       versions[name] = (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
