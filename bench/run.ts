@@ -224,6 +224,10 @@ if (METRICS.includes("latency")) {
     const ratios = Object.entries(PEER_SYSTEMS)
       .filter(([peer, system]) => system.latencyComparedWith?.includes(name) && summary(`${peer}~p99`))
       .map(([peer]) => `${(p99.median / summary(`${peer}~p99`)!.median).toFixed(2)}× ${peer}`);
+    // PostgreSQL has no peer measured at this rate; the issue's yardstick is Warren's own Redis backend.
+    const redisP99 = summary("redis~p99");
+    if (name.endsWith("postgres") && redisP99)
+      ratios.push(`${(p99.median / redisP99.median).toFixed(2)}× redis`);
     lines.push(
       `| ${name} | ${ms(p50.median)} | ${ms(p50.min)}–${ms(p50.max)} | ${ms(p99.median)} | ${ms(p99.min)}–${ms(p99.max)} | ${ratios.join(", ")} |`,
     );
