@@ -34,6 +34,8 @@ export class PgSession {
   private readonly preparedStatements: boolean;
   private readonly onError: (error: Error) => void;
   private readonly target: ConnectionTarget;
+  /** Where the LISTEN connection and the migration connect: directUrl's server, or the pool's. */
+  private readonly directTarget: ConnectionTarget;
   private readonly connectTimeoutMs: number;
   /** The settings of the connections that need a session of their own (see PostgresStoreOptions.directUrl). */
   private readonly directConfig: pg.ClientConfig | undefined;
@@ -82,11 +84,12 @@ export class PgSession {
             application_name: options.applicationName,
             connectionTimeoutMillis: this.connectTimeoutMs,
           };
+    this.directTarget = options.directUrl === undefined ? this.target : connectionTarget(options.directUrl);
     this.listener = new NotifyListener(
       this.directConfig ?? config,
       this.eventChannel,
       this.busChannel,
-      (error) => this.onError(this.translate(error)),
+      (error) => this.onError(this.translate(error, this.directTarget)),
       options.logger.child({ backend: "postgres" }),
     );
   }
@@ -98,16 +101,16 @@ export class PgSession {
     try {
       return await migrate(pool, this.schema, this.quoted);
     } catch (error) {
-      throw this.translate(error);
+      throw this.translate(error, this.directTarget);
     } finally {
       if (pool !== this.pool) await pool.end();
     }
   }
 
   /** The Warren error for a pg error (connection failures typed and redacted; query errors as they are). */
-  translate(error: unknown): Error {
+  translate(error: unknown, target = this.target): Error {
     const translated = pgConnectionError(error, {
-      target: this.target,
+      target,
       connectTimeoutMs: this.connectTimeoutMs,
       everConnected: this.everConnected,
     });
@@ -203,7 +206,7 @@ export class PgSession {
     try {
       return await subscribe(this.listener);
     } catch (error) {
-      throw this.translate(error);
+      throw this.translate(error, this.directTarget);
     }
   }
 

@@ -5,6 +5,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { systemClock, type Clock } from "../../core/clock.js";
 import { closestName } from "../../core/closest-name.js";
+import { redactUrl } from "../../core/redact-url.js";
 import { zodIssueMessage } from "../../core/zod-message.js";
 import { ValidationError } from "../../errors/warren-error.js";
 import { defaultLogger } from "../../logging/default-logger.js";
@@ -159,7 +160,17 @@ export function resolvePostgresStoreOptions(
   if (!result.success) throw invalidOption(result.error, options);
   const url = options.url ?? POSTGRES_STORE_DEFAULTS.url;
   if (options.pool === undefined) assertDriverUrl(url, "postgres", "PostgresBackend");
-  if (options.directUrl !== undefined) assertDriverUrl(options.directUrl, "postgres", "PostgresBackend");
+  if (options.directUrl !== undefined) {
+    if (!/^postgres(ql)?:\/\//i.test(options.directUrl)) {
+      throw new ValidationError(
+        "INVALID_URL",
+        `directUrl ${redactUrl(options.directUrl)} is not a postgres:// connection string; give the URL that ` +
+          `reaches PostgreSQL itself, not the pooler (postgres://user@db-host:5432/db)`,
+        { details: { option: "directUrl" } },
+      );
+    }
+    assertDriverUrl(options.directUrl, "postgres", "PostgresBackend");
+  }
   const logger = options.logger ?? POSTGRES_STORE_DEFAULTS.logger;
   return Object.freeze({
     url,

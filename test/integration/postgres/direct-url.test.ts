@@ -83,5 +83,31 @@ describe.runIf(reachable && socketThere)("PostgreSQL directUrl (real server)", (
       await backend.close();
     }
     expect(() => new PostgresBackend({ directUrl: 5 as unknown as string })).toThrow(/directUrl/);
+    expect(() => new PostgresBackend({ directUrl: "mysql://db/app" })).toThrow(
+      expect.objectContaining({
+        code: "INVALID_URL",
+        message: expect.stringContaining("postgres://") as string,
+      }),
+    );
+  });
+
+  it("an unreachable directUrl is reported as its own host, its password redacted", async () => {
+    const backend = new PostgresBackend({
+      url: SERVICE_URLS.postgres,
+      directUrl: "postgres://app:hunter2@nohost.invalid:5432/app",
+      schema,
+      connectTimeoutMs: 2_000,
+    });
+    try {
+      const error = await backend.migrate().then(
+        () => undefined,
+        (thrown: unknown) => thrown as Error & { code?: string },
+      );
+      expect(error?.message).toContain("nohost.invalid:5432");
+      expect(error?.message).not.toContain("hunter2");
+      expect(error?.code).toBe("BACKEND_UNAVAILABLE");
+    } finally {
+      await backend.close();
+    }
   });
 });
