@@ -4,6 +4,7 @@ import { readdir, readFile } from "node:fs/promises";
 import type { PoolClient, QueryResultRow } from "pg";
 
 const QUERIES_DIR = new URL("./queries/", import.meta.url);
+const FRAGMENTS_DIR = new URL("./queries/fragments/", import.meta.url);
 
 /** A query's text and the name it is prepared under on each connection. */
 export interface NamedQuery {
@@ -18,12 +19,27 @@ export type Queries = ReadonlyMap<string, NamedQuery>;
 /** Query sets that run unnamed: turned off by option, or their prepared statements went stale. */
 const unprepared = new WeakSet<Queries>();
 
-/** Reads every query file and substitutes the quoted schema name. */
+/**
+ * Reads every query file, puts in the fragments it names (`{{fragment:name}}`, from ./queries/fragments/: text
+ * two statements must share exactly, such as how a batch's locks are taken) and the quoted schema name.
+ */
 export async function loadQueries(quotedSchema: string, prepared = true): Promise<Queries> {
+  const fragments = new Map<string, string>();
+  for (const file of await readdir(FRAGMENTS_DIR)) {
+    if (file.endsWith(".sql"))
+      fragments.set(file.slice(0, -4), await readFile(new URL(file, FRAGMENTS_DIR), "utf8"));
+  }
   const queries = new Map<string, NamedQuery>();
   for (const file of await readdir(QUERIES_DIR)) {
     if (!file.endsWith(".sql")) continue;
-    const text = (await readFile(new URL(file, QUERIES_DIR), "utf8")).replaceAll("{{schema}}", quotedSchema);
+    const text = (await readFile(new URL(file, QUERIES_DIR), "utf8"))
+      .replace(/\{\{fragment:([a-z_]+)\}\}/g, (_match, name: string) => {
+        const fragment = fragments.get(name);
+        if (fragment === undefined)
+          throw new Error(`query ${file} names fragment ${name}, which does not exist`);
+        return fragment;
+      })
+      .replaceAll("{{schema}}", quotedSchema);
     const digest = createHash("sha1").update(text).digest("hex").slice(0, 16);
     queries.set(file.slice(0, -4), { text, statement: `warren_${file.slice(0, -4)}_${digest}` });
   }

@@ -4,10 +4,10 @@
 // finish 800 jobs. The test counts the rows the real plan looked at and threw away (EXPLAIN ANALYZE on a fresh
 // schema, whose statistics are as stale as they get), not the time it took.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { PostgresBackend } from "../../../src/backend/postgres/index.js";
+import { loadQueries } from "../../../src/backend/postgres/query-runner.js";
 import { Queue } from "../../../src/index.js";
 import { requireService, SERVICE_URLS } from "../../helpers/services.js";
 
@@ -30,11 +30,9 @@ function rowsDiscarded(node: PlanNode): number {
   return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsDiscarded(child), 0);
 }
 
-function query(name: string): string {
-  return readFileSync(
-    new URL(`../../../src/backend/postgres/queries/${name}.sql`, import.meta.url),
-    "utf8",
-  ).replaceAll("{{schema}}", `"${schema}"`);
+/** A query's text as the backend runs it (fragments and schema put in). */
+async function query(name: string): Promise<string> {
+  return (await loadQueries(`"${schema}"`)).get(name)!.text;
 }
 
 describe.runIf(reachable)("PostgreSQL batch statements (real server, stale statistics)", () => {
@@ -55,7 +53,7 @@ describe.runIf(reachable)("PostgreSQL batch statements (real server, stale stati
     try {
       await queue.addBulk(Array.from({ length: BATCH }, (_, n) => ({ name: "x", data: { n } })));
       const claimed = (
-        await client.query<{ id: string; lock_token: string }>(query("claim_fast"), [
+        await client.query<{ id: string; lock_token: string }>(await query("claim_fast"), [
           queue.name,
           BATCH,
           Date.now(),
@@ -75,7 +73,7 @@ describe.runIf(reachable)("PostgreSQL batch statements (real server, stale stati
         await client.query("BEGIN");
         try {
           const explained = await client.query<{ "QUERY PLAN": Array<{ Plan: PlanNode }> }>(
-            `EXPLAIN (ANALYZE, FORMAT JSON) ${query(name)}`,
+            `EXPLAIN (ANALYZE, FORMAT JSON) ${await query(name)}`,
             [...params],
           );
           const plan = explained.rows[0]!["QUERY PLAN"][0]!.Plan;
