@@ -4,7 +4,7 @@
 import type { EnqueueResult, NewJobRecord } from "../records.js";
 import type { PgTx } from "./pg-tx.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
-import { newJobRow } from "./new-job-row.js";
+import { announceNewJob, newJobRow } from "./new-job-row.js";
 
 /** Whether a batch is the one plain job enqueue_one stores on its own. */
 export function isPlainSingleAdd(records: NewJobRecord[]): boolean {
@@ -21,8 +21,7 @@ export async function enqueueOne(
   outboxLeasedUntil: number | undefined,
 ): Promise<EnqueueResult | undefined> {
   const row = newJobRow(tx, record, undefined, outboxLeasedUntil);
-  tx.emit(record.queue, "added", record);
-  tx.emit(record.queue, row.state, record, row.state === "delayed" ? { runAt: record.runAt } : {});
+  announceNewJob(tx, record, row.state);
   const [stored] = await tx.query<JobRow>("enqueue_one", [JSON.stringify([row]), channel, tx.takePayloads()]);
   if (!stored) return undefined;
   if (row.outbox_at === 0) tx.outboxFilled.add(record.queue);

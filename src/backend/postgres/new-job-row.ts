@@ -2,6 +2,7 @@
 // outbox entry, from the record and the transaction's clock.
 import type { NewJobRecord } from "../records.js";
 import type { PgTx } from "./pg-tx.js";
+import type { JobRow } from "./record-codec.js";
 
 /** What insert_jobs and enqueue_one read for a new job (see insert_jobs.sql). */
 export interface NewJobRow {
@@ -51,4 +52,10 @@ export function newJobRow(
     tracestate: record.trace?.tracestate ?? null,
     parent: record.parent ? `${record.parent.queue}:${record.parent.id}` : null,
   };
+}
+
+/** The events of a job just stored: "added", then its entry state's (a delayed job's with its due time). */
+export function announceNewJob(tx: PgTx, record: NewJobRecord, state: JobRow["state"]): void {
+  tx.emit(record.queue, "added", record);
+  tx.emit(record.queue, state, record, state === "delayed" ? { runAt: record.runAt } : {});
 }

@@ -4,7 +4,7 @@ import { ValidationError } from "../../errors/warren-error.js";
 import { isTerminalState } from "../../model/job-state.js";
 import type { EnqueueResult, JobRecord, NewJobRecord } from "../records.js";
 import { enqueueOne, isPlainSingleAdd } from "./enqueue-one.js";
-import { newJobRow } from "./new-job-row.js";
+import { announceNewJob, newJobRow } from "./new-job-row.js";
 import type { PgSession } from "./pg-session.js";
 import type { PgTx } from "./pg-tx.js";
 import { decodeRow, type JobRow } from "./record-codec.js";
@@ -99,8 +99,7 @@ export async function enqueueJobs(
     const inserted = new Map(rows.map((row) => [row.id, row]));
     for (const record of fresh) {
       let row = inserted.get(record.id)!;
-      tx.emit(queue, "added", row);
-      tx.emit(queue, row.state, row, row.state === "delayed" ? { runAt: record.runAt } : {});
+      announceNewJob(tx, record, row.state);
       // A dependency that already failed for good means this job can never run: it fails now, not never.
       const failed = row.state === "waiting-children" ? failedDependency(record, dependencies) : undefined;
       if (failed) {

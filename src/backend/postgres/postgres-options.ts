@@ -12,7 +12,7 @@ import { defaultLogger } from "../../logging/default-logger.js";
 import type { Logger } from "../../logging/logger.js";
 import { loggerOption } from "../../logging/logger-option.js";
 import { troubleReporter } from "../../logging/trouble-reporter.js";
-import { assertDriverUrl } from "../url-options.js";
+import { assertDriverUrl, backendScheme } from "../url-options.js";
 
 /** Options for {@link PostgresStore} and PostgresBackend. */
 export interface PostgresStoreOptions {
@@ -161,7 +161,7 @@ export function resolvePostgresStoreOptions(
   const url = options.url ?? POSTGRES_STORE_DEFAULTS.url;
   if (options.pool === undefined) assertDriverUrl(url, "postgres", "PostgresBackend");
   if (options.directUrl !== undefined) {
-    if (!/^postgres(ql)?:\/\//i.test(options.directUrl)) {
+    if (backendScheme(options.directUrl) !== "postgres") {
       throw new ValidationError(
         "INVALID_URL",
         `directUrl ${redactUrl(options.directUrl)} is not a postgres:// connection string; give the URL that ` +
