@@ -1,5 +1,6 @@
 // The three ways the bench adds jobs, shared by Warren's systems and the peers: one at a time (each awaited),
-// 100 in flight, and bulk calls of 1,000. Each returns jobs per second.
+// 100 in flight, and bulk calls of 1,000. Each returns jobs per second. And the backlog of no-op jobs a
+// process-rate run drains, added in bulk calls of 1,000.
 
 /** How jobs are added. */
 export type AddMode = "sequential" | "inflight100" | "bulk1000";
@@ -38,4 +39,16 @@ export async function timeAdds(
     for (let added = 0; added < count; added += 1000) await addMany(Math.min(1000, count - added));
   }
   return count / ((performance.now() - started) / 1000);
+}
+
+/** Adds `count` no-op jobs to a Warren queue in bulk calls of 1,000 (the backlog a drain starts from). */
+export async function addNoopJobs(
+  queue: { addBulk(jobs: Array<{ name: string; data: object }>): Promise<unknown> },
+  count: number,
+): Promise<void> {
+  for (let added = 0; added < count; added += 1000) {
+    await queue.addBulk(
+      Array.from({ length: Math.min(1000, count - added) }, () => ({ name: "noop", data: {} })),
+    );
+  }
 }

@@ -5,6 +5,7 @@
 import { Session } from "node:inspector/promises";
 import { parseArgs } from "node:util";
 import { MemoryBackend, Queue, Worker } from "../src/index.js";
+import { addNoopJobs } from "./add-modes.js";
 
 interface SampledNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -18,11 +19,7 @@ const { values } = parseArgs({
 const JOBS = Number(values.jobs);
 const backend = new MemoryBackend();
 const queue = new Queue("alloc", { backend, defaultJobOptions: { removeOnComplete: true } });
-for (let added = 0; added < JOBS; added += 1000) {
-  await queue.addBulk(
-    Array.from({ length: Math.min(1000, JOBS - added) }, () => ({ name: "noop", data: {} })),
-  );
-}
+await addNoopJobs(queue, JOBS);
 const session = new Session();
 session.connect();
 await session.post("HeapProfiler.enable");

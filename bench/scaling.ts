@@ -12,6 +12,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { createBackend, Queue } from "../src/index.js";
+import { addNoopJobs } from "./add-modes.js";
 import { systemUrl } from "./worker-process.js";
 
 const SYSTEMS = ["redis", "postgres", "amqp+redis", "amqp+postgres"];
@@ -129,10 +130,7 @@ async function measure(system: string, workers: number): Promise<RunResult> {
   const queue = new Queue(queueName, { backend, defaultJobOptions: { removeOnComplete: true } });
   const children: Child[] = [];
   try {
-    for (let added = 0; added < JOBS; added += 1000) {
-      const n = Math.min(1000, JOBS - added);
-      await queue.addBulk(Array.from({ length: n }, () => ({ name: "noop", data: {} })));
-    }
+    await addNoopJobs(queue, JOBS);
     for (let i = 0; i < workers; i++) children.push(startChild(target.url, queueName));
     await Promise.all(children.map((child) => child.ready));
     const childPids = children.map((child) => child.process.pid!);

@@ -13,7 +13,7 @@ import {
   Worker,
   type Backend,
 } from "../src/index.js";
-import { addCount, timeAdds, type AddMode } from "./add-modes.js";
+import { addCount, addNoopJobs, timeAdds, type AddMode } from "./add-modes.js";
 import { BENCH_URLS, type ProcessRateOptions } from "./bench-config.js";
 import { LatencyRecorder, paceAdds } from "./latency.js";
 
@@ -80,11 +80,7 @@ export async function measureWarrenProcessRate(
   let uninstrument = await instrument?.(backend);
   try {
     const queue = new Queue(`bench-${tag()}`, { backend, defaultJobOptions: { removeOnComplete: true } });
-    for (let added = 0; added < jobs; added += 1000) {
-      await queue.addBulk(
-        Array.from({ length: Math.min(1000, jobs - added) }, () => ({ name: "noop", data: {} })),
-      );
-    }
+    await addNoopJobs(queue, jobs);
     let done = 0;
     let finished!: () => void;
     const allDone = new Promise<void>((resolve) => (finished = resolve));
