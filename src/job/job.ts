@@ -9,12 +9,11 @@ import { waitUntilFinished } from "./wait-until-finished.js";
 /** Progress a processor reports: a percentage or any JSON object. */
 export type JobProgress = number | Record<string, unknown>;
 
-/** Where a Job handle came from: a worker's handle carries the lock token of its try. */
+/** Where a Job handle came from; one context is shared by every handle a queue or worker makes. */
 export interface JobHandleContext {
   backend: Backend;
-  lockToken?: string | undefined;
-  /** Told of each progress this handle stored: the worker's `progress` event, without waiting for the event stream. */
-  onProgress?: ((progress: JobProgress) => void) | undefined;
+  /** Told of each progress a handle stored: the worker's `progress` event, without waiting for the event stream. */
+  onProgress?: ((job: Job<unknown, unknown>, progress: JobProgress) => void) | undefined;
 }
 
 const MAX_LOG_LINE_BYTES = 64 * 1024;
@@ -43,9 +42,13 @@ export class Job<Data = unknown, Result = unknown> {
   finishedAt: number | undefined;
   workerId: string | undefined;
   private readonly context: JobHandleContext;
+  /** The lock token of the worker's try this handle was made for; progress is refused once it is lost. */
+  private readonly tryLockToken: string | undefined;
 
-  /** @internal Built by Queue and Worker from stored records. */
-  constructor(record: JobRecord, context: JobHandleContext) {
+  /**
+   * @internal Built by Queue and Worker from stored records; a worker's handle carries its try's lock token.
+   */
+  constructor(record: JobRecord, context: JobHandleContext, lockToken?: string) {
     this.id = record.id;
     this.name = record.name;
     this.queueName = record.queue;
@@ -53,6 +56,7 @@ export class Job<Data = unknown, Result = unknown> {
     this.opts = record.opts;
     this.createdAt = record.createdAt;
     this.context = context;
+    this.tryLockToken = lockToken;
     this.assign(record);
   }
 
@@ -85,7 +89,7 @@ export class Job<Data = unknown, Result = unknown> {
     const status = await this.context.backend.updateProgress(
       this.queueName,
       this.id,
-      this.context.lockToken,
+      this.tryLockToken,
       text,
     );
     if (status === "lock-lost") {
@@ -95,7 +99,7 @@ export class Job<Data = unknown, Result = unknown> {
       );
     }
     this.progress = progress;
-    this.context.onProgress?.(progress);
+    this.context.onProgress?.(this, progress);
   }
 
   /** Appends a line to the job's log. Returns the number of lines. */

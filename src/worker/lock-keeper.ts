@@ -3,15 +3,21 @@ import type { Backend } from "../backend/contract.js";
 import type { LockRef } from "../backend/records.js";
 import { RepeatingPass } from "./repeating-pass.js";
 
-/** Renews every held lock each lockMs/2; calls `onLost` for a lock the backend no longer honours. */
+/**
+ * Renews every lock `held()` lists each lockMs/2; calls `onLost` once for a lock the backend no longer
+ * honours. The locks are read from the worker's own table of running tries when a beat comes, not kept in a set
+ * of their own: a second set with an add and a delete per job was churn.
+ */
 export class LockKeeper {
-  /** By identity: the worker removes the object it added (a string key per job cost two concatenations). */
-  private readonly held = new Set<LockRef>();
   private readonly beats: RepeatingPass;
+  /** Lost locks already reported, by identity: a try stays running (and listed) until its processor returns. */
+  private readonly reported = new WeakSet<LockRef>();
+  private closed = false;
 
   constructor(
     private readonly backend: Backend,
     private readonly lockMs: number,
+    private readonly held: () => Iterable<LockRef>,
     private readonly onLost: (lock: LockRef) => void,
     private readonly onError: (error: unknown) => void,
   ) {
@@ -19,24 +25,26 @@ export class LockKeeper {
     this.beats = new RepeatingPass(() => this.renew(), lockMs / 2, { keepsProcessAlive: true });
   }
 
-  add(lock: LockRef): void {
-    this.held.add(lock);
-    this.beats.start();
+  /** The worker holds a lock: beats run (from one half-lease from now, if they were not running). */
+  holding(): void {
+    if (!this.closed) this.beats.start();
   }
 
-  remove(lock: LockRef): void {
-    this.held.delete(lock);
-    if (this.held.size === 0) this.beats.clear();
+  /** The worker holds no lock: beats pause until it holds one again. */
+  idle(): void {
+    this.beats.clear();
   }
 
   private async renew(): Promise<void> {
-    const locks = [...this.held];
+    const locks = [...this.held()].filter((lock) => !this.reported.has(lock));
     if (locks.length === 0) return;
     try {
       const lost = new Set((await this.backend.extendLocks(locks, this.lockMs)).map(key));
-      if (lost.size === 0) return;
+      if (lost.size === 0 || this.closed) return;
       for (const lock of locks) {
-        if (lost.has(key(lock)) && this.held.delete(lock)) this.onLost(lock);
+        if (!lost.has(key(lock)) || this.reported.has(lock)) continue;
+        this.reported.add(lock);
+        this.onLost(lock);
       }
     } catch (error) {
       // The next beat retries; the lease outlives one failed beat.
@@ -46,7 +54,7 @@ export class LockKeeper {
 
   /** Stops heartbeats and waits for one in flight. Idempotent. */
   async close(): Promise<void> {
-    this.held.clear();
+    this.closed = true;
     await this.beats.stop();
   }
 }

@@ -30,40 +30,46 @@ export type AttemptResult =
 
 const MAX_STACK_LINES = 20;
 
-/** What {@link runAttempt} needs for one try. */
-export interface AttemptOptions<Data, Result> {
+/** One try of one job, as the worker holds it. */
+export interface AttemptInput<Data, Result> {
   record: JobRecord;
   job: Job<Data, Result>;
-  processor: Processor<Data, Result>;
   abort: AttemptAbort;
+  /** The try's lease, which its outcome names. */
+  lock: LockRef;
+}
+
+/** What every try of one worker shares. */
+export interface AttemptSettings<Data, Result> {
+  processor: Processor<Data, Result>;
   strategies: Readonly<Record<string, BackoffStrategy>>;
   clock: Clock;
 }
 
 /**
- * Runs the processor once for `record` and decides the outcome. Never throws, and never rejects. A processor
- * that returns a plain value gets its result back synchronously; one that returns a promise gets one promise
- * (besides its own) that settles with the processor's result, or with the abort reason as soon as the try is
- * aborted: a processor that ignores its signal must not hold the try open. Every promise here is paid for again
- * by a tracing context manager's hooks, so there are as few as the semantics allow.
+ * Runs the processor once for `input.record` and decides the outcome. Never throws, and never rejects. A
+ * processor that returns a plain value gets its result back synchronously; one that returns a promise gets one
+ * promise (besides its own) that settles with the processor's result, or with the abort reason as soon as the
+ * try is aborted: a processor that ignores its signal must not hold the try open. Every promise here is paid for
+ * again by a tracing context manager's hooks, so there are as few as the semantics allow.
  */
 export function runAttempt<Data, Result>(
-  options: AttemptOptions<Data, Result>,
+  input: AttemptInput<Data, Result>,
+  settings: AttemptSettings<Data, Result>,
 ): AttemptResult | Promise<AttemptResult> {
-  const { record, job, processor, abort } = options;
-  const lock: LockRef = { queue: record.queue, id: record.id, token: record.lockToken ?? "" };
+  const { record, job, abort } = input;
   let value: unknown;
   try {
-    value = processor(job, {
+    value = settings.processor(job, {
       get signal() {
         return abort.signal;
       },
     });
   } catch (thrown) {
     // An abort wins over whatever the processor threw in reaction to it.
-    return fromError(abort.isAborted ? abort.reason : thrown, options, lock);
+    return fromError(abort.isAborted ? abort.reason : thrown, input, settings);
   }
-  if (!isPromiseLike(value)) return fromValue(value, options, lock);
+  if (!isPromiseLike(value)) return fromValue(value, input, settings);
   const pending = value;
   return new Promise((resolve) => {
     const timeout = record.opts.timeout;
@@ -78,10 +84,10 @@ export function runAttempt<Data, Result>(
       if (timer) clearTimeout(timer);
       resolve(result());
     };
-    abort.onAbort((reason) => settle(() => fromError(reason, options, lock)));
+    abort.onAbort((reason) => settle(() => fromError(reason, input, settings)));
     pending.then(
-      (result) => settle(() => fromValue(result, options, lock)),
-      (thrown: unknown) => settle(() => fromError(abort.isAborted ? abort.reason : thrown, options, lock)),
+      (result) => settle(() => fromValue(result, input, settings)),
+      (thrown: unknown) => settle(() => fromError(abort.isAborted ? abort.reason : thrown, input, settings)),
     );
   });
 }
@@ -89,20 +95,20 @@ export function runAttempt<Data, Result>(
 /** The outcome of a processor that returned `value` (unless the try was aborted meanwhile). */
 function fromValue(
   value: unknown,
-  options: Pick<AttemptOptions<unknown, unknown>, "record" | "abort" | "strategies" | "clock">,
-  lock: LockRef,
+  input: AttemptInput<unknown, unknown>,
+  settings: Pick<AttemptSettings<unknown, unknown>, "strategies" | "clock">,
 ): AttemptResult {
-  if (options.abort.isAborted) return fromError(options.abort.reason, options, lock);
+  if (input.abort.isAborted) return fromError(input.abort.reason, input, settings);
   let returnValue: string | undefined;
   try {
     returnValue = serializeResult(value);
   } catch (error) {
-    return fromError(error, options, lock);
+    return fromError(error, input, settings);
   }
   return {
     kind: "completed",
     result: value,
-    outcome: { kind: "completed", lock, returnValue, finishedAt: options.clock.now() },
+    outcome: { kind: "completed", lock: input.lock, returnValue, finishedAt: settings.clock.now() },
   };
 }
 
@@ -116,10 +122,9 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 
 function fromError(
   thrown: unknown,
-  options: { record: JobRecord; strategies: Readonly<Record<string, BackoffStrategy>>; clock: Clock },
-  lock: LockRef,
+  { record, lock }: AttemptInput<unknown, unknown>,
+  { strategies, clock }: Pick<AttemptSettings<unknown, unknown>, "strategies" | "clock">,
 ): AttemptResult {
-  const { record, clock } = options;
   const error = toError(thrown);
   const finishedAt = clock.now();
   if (error instanceof LockLostAbort) return { kind: "abandoned", error };
@@ -136,8 +141,7 @@ function fromError(
   let reason = error.message;
   if (attemptsLeft && !(error instanceof UnrecoverableError)) {
     try {
-      retryAt =
-        finishedAt + computeBackoff(record.opts.backoff, record.attemptsMade, error, options.strategies);
+      retryAt = finishedAt + computeBackoff(record.opts.backoff, record.attemptsMade, error, strategies);
     } catch (strategyError) {
       reason = `${reason} (and no retry: ${toError(strategyError).message})`;
     }

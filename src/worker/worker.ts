@@ -1,41 +1,44 @@
 // The Worker handle: owns run/pause/resume/close and composes the fetch loop, lock keeper and try runner.
 import type { Backend } from "../backend/contract.js";
-import type {
-  FinishStatus,
-  JobRecord,
-  LockRef,
-  Outcome,
-  QueueEventRecord,
-  Unsubscribe,
-} from "../backend/records.js";
+import type { FinishStatus, JobRecord, LockRef, QueueEventRecord, Unsubscribe } from "../backend/records.js";
 import { randomToken } from "../core/ids.js";
 import { sleepFor } from "../core/clock.js";
 import { assertQueuePattern } from "../core/topic-pattern.js";
 import { TypedEmitter } from "../core/typed-emitter.js";
 import type { Logger } from "../logging/logger.js";
 import { ClosedError, isClosedError, ValidationError } from "../errors/warren-error.js";
-import { Job } from "../job/job.js";
+import { Job, type JobHandleContext } from "../job/job.js";
 import { JobCancelledError, LockLostAbort } from "./abort-reasons.js";
 import { FetchLoop } from "./fetch-loop.js";
-import { FinishBatcher } from "./finish-batcher.js";
+import { FinishBatcher, rethrowLater } from "./finish-batcher.js";
 import { LockKeeper } from "./lock-keeper.js";
+import { RunningTries } from "./running-tries.js";
 import { WorkerRegistration } from "./worker-registration.js";
 import { judgeHealth, type WorkerHealth } from "./worker-health.js";
 import { MaintenanceTimer } from "./maintenance-timer.js";
 import { AttemptAbort } from "./attempt-abort.js";
-import { runAttempt, toError, type AttemptResult, type Processor } from "./run-attempt.js";
+import {
+  runAttempt,
+  toError,
+  type AttemptInput,
+  type AttemptResult,
+  type AttemptSettings,
+  type Processor,
+} from "./run-attempt.js";
 import { loadOtelApi, settledOtelApi, traceProcess, tracingWanted } from "../tracing/index.js";
 import { advanceSchedule } from "../schedules/schedule-runner.js";
 import type { WorkerEventMap } from "./worker-events.js";
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from "./worker-options.js";
 
-interface Running {
-  lock: LockRef;
-  abort: AttemptAbort;
-  job: Job<unknown, unknown>;
-  /** Settles once the try is recorded and its slot freed (set as the try starts). */
-  done?: Promise<void>;
+/** One try this worker holds, from its claim until its outcome is recorded (or the try is abandoned). */
+interface Running extends AttemptInput<unknown, unknown> {
+  /** Its place in the worker's table of running tries. */
+  slot: number;
+  /** The try's result once the processor returned; its outcome is then being recorded. */
+  attempt: RecordableAttempt | undefined;
 }
+
+type RecordableAttempt = Exclude<AttemptResult, { kind: "abandoned" }>;
 
 /** The queue events a worker acts on (see onQueueEvent): a backend need not tell it about anything else. */
 const WORKER_EVENTS = ["drained", "cancel-requested", "stalled"] as const;
@@ -54,11 +57,16 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   private readonly options: ResolvedWorkerOptions;
   private readonly backend: Backend;
   private readonly log: Logger;
-  private readonly running = new Map<string, Running>();
+  private readonly running = new RunningTries<Running>();
   /** Processors running now. */
   private executing = 0;
   private readonly locks: LockKeeper;
-  private readonly finisher: FinishBatcher;
+  private readonly finisher: FinishBatcher<Running>;
+  private readonly attemptSettings: AttemptSettings<Data, Result>;
+  /** Shared by every Job handle this worker makes. */
+  private readonly jobContext: JobHandleContext;
+  /** Called once `running` empties while close() waits for it. */
+  private allReleased: (() => void) | undefined;
   private readonly loop: FetchLoop;
   private readonly maintenance: MaintenanceTimer;
   private readonly registration: WorkerRegistration;
@@ -91,10 +99,26 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     this.locks = new LockKeeper(
       this.backend,
       this.options.lockDuration,
+      () => this.running.all().map((entry) => entry.lock),
       (lock) => this.abortJob(lock, new LockLostAbort(`job ${lock.id}: this worker lost its lock`)),
       (error) => this.emitError(error),
     );
-    this.finisher = new FinishBatcher(this.backend);
+    this.finisher = new FinishBatcher<Running>(this.backend, {
+      outcomeOf: (entry) => entry.attempt!.outcome,
+      recorded: (entry, status) => this.recorded(entry, status),
+      failed: (entry, error) => void this.recordAfterError(entry, error),
+    });
+    this.attemptSettings = {
+      processor,
+      strategies: this.options.backoffStrategies,
+      clock: this.backend.clock,
+    };
+    this.jobContext = {
+      backend: this.backend,
+      // Emitted as the processor reports it: the same event read back from the stream could arrive after the
+      // try ended, when the job is no longer this worker's.
+      onProgress: (job, progress) => this.emit("progress", job as Job<Data, Result>, progress),
+    };
     this.loop = new FetchLoop({
       backend: this.backend,
       queues: [queue],
@@ -217,7 +241,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     await this.backend.releaseWorker(this.id).catch((error: unknown) => this.emitError(error));
     await this.maintenance.stop();
     await this.registration.stop();
-    await Promise.all([...this.running.values()].flatMap((entry) => entry.done ?? []));
+    if (this.running.size > 0) await new Promise<void>((resolve) => (this.allReleased = resolve));
     await this.finisher.idle();
     await this.locks.close();
     const unsubscribe = await this.subscription;
@@ -228,7 +252,7 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   }
 
   private abortRunning(): void {
-    for (const entry of this.running.values()) {
+    for (const entry of this.running.all()) {
       entry.abort.abort(new LockLostAbort(`worker ${this.id} was closed with force`));
     }
   }
@@ -245,91 +269,108 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     return Math.max(this.executing, this.running.size - concurrency);
   }
 
+  /**
+   * Starts one try. A try is a chain of callbacks, not an async function: a suspended async frame and its
+   * promises per job were the largest part of what a worker allocated, and a tracing context manager's hooks pay
+   * for every promise a try makes.
+   */
   private start(record: JobRecord): void {
     const lock: LockRef = { queue: record.queue, id: record.id, token: record.lockToken ?? "" };
-    const abort = new AttemptAbort();
-    const job: Job<Data, Result> = new Job<Data, Result>(record, {
-      backend: this.backend,
-      lockToken: record.lockToken,
-      // Emitted as the processor reports it: the same event read back from the stream could arrive after the
-      // try ended, when the job is no longer this worker's.
-      onProgress: (progress) => this.emit("progress", job, progress),
-    });
-    const key = runningKey(record.queue, record.id);
-    this.locks.add(lock);
-    const entry: Running = { lock, abort, job };
-    this.running.set(key, entry);
-    entry.done = this.process(record, job, abort, lock, key);
-  }
-
-  /**
-   * One try, from `active` to its recorded outcome, then frees its slot. One async function with as few awaits
-   * as it can: a tracing context manager's hooks pay for every promise a try makes.
-   */
-  private async process(
-    record: JobRecord,
-    job: Job<Data, Result>,
-    abort: AttemptAbort,
-    lock: LockRef,
-    key: string,
-  ): Promise<void> {
+    const entry: Running = {
+      record,
+      lock,
+      abort: new AttemptAbort(),
+      job: new Job<Data, Result>(record, this.jobContext, record.lockToken),
+      attempt: undefined,
+      slot: -1,
+    };
+    this.locks.holding();
+    this.running.add(entry);
+    this.executing += 1;
     try {
-      this.emit("active", job);
-      this.executing += 1;
-      let attempt: AttemptResult;
-      try {
-        // A schedule's slot job moves its schedule on before it runs, so the next slot's job exists before this
-        // one can finish (and, with removeOnComplete, vanish): the repair pass never sees a slot job missing early.
-        if (record.opts.schedule !== undefined) {
-          await advanceSchedule(this.backend, record, this.backend.clock.now()).catch((error: unknown) =>
-            this.emitError(error),
-          );
-        }
-        const tried = this.tryOnce(record, job, abort);
-        attempt = tried instanceof Promise ? await tried : tried;
-      } finally {
-        this.executing -= 1;
-        if (this.options.concurrency > 1) this.loop.slotFreed();
+      this.emit("active", entry.job as Job<Data, Result>);
+      // A schedule's slot job moves its schedule on before it runs, so the next slot's job exists before this
+      // one can finish (and, with removeOnComplete, vanish): the repair pass never sees a slot job missing early.
+      if (record.opts.schedule !== undefined) {
+        advanceSchedule(this.backend, record, this.backend.clock.now())
+          .catch((error: unknown) => this.emitError(error))
+          .then(() => this.runTry(entry))
+          .catch(rethrowLater);
+        return;
       }
-      if (attempt.kind === "abandoned") return;
-      let status: FinishStatus | "error";
-      try {
-        status = await this.finisher.submit(attempt.outcome);
-      } catch (error) {
-        status = await this.recordAfterError(attempt.outcome, error);
-      }
-      if (status === "ok") this.announce(job, attempt);
-    } finally {
-      this.running.delete(key);
-      this.locks.remove(lock);
-      this.loop.slotFreed();
+    } catch (error) {
+      // A throwing "active" listener: the try still runs, and the error surfaces as the listener's own.
+      rethrowLater(error);
     }
+    this.runTry(entry);
   }
 
   /** Runs the processor once, inside a `process` span when tracing is installed. */
-  private tryOnce(
-    record: JobRecord,
-    job: Job<Data, Result>,
-    abort: AttemptAbort,
-  ): AttemptResult | Promise<AttemptResult> {
+  private runTry(entry: Running): void {
     const otel = settledOtelApi();
     // null (not installed) is settled too: only the first jobs of a process wait for the import.
-    if (otel === undefined) return loadOtelApi().then(() => this.tryOnce(record, job, abort));
-    const options = {
-      record,
-      job,
-      processor: this.processor,
-      abort,
-      strategies: this.options.backoffStrategies,
-      clock: this.backend.clock,
-    };
-    // A job with no trace context, and no SDK to record a span: the API's no-op span would only be garbage.
-    if (otel === null || !tracingWanted(otel, record.trace !== undefined)) return runAttempt(options);
-    return traceProcess(otel, this.backend.messagingSystem, record, () => runAttempt(options), failureOf);
+    if (otel === undefined) {
+      loadOtelApi().then(() => this.runTry(entry), rethrowLater);
+      return;
+    }
+    const { record } = entry;
+    const settings = this.attemptSettings as AttemptSettings<unknown, unknown>;
+    let tried: AttemptResult | Promise<AttemptResult>;
+    try {
+      // A job with no trace context, and no SDK to record a span: the API's no-op span would only be garbage.
+      tried =
+        otel === null || !tracingWanted(otel, record.trace !== undefined)
+          ? runAttempt(entry, settings)
+          : traceProcess(
+              otel,
+              this.backend.messagingSystem,
+              record,
+              () => runAttempt(entry, settings),
+              failureOf,
+            );
+    } catch (error) {
+      // runAttempt never throws; a tracing SDK might. The slot must not leak: the job is left to its lease.
+      this.executing -= 1;
+      this.release(entry);
+      rethrowLater(error);
+      return;
+    }
+    if (tried instanceof Promise) tried.then((attempt) => this.tried(entry, attempt), rethrowLater);
+    else this.tried(entry, tried);
+  }
+
+  /** The processor returned: its slot frees, and the outcome goes to the next finish batch. */
+  private tried(entry: Running, attempt: AttemptResult): void {
+    this.executing -= 1;
+    if (this.options.concurrency > 1) this.loop.slotFreed();
+    if (attempt.kind === "abandoned") {
+      this.release(entry);
+      return;
+    }
+    entry.attempt = attempt;
+    this.finisher.submit(entry);
+  }
+
+  /** The try's outcome was recorded (or refused: the lock was lost meanwhile). */
+  private recorded(entry: Running, status: FinishStatus): void {
+    try {
+      if (status === "ok") this.announce(entry.job as Job<Data, Result>, entry.attempt!);
+    } finally {
+      this.release(entry);
+    }
+  }
+
+  /** The try is over for this worker: its slot, lock and entry go. */
+  private release(entry: Running): void {
+    this.running.remove(entry);
+    this.loop.slotFreed();
+    if (this.running.size > 0) return;
+    this.locks.idle();
+    this.allReleased?.();
   }
 
   /** Emits the event for a try whose outcome was recorded. */
-  private announce(job: Job<Data, Result>, attempt: Exclude<AttemptResult, { kind: "abandoned" }>): void {
+  private announce(job: Job<Data, Result>, attempt: RecordableAttempt): void {
     switch (attempt.kind) {
       case "completed":
         job.state = "completed";
@@ -349,22 +390,28 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   }
 
   /**
-   * Records an outcome whose first submit failed, retrying while the backend is unreachable (the lease stays
-   * renewed meanwhile).
+   * Records an outcome whose batch failed, retrying alone while the backend is unreachable (the lease stays
+   * renewed meanwhile). A closed backend never comes back: the job stays active under its lease and is recovered
+   * as stalled.
    */
-  private async recordAfterError(outcome: Outcome, first: unknown): Promise<FinishStatus | "error"> {
+  private async recordAfterError(entry: Running, first: unknown): Promise<void> {
     let error = first;
-    for (let attempt = 0; ; attempt++) {
-      this.emitError(error);
-      // A closed backend never comes back: the job stays active under its lease and is recovered as stalled.
-      if (isClosedError(error) || attempt >= FINISH_RETRY_LIMIT) return "error";
-      await sleepFor(FINISH_RETRY_BASE_MS * 2 ** attempt);
-      try {
-        return await this.finisher.submit(outcome);
-      } catch (retryError) {
-        error = retryError;
+    let status: FinishStatus | undefined;
+    try {
+      for (let attempt = 0; status === undefined; attempt++) {
+        this.emitError(error);
+        if (isClosedError(error) || attempt >= FINISH_RETRY_LIMIT) return;
+        await sleepFor(FINISH_RETRY_BASE_MS * 2 ** attempt);
+        try {
+          status = (await this.backend.finish([entry.attempt!.outcome]))[0] ?? "lock-lost";
+        } catch (retryError) {
+          error = retryError;
+        }
       }
+    } finally {
+      if (status === undefined) this.release(entry);
     }
+    this.recorded(entry, status);
   }
 
   private onQueueEvent(event: QueueEventRecord): void {
@@ -377,9 +424,9 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
     // that are.
     switch (event.event) {
       case "cancel-requested":
-        this.running
-          .get(runningKey(event.queue, event.jobId))
-          ?.abort.abort(new JobCancelledError(event.failedReason ?? "cancelled by request"));
+        for (const entry of this.running.ofJob(event.queue, event.jobId)) {
+          entry.abort.abort(new JobCancelledError(event.failedReason ?? "cancelled by request"));
+        }
         break;
       case "stalled":
         this.emit("stalled", event.jobId, event.queue);
@@ -391,8 +438,9 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
   }
 
   private abortJob(lock: LockRef, reason: Error): void {
-    const entry = this.running.get(runningKey(lock.queue, lock.id));
-    if (entry && entry.lock.token === lock.token) entry.abort.abort(reason);
+    for (const entry of this.running.ofJob(lock.queue, lock.id)) {
+      if (entry.lock.token === lock.token) entry.abort.abort(reason);
+    }
   }
 
   /**
@@ -420,8 +468,4 @@ export class Worker<Data = unknown, Result = unknown> extends TypedEmitter<Worke
 /** What a try's span reports: the error of any try that did not complete. */
 function failureOf(attempt: AttemptResult): Error | undefined {
   return attempt.kind === "completed" ? undefined : attempt.error;
-}
-
-function runningKey(queue: string, id: string): string {
-  return `${queue}\u0000${id}`;
 }

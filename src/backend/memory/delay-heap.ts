@@ -1,10 +1,11 @@
 // Delayed jobs of one queue by due time: a binary min-heap with lazy deletion (stale stamps are skipped).
+import type { StoredJob } from "./queue-state.js";
 
 /** A delayed job's slot in the heap. */
 export interface DelayEntry {
   runAt: number;
   seq: number;
-  id: string;
+  job: StoredJob;
   stamp: number;
 }
 

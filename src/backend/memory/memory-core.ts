@@ -27,6 +27,12 @@ export class MemoryCore {
   /** The transport's ears; set when a transport turns the outbox on (see JobStore.watch). */
   signals: StoreSignals | undefined;
   private sequence = 0;
+  /**
+   * Lock tokens are this core's prefix and a counter: a token only has to differ from every other token of this
+   * store, and random bytes per claim cost more than the rest of the claim.
+   */
+  private readonly tokenPrefix = `${randomToken(6)}.`;
+  private tokens = 0;
 
   constructor(
     readonly clock: Clock,
@@ -68,7 +74,7 @@ export class MemoryCore {
     job.attemptsMade += 1;
     job.processedAt = now;
     job.workerId = request.workerId;
-    job.lockToken = randomToken();
+    job.lockToken = this.tokenPrefix + (++this.tokens).toString(36);
     job.lockExpiresAt = now + request.lockMs;
     job.maxStalledCount = request.maxStalledCount;
     job.cancelRequested = false;
@@ -194,6 +200,8 @@ export class MemoryCore {
 
   /** A job ended: release or fail the jobs that depend on it. */
   settleDependants(queue: QueueState, job: StoredJob, now: number): void {
+    // Most jobs have no dependants: no key string built for them.
+    if (this.dependants.size === 0) return;
     const ref = `${queue.name}:${job.id}`;
     const waiting = this.dependants.get(ref);
     if (!waiting) return;

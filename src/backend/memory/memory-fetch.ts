@@ -38,7 +38,7 @@ export function promoteDue(core: MemoryCore, queue: QueueState, now: number): nu
     const head = queue.delayed.peek((entry) => queue.isLive(entry, "delayed"));
     if (!head || head.runAt > now) return promoted;
     queue.delayed.pop();
-    core.toWaiting(queue, queue.jobs.get(head.id)!, now, "delayed");
+    core.toWaiting(queue, head.job, now, "delayed");
     promoted += 1;
   }
 }
@@ -95,7 +95,7 @@ function pickNext(
     if (request.limiter && !core.limiterAllows(queue, request.limiter, now)) continue;
     const pick = queue.fairPick(request.groupLimits, now);
     if (!pick) continue;
-    const job = queue.jobs.get(pick.entry.id)!;
+    const { job } = pick.entry;
     if (
       !best ||
       pick.priority < best.pick.priority ||

@@ -15,7 +15,8 @@ export function finishOutcome(core: MemoryCore, outcome: Outcome, now: number): 
     case "completed":
       job.returnValue = outcome.returnValue;
       job.finishedAt = outcome.finishedAt;
-      queue.move(job, "completed");
+      if (job.opts.removeOnComplete === true) queue.moveUnlisted(job, "completed");
+      else queue.move(job, "completed");
       // Checked first: the fields are built per job, and with only workers listening nobody wants them.
       if (core.hub.wants("completed")) {
         core.emit(queue.name, "completed", job, {

@@ -25,7 +25,8 @@ export function maintainQueue(core: MemoryCore, queueName: string, now: number):
       core.toWaiting(queue, job, now, "active");
     }
   }
-  for (const id of [...queue.byState.waiting]) {
+  // A scan of every waiting job, skipped when none can expire.
+  for (const id of queue.withTtl > 0 ? [...queue.byState.waiting] : []) {
     const job = queue.jobs.get(id)!;
     if (job.opts.ttl !== undefined && (job.readyAt ?? now) + job.opts.ttl < now) {
       core.expireJob(queue, job, now);

@@ -32,6 +32,8 @@ export class QueueState {
   /** Ready jobs whose delivery is not yet confirmed (outbox mode): id → leased until (ms). */
   readonly outbox = new Map<string, number>();
   paused = false;
+  /** Stored jobs that have a ttl: without any, maintenance need not look for expired ones. */
+  withTtl = 0;
   /** Claim times within the limiter's last `duration` ms, oldest first. */
   limiterStarts: number[] = [];
   /** Fairness groups by id; ungrouped jobs stay in `ready` and take turns as one more group. */
@@ -44,6 +46,7 @@ export class QueueState {
   /** Adds a new job in its entry state. */
   insert(job: StoredJob): void {
     this.jobs.set(job.id, job);
+    if (job.opts.ttl !== undefined) this.withTtl += 1;
     if (job.opts.dedupe) this.dedupe.set(job.opts.dedupe.key, job.id);
     this.byState[job.state].add(job.id);
     this.index(job);
@@ -58,11 +61,22 @@ export class QueueState {
     this.index(job);
   }
 
+  /**
+   * Moves a job to a finished state it is deleted from before anything can read the sets (removeOnComplete:
+   * true): it never joins that state's set, which would only be churn.
+   */
+  moveUnlisted(job: StoredJob, state: "completed" | "failed"): void {
+    this.byState[job.state].delete(job.id);
+    this.countActive(job, state);
+    job.state = state;
+  }
+
   /** Deletes a job and everything that points at it. */
   delete(job: StoredJob): void {
     this.byState[job.state].delete(job.id);
     this.countActive(job, "removed");
     this.jobs.delete(job.id);
+    if (job.opts.ttl !== undefined) this.withTtl -= 1;
     this.logs.delete(job.id);
     this.outbox.delete(job.id);
     if (job.opts.dedupe && this.dedupe.get(job.opts.dedupe.key) === job.id)
@@ -70,13 +84,15 @@ export class QueueState {
     job.stamp += 1;
   }
 
-  private readonly isLiveWaiting = (entry: { id: string; stamp: number }): boolean =>
+  private readonly isLiveWaiting = (entry: { job: StoredJob; stamp: number }): boolean =>
     this.isLive(entry, "waiting");
 
-  /** Whether an index entry still describes the job's current waiting/delayed stint. */
-  isLive(entry: { id: string; stamp: number }, state: JobState): boolean {
-    const job = this.jobs.get(entry.id);
-    return job !== undefined && job.stamp === entry.stamp && job.state === state;
+  /**
+   * Whether an index entry still describes the job's current waiting/delayed stint. A deleted job's stamp was
+   * bumped, so its entries are dead even if a new job took its id.
+   */
+  isLive(entry: { job: StoredJob; stamp: number }, state: JobState): boolean {
+    return entry.job.stamp === entry.stamp && entry.job.state === state;
   }
 
   /**
@@ -158,10 +174,10 @@ export class QueueState {
     if (job.state === "waiting") {
       job.stamp += 1;
       const ready = job.opts.group === undefined ? this.ready : this.group(job.opts.group).ready;
-      ready.push(job.opts.priority, { id: job.id, seq: job.seq, stamp: job.stamp });
+      ready.push(job.opts.priority, { job, seq: job.seq, stamp: job.stamp });
     } else if (job.state === "delayed") {
       job.stamp += 1;
-      this.delayed.push({ id: job.id, seq: job.seq, stamp: job.stamp, runAt: job.runAt });
+      this.delayed.push({ job, seq: job.seq, stamp: job.stamp, runAt: job.runAt });
     }
   }
 }

@@ -1,9 +1,11 @@
 // Ready jobs of one queue ordered by (priority, sequence): ten FIFO lanes, O(1) push and pop.
 // Entries are removed lazily: a popped entry whose job is no longer ready under that stamp is skipped.
+import type { StoredJob } from "./queue-state.js";
 
 /** One entry of a lane. */
 export interface ReadyEntry {
-  id: string;
+  /** The job itself, not its id: checking an entry is then no lookup in the queue's map of jobs. */
+  job: StoredJob;
   seq: number;
   /** Changes each time the job re-enters waiting; a stale stamp marks a lazily deleted entry. */
   stamp: number;

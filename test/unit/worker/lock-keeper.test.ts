@@ -27,9 +27,11 @@ describe("LockKeeper", () => {
       blockMs: DEFAULT_BLOCK_MS,
     });
     const lost: LockRef[] = [];
+    const held = new Set<LockRef>();
     const keeper = new LockKeeper(
       backend,
       40,
+      () => held,
       (lock) => lost.push(lock),
       (error) => {
         throw error;
@@ -37,12 +39,17 @@ describe("LockKeeper", () => {
     );
     const honoured: LockRef = { queue: "keeper", id: a!.id, token: a!.lockToken! };
     const stale: LockRef = { queue: "keeper", id: b!.id, token: "not-the-token" };
-    keeper.add(honoured);
-    keeper.add(stale);
+    held.add(honoured).add(stale);
+    keeper.holding();
     try {
       await waitFor(() => lost.length > 0, { message: "the stale lock reported" });
       await waitFor(async () => (await backend.getJob("keeper", a!.id))!.lockExpiresAt !== a!.lockExpiresAt, {
         message: "the honoured lease renewed",
+      });
+      // Still held (its try has not returned yet) over the beats after: reported once all the same.
+      const renewed = (await backend.getJob("keeper", a!.id))!.lockExpiresAt!;
+      await waitFor(async () => (await backend.getJob("keeper", a!.id))!.lockExpiresAt! > renewed + 40, {
+        message: "two more beats",
       });
       expect(lost).toEqual([stale]);
       expect(lost[0]).toBe(stale);
