@@ -1,10 +1,10 @@
-// A new job as the row insert_jobs and enqueue_one store: its entry state, when it became ready, its ttl and
+// A new job as the row insert_jobs and enqueue_plain store: its entry state, when it became ready, its ttl and
 // outbox entry, from the record and the transaction's clock.
 import type { NewJobRecord } from "../records.js";
 import type { PgTx } from "./pg-tx.js";
 import type { JobRow } from "./record-codec.js";
 
-/** What insert_jobs and enqueue_one read for a new job (see insert_jobs.sql). */
+/** What insert_jobs and enqueue_plain read for a new job (see insert_jobs.sql). */
 export interface NewJobRow {
   queue: string;
   id: string;

@@ -148,7 +148,9 @@ export class PgSession {
         if (!atomic) {
           const result = await work(tx);
           // The work has committed: a failed notify loses its events, never its result (claimed jobs).
-          await tx.notify(this.eventChannel).catch((error: unknown) => this.onError(error as Error));
+          await tx
+            .notify(this.eventChannel, { standalone: true })
+            .catch((error: unknown) => this.onError(error as Error));
           client.release();
           this.tellTransport(tx);
           return result;
@@ -214,7 +216,11 @@ export class PgSession {
   async notifyBus(message: string): Promise<void> {
     await this.ready();
     try {
-      await this.pool.query("SELECT pg_notify($1, $2)", [this.busChannel, message]);
+      // A message is fire-and-forget: its commit need not wait for the disk (see PgTx.notify).
+      await this.pool.query("SELECT pg_notify($1, $2) FROM set_config('synchronous_commit', 'off', true)", [
+        this.busChannel,
+        message,
+      ]);
     } catch (error) {
       this.assertOpen();
       throw this.translate(error);

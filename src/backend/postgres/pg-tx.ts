@@ -8,6 +8,11 @@ import { runQuery, type Queries } from "./query-runner.js";
 /** pg_notify payloads must stay under 8000 bytes. */
 const MAX_NOTIFY_BYTES = 7_500;
 
+const NOTIFY = "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload";
+/** The same as its own transaction, committed without waiting for the WAL flush (it stores nothing). */
+export const STANDALONE_NOTIFY =
+  "SELECT pg_notify($1, payload) FROM set_config('synchronous_commit', 'off', true), unnest($2::text[]) AS payload";
+
 /** A transaction in progress. */
 export class PgTx {
   readonly events: QueueEventRecord[] = [];
@@ -42,14 +47,17 @@ export class PgTx {
     });
   }
 
-  /** Sends the collected events on `channel`, chunked under the payload limit, in one round-trip. */
-  async notify(channel: string): Promise<void> {
+  /**
+   * Sends the collected events on `channel`, chunked under the payload limit, in one round-trip. Inside a
+   * transaction they commit with it. Alone (`standalone`: after a statement that committed by itself) they are a
+   * transaction of their own that writes nothing, so it commits without waiting for its WAL flush: a NOTIFY holds
+   * PostgreSQL's one notification lock from before its commit to the end, so a commit that waited on the disk
+   * while holding it made every other notifying commit queue behind that wait.
+   */
+  async notify(channel: string, { standalone = false }: { standalone?: boolean } = {}): Promise<void> {
     const payloads = this.takePayloads();
     if (payloads.length === 0) return;
-    await this.client.query("SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload", [
-      channel,
-      payloads,
-    ]);
+    await this.client.query(standalone ? STANDALONE_NOTIFY : NOTIFY, [channel, payloads]);
   }
 
   /**

@@ -3,7 +3,7 @@
 import { ValidationError } from "../../errors/warren-error.js";
 import { isTerminalState } from "../../model/job-state.js";
 import type { EnqueueResult, JobRecord, NewJobRecord } from "../records.js";
-import { enqueueOne, isPlainSingleAdd } from "./enqueue-one.js";
+import { enqueuePlain, isPlainAdd } from "./enqueue-plain.js";
 import { announceNewJob, newJobRow } from "./new-job-row.js";
 import type { PgSession } from "./pg-session.js";
 import type { PgTx } from "./pg-tx.js";
@@ -18,15 +18,22 @@ export async function enqueue(
   records: NewJobRecord[],
   outboxLeasedUntil?: number,
 ): Promise<EnqueueResult[]> {
-  if (isPlainSingleAdd(records)) {
-    const stored = await session.tx(
-      (tx) => enqueueOne(tx, session.eventChannel, records[0]!, outboxLeasedUntil),
-      {
-        atomic: false,
-      },
-    );
-    if (stored) return [stored];
-  }
+  if (!isPlainAdd(records)) return enqueueInTransaction(session, records, outboxLeasedUntil);
+  const { stored, left } = await session.tx(
+    (tx) => enqueuePlain(tx, session.eventChannel, records, outboxLeasedUntil),
+    { atomic: false },
+  );
+  if (left.length === 0) return records.map((record) => stored.get(record)!);
+  const rest = await enqueueInTransaction(session, left, outboxLeasedUntil);
+  const others = new Map(left.map((record, i) => [record, rest[i]!]));
+  return records.map((record) => stored.get(record) ?? others.get(record)!);
+}
+
+async function enqueueInTransaction(
+  session: PgSession,
+  records: NewJobRecord[],
+  outboxLeasedUntil: number | undefined,
+): Promise<EnqueueResult[]> {
   try {
     return await session.tx((tx) => enqueueJobs(tx, records, false, outboxLeasedUntil));
   } catch (error) {

@@ -1,5 +1,6 @@
 // Adding jobs: ids, defaults, idempotent custom ids, dedupe keys, atomic bulk adds.
 import { expect, it } from "vitest";
+import { waitFor } from "../../../src/testing/index.js";
 import type { ContractContext } from "../contract-suite.js";
 
 export function enqueueCases({ harness }: ContractContext): void {
@@ -37,6 +38,43 @@ export function enqueueCases({ harness }: ContractContext): void {
     expect(second.data).toEqual({ v: 1 });
     expect(first.id).toBe(second.id);
     expect(await queue.getJobCounts("waiting")).toMatchObject({ waiting: 1 });
+  });
+
+  it("a bulk add with one existing custom jobId stores the others, returns the existing one, and announces only the new", async () => {
+    const backend = await harness.backend();
+    const queue = harness.queue<{ v: number }>(backend);
+    await queue.add("a", { v: 1 }, { jobId: "kept-1" });
+    const recorded = await harness.events(backend, queue.name);
+    const jobs = await queue.addBulk([
+      { name: "a", data: { v: 2 }, opts: { jobId: "new-1" } },
+      { name: "a", data: { v: 3 }, opts: { jobId: "kept-1" } },
+      { name: "a", data: { v: 4 } },
+    ]);
+    expect(jobs.map((job) => job.data)).toEqual([{ v: 2 }, { v: 1 }, { v: 4 }]);
+    expect(jobs[1]!.id).toBe("kept-1");
+    expect(await queue.getJobCounts("waiting")).toMatchObject({ waiting: 3 });
+    const fresh = jobs[2]!.id;
+    await waitFor(() => recorded.of("new-1").length >= 2 && recorded.of(fresh).length >= 2, {
+      message: "the new jobs' events",
+    });
+    // A job added later is announced after the bulk add's: once its events are in, the bulk's all are.
+    const marker = await queue.add("marker", { v: 5 });
+    await waitFor(() => recorded.of(marker.id).length >= 2, { message: "the marker's events" });
+    expect(recorded.of("new-1")).toEqual(["added", "waiting"]);
+    expect(recorded.of(fresh)).toEqual(["added", "waiting"]);
+    expect(recorded.of("kept-1")).toEqual([]);
+  });
+
+  it("a bulk add naming one custom jobId twice stores one job and returns it for both", async () => {
+    const queue = harness.queue<{ v: number }>(await harness.backend());
+    const jobs = await queue.addBulk([
+      { name: "a", data: { v: 1 }, opts: { jobId: "twice" } },
+      { name: "a", data: { v: 2 }, opts: { jobId: "twice" } },
+      { name: "a", data: { v: 3 } },
+    ]);
+    expect(jobs.map((job) => job.id).slice(0, 2)).toEqual(["twice", "twice"]);
+    expect(jobs[0]!.data).toEqual(jobs[1]!.data);
+    expect(await queue.getJobCounts("waiting")).toMatchObject({ waiting: 2 });
   });
 
   it("a dedupe key held by a pending job returns that job", async () => {

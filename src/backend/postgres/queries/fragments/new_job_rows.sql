@@ -1,4 +1,4 @@
--- new_job_rows (fragment): the SELECT that insert_jobs and enqueue_one insert: the columns of each new job of
+-- new_job_rows (fragment): the SELECT that insert_jobs and enqueue_plain insert: the columns of each new job of
 -- the jsonb array $1 (see insert_jobs.sql for its fields).
 SELECT queue, id, name, data, opts, state, priority, created_at, run_at, ready_at, ttl_at, dedupe_key,
   depends_on, outbox_at, opts ->> 'group', traceparent, tracestate, parent
