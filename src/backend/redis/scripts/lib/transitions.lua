@@ -22,6 +22,15 @@ local function wake(base)
   end
 end
 
+-- `count` jobs of one queue became ready at once: the markers `count` wake calls would queue, in one push.
+local function wakeMany(base, count)
+  local room = math.min(count, MARKER_CAP - redis.call("LLEN", base .. "marker"))
+  if room <= 0 then return end
+  local markers = {}
+  for i = 1, room do markers[i] = "1" end
+  redis.call("RPUSH", base .. "marker", unpack(markers))
+end
+
 -- A grouped job leaves `state`: its group's ready or active set forgets it. Freeing an active slot wakes
 -- fetchers when the group still has ready jobs (they may have been held back by the group's concurrency).
 local function groupLeave(base, id, g, state)
@@ -45,12 +54,13 @@ end
 
 -- Moves a job between state sets; `score` orders it in the new set. `group` is the job's fairness group when
 -- the caller already read it (false: none); nil looks it up, only for moves that touch waiting or active.
-local function setState(base, id, from, to, score, group)
+-- `stateWritten`: the caller already wrote the hash's state field (a new job's first HSET carries it).
+local function setState(base, id, from, to, score, group, stateWritten)
   if from and from ~= "" then
     redis.call("ZREM", setKey(base, from), id)
   end
   redis.call("ZADD", setKey(base, to), score, id)
-  redis.call("HSET", jobKey(base, id), "state", to)
+  if not stateWritten then redis.call("HSET", jobKey(base, id), "state", to) end
   if to == "delayed" and redis.call("ZRANGE", base .. "delayed", 0, 0)[1] == id then noteDue(base, score) end
   if from == "waiting" or from == "active" or to == "waiting" or to == "active" then
     local g = group
