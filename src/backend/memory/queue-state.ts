@@ -54,9 +54,7 @@ export class QueueState {
 
   /** Moves a job to `state`, keeping the state sets and indexes in step. */
   move(job: StoredJob, state: JobState): void {
-    this.byState[job.state].delete(job.id);
-    this.countActive(job, state);
-    job.state = state;
+    this.leave(job, state);
     this.byState[state].add(job.id);
     this.index(job);
   }
@@ -66,6 +64,11 @@ export class QueueState {
    * true): it never joins that state's set, which would only be churn.
    */
   moveUnlisted(job: StoredJob, state: "completed" | "failed"): void {
+    this.leave(job, state);
+  }
+
+  /** The job leaves its state's set for `state` (its group's active count kept in step). */
+  private leave(job: StoredJob, state: JobState): void {
     this.byState[job.state].delete(job.id);
     this.countActive(job, state);
     job.state = state;

@@ -54,7 +54,7 @@ export async function enqueuePlain(
     if (rows[i]!.outbox_at === 0) tx.outboxFilled.add(record.queue);
   });
   if (stored.size > 0 && left.length > 0) {
-    for (const record of stored.keys()) announceNewJob(tx, record, stored.get(record)!.record.state);
+    for (const [record, { record: job }] of stored) announceNewJob(tx, record, job.state);
     await tx.notify(channel, { standalone: true });
   }
   return { stored, left };

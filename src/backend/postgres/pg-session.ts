@@ -11,7 +11,7 @@ import { loadPg } from "../load-driver.js";
 import { classifyPgError, pgConnectionError } from "./connection-errors.js";
 import { migrate } from "./migrator.js";
 import { NotifyListener } from "./notify-listener.js";
-import { PgTx } from "./pg-tx.js";
+import { PgTx, STANDALONE_NOTIFY } from "./pg-tx.js";
 import type { ResolvedPostgresStoreOptions } from "./postgres-options.js";
 import { loadQueries, runQuery, type Queries } from "./query-runner.js";
 
@@ -217,10 +217,7 @@ export class PgSession {
     await this.ready();
     try {
       // A message is fire-and-forget: its commit need not wait for the disk (see PgTx.notify).
-      await this.pool.query("SELECT pg_notify($1, $2) FROM set_config('synchronous_commit', 'off', true)", [
-        this.busChannel,
-        message,
-      ]);
+      await this.pool.query(STANDALONE_NOTIFY, [this.busChannel, [message]]);
     } catch (error) {
       this.assertOpen();
       throw this.translate(error);

@@ -16,19 +16,17 @@ local PRIORITY_FACTOR = 4398046511104 -- 2^42: seq stays below it for any realis
 local GROUP_OFFSET = 11 * PRIORITY_FACTOR -- past every priority: grouped jobs after ungrouped ones in wait
 local MARKER_CAP = 64
 
-local function wake(base)
-  if redis.call("LLEN", base .. "marker") < MARKER_CAP then
-    redis.call("RPUSH", base .. "marker", "1")
-  end
-end
-
--- `count` jobs of one queue became ready at once: the markers `count` wake calls would queue, in one push.
+-- `count` jobs of one queue became ready: one marker each, at most MARKER_CAP queued, in one push.
 local function wakeMany(base, count)
   local room = math.min(count, MARKER_CAP - redis.call("LLEN", base .. "marker"))
   if room <= 0 then return end
   local markers = {}
   for i = 1, room do markers[i] = "1" end
   redis.call("RPUSH", base .. "marker", unpack(markers))
+end
+
+local function wake(base)
+  wakeMany(base, 1)
 end
 
 -- A grouped job leaves `state`: its group's ready or active set forgets it. Freeing an active slot wakes
