@@ -9,6 +9,7 @@ import { connectionTarget, type ConnectionTarget } from "../connection-target.js
 import type { StoreSignals } from "../job-store.js";
 import { loadPg } from "../load-driver.js";
 import { classifyPgError, pgConnectionError } from "./connection-errors.js";
+import { EventAnnouncer } from "./event-announcer.js";
 import { migrate } from "./migrator.js";
 import { NotifyListener } from "./notify-listener.js";
 import { PgTx, STANDALONE_NOTIFY } from "./pg-tx.js";
@@ -46,6 +47,8 @@ export class PgSession {
   /** The transport's ears, in store mode (see JobStore.watch). */
   private signals: StoreSignals | undefined;
   private closed = false;
+  /** Sends the events of self-committed statements after them, in commit order (see tx). */
+  private readonly announcer: EventAnnouncer;
 
   constructor(options: ResolvedPostgresStoreOptions) {
     const { schema, pool } = options;
@@ -85,6 +88,13 @@ export class PgSession {
             connectionTimeoutMillis: this.connectTimeoutMs,
           };
     this.directTarget = options.directUrl === undefined ? this.target : connectionTarget(options.directUrl);
+    // A message that needs no flush: it stores nothing (see PgTx.notify).
+    this.announcer = new EventAnnouncer(
+      (payloads) => this.pool.query(STANDALONE_NOTIFY, [this.eventChannel, payloads]),
+      (error) => {
+        if (!this.closed) this.onError(this.translate(error));
+      },
+    );
     this.listener = new NotifyListener(
       this.directConfig ?? config,
       this.eventChannel,
@@ -136,7 +146,8 @@ export class PgSession {
 
   /**
    * Runs `work` in a transaction, sends its events at commit, and retries on deadlocks and lost connections.
-   * With `atomic: false`, `work` is a single statement that commits on its own; its events follow it.
+   * With `atomic: false`, `work` is a single statement that commits on its own; its events follow it, sent by
+   * the announcer after the result is returned.
    */
   async tx<T>(work: (tx: PgTx) => Promise<T>, { atomic = true }: { atomic?: boolean } = {}): Promise<T> {
     const queries = await this.ready();
@@ -147,17 +158,18 @@ export class PgSession {
         const tx = new PgTx(client, queries, this.clock.now(), this.outbox);
         if (!atomic) {
           const result = await work(tx);
-          // The work has committed: a failed notify loses its events, never its result (claimed jobs).
-          await tx
-            .notify(this.eventChannel, { standalone: true })
-            .catch((error: unknown) => this.onError(error as Error));
           client.release();
           this.tellTransport(tx);
+          // The work has committed; its events follow it without holding the caller (a claim's jobs start
+          // while their "active" events are on the wire), and a failed notify loses them, never the work.
+          this.announcer.announce(tx.takePayloads());
           return result;
         }
         await client.query("BEGIN");
         try {
           const result = await work(tx);
+          // Events of statements that returned before this one are sent first: theirs precede ours.
+          if (tx.events.length > 0) await this.announcer.sent();
           await tx.notify(this.eventChannel);
           await client.query("COMMIT");
           client.release();
@@ -243,6 +255,8 @@ export class PgSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // The events of work that returned before close go out before the pool ends.
+    await this.announcer.sent();
     await this.listener.close();
     if (this.ownsPool) await this.pool.end().catch(() => undefined);
   }

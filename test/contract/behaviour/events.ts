@@ -22,6 +22,33 @@ export function eventCases({ harness }: ContractContext): void {
     });
   });
 
+  it("many jobs that fail or complete at once each emit active before their end, once", async () => {
+    // The end of a try can be written by another statement than its claim (a failure in a transaction, a
+    // completion in one statement): its event must still follow the claim's.
+    const backend = await harness.backend();
+    const queue = harness.queue(backend);
+    const recorded = await harness.events(backend, queue.name);
+    const jobs = await queue.addBulk(Array.from({ length: 200 }, (_, i) => ({ name: "e", data: { i } })));
+    harness.worker(
+      backend,
+      queue.name,
+      (job) => {
+        if ((job.data as { i: number }).i % 2 === 0) throw new Error("even");
+      },
+      { concurrency: 20 },
+    );
+    const ended = (id: string): boolean => recorded.of(id).some((e) => e === "failed" || e === "completed");
+    await waitFor(() => jobs.every((job) => ended(job.id)), { message: "every job ended", timeout: 30_000 });
+    jobs.forEach((job, i) =>
+      expect(recorded.of(job.id)).toEqual([
+        "added",
+        "waiting",
+        "active",
+        i % 2 === 0 ? "failed" : "completed",
+      ]),
+    );
+  });
+
   it("a retried then failed job emits retrying between tries and failed once at the end", async () => {
     const backend = await harness.backend();
     const queue = harness.queue(backend);
