@@ -9,6 +9,9 @@ import type { QueueEventRecord, Unsubscribe } from "../records.js";
 
 const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 5_000;
+/** The events that may make a job claimable, as they appear in a payload. */
+const WAKING = new Set(["waiting", "resumed", "delayed"]);
+const WAKING_EVENTS = ['"event":"waiting"', '"event":"resumed"', '"event":"delayed"'];
 
 /** The LISTEN side of the backend. */
 export class NotifyListener {
@@ -107,6 +110,9 @@ export class NotifyListener {
 
   private dispatch(payload: string | undefined): void {
     if (!payload) return;
+    // Without event subscribers only wake-ups matter, and most payloads (claims, finishes) carry none: a search
+    // of the text, which JSON.stringify wrote, skips parsing them. A job name that looks like one only costs a parse.
+    if (this.events.size === 0 && !WAKING_EVENTS.some((event) => payload.includes(event))) return;
     let events: QueueEventRecord[];
     try {
       events = JSON.parse(payload) as QueueEventRecord[];
@@ -115,7 +121,7 @@ export class NotifyListener {
       return;
     }
     for (const event of events) {
-      if (event.event === "waiting" || event.event === "resumed" || event.event === "delayed") {
+      if (WAKING.has(event.event)) {
         for (const wake of this.wakeups) wake(event.queue);
       }
       this.events.dispatch(event.queue, event);
