@@ -39,7 +39,7 @@ export async function enqueuePlain(
   const returned = await tx.query<JobRow>("enqueue_plain", [
     JSON.stringify(rows),
     channel,
-    tx.takePayloads(),
+    JSON.stringify(tx.takePayloads()),
   ]);
   const byKey = new Map(returned.map((row) => [`${row.queue}\u0000${row.id}`, row]));
   const stored = new Map<NewJobRecord, EnqueueResult>();

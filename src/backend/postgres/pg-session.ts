@@ -90,7 +90,7 @@ export class PgSession {
     this.directTarget = options.directUrl === undefined ? this.target : connectionTarget(options.directUrl);
     // A message that needs no flush: it stores nothing (see PgTx.notify).
     this.announcer = new EventAnnouncer(
-      (payloads) => this.pool.query(STANDALONE_NOTIFY, [this.eventChannel, payloads]),
+      (payloads) => this.pool.query(STANDALONE_NOTIFY, [this.eventChannel, JSON.stringify(payloads)]),
       (error) => {
         if (!this.closed) this.onError(this.translate(error));
       },
@@ -229,7 +229,7 @@ export class PgSession {
     await this.ready();
     try {
       // A message is fire-and-forget: its commit need not wait for the disk (see PgTx.notify).
-      await this.pool.query(STANDALONE_NOTIFY, [this.busChannel, [message]]);
+      await this.pool.query(STANDALONE_NOTIFY, [this.busChannel, JSON.stringify([message])]);
     } catch (error) {
       this.assertOpen();
       throw this.translate(error);

@@ -8,10 +8,12 @@ import { runQuery, type Queries } from "./query-runner.js";
 /** pg_notify payloads must stay under 8000 bytes. */
 const MAX_NOTIFY_BYTES = 7_500;
 
-const NOTIFY = "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload";
+// The payloads travel as one JSON array: pg escapes a text[] parameter's elements in JavaScript, one regular
+// expression pass per quote-filled payload, where JSON.stringify does it natively.
+const NOTIFY = "SELECT pg_notify($1, payload) FROM json_array_elements_text($2::json) AS payload";
 /** The same as its own transaction, committed without waiting for the WAL flush (it stores nothing). */
 export const STANDALONE_NOTIFY =
-  "SELECT pg_notify($1, payload) FROM set_config('synchronous_commit', 'off', true), unnest($2::text[]) AS payload";
+  "SELECT pg_notify($1, payload) FROM set_config('synchronous_commit', 'off', true), json_array_elements_text($2::json) AS payload";
 
 /** A transaction in progress. */
 export class PgTx {
@@ -57,7 +59,7 @@ export class PgTx {
   async notify(channel: string, { standalone = false }: { standalone?: boolean } = {}): Promise<void> {
     const payloads = this.takePayloads();
     if (payloads.length === 0) return;
-    await this.client.query(standalone ? STANDALONE_NOTIFY : NOTIFY, [channel, payloads]);
+    await this.client.query(standalone ? STANDALONE_NOTIFY : NOTIFY, [channel, JSON.stringify(payloads)]);
   }
 
   /**
@@ -66,25 +68,26 @@ export class PgTx {
    */
   takePayloads(): string[] {
     const payloads: string[] = [];
-    let chunk: QueueEventRecord[] = [];
+    // Each event is serialised once; a payload is its events' JSON joined into an array.
+    let chunk: string[] = [];
     let size = 2;
     const flush = (): void => {
       if (chunk.length === 0) return;
-      payloads.push(JSON.stringify(chunk));
+      payloads.push(`[${chunk.join(",")}]`);
       chunk = [];
       size = 2;
     };
-    for (const original of this.events.splice(0)) {
-      let event = original;
-      let bytes = Buffer.byteLength(JSON.stringify(event)) + 1;
+    for (const event of this.events.splice(0)) {
+      let json = JSON.stringify(event);
+      let bytes = Buffer.byteLength(json) + 1;
       if (bytes > MAX_NOTIFY_BYTES) {
         // Too big to carry (a large result or progress): listeners read it from the job instead.
         const { value: _value, ...rest } = event;
-        event = { ...rest, truncated: true };
-        bytes = Buffer.byteLength(JSON.stringify(event)) + 1;
+        json = JSON.stringify({ ...rest, truncated: true });
+        bytes = Buffer.byteLength(json) + 1;
       }
       if (size + bytes > MAX_NOTIFY_BYTES) flush();
-      chunk.push(event);
+      chunk.push(json);
       size += bytes;
     }
     flush();

@@ -37,13 +37,15 @@ describe.runIf(reachable)("standalone NOTIFY (real server)", () => {
         "SELECT pg_notify($1, payload)",
         "SELECT current_setting('synchronous_commit') AS setting, pg_notify($1, payload)",
       ),
-      [channel, ["one", "two", "three"]],
+      [channel, JSON.stringify(["one", "two", "three"])],
     );
     expect(rows.map((row) => row.setting)).toEqual(["off", "off", "off"]);
-    await sender.query(STANDALONE_NOTIFY, [channel, ["four"]]);
+    // Payloads are JSON themselves: quotes, backslashes and non-ASCII text arrive as they were sent.
+    const json = JSON.stringify([{ event: "waiting", name: 'a "quoted" \\ name', note: "naïve ✓" }]);
+    await sender.query(STANDALONE_NOTIFY, [channel, JSON.stringify([json])]);
 
     await waitFor(() => heard.length === 4, { message: "all four payloads heard" });
-    expect(heard).toEqual(["one", "two", "three", "four"]);
+    expect(heard).toEqual(["one", "two", "three", json]);
     const after = (await sender.query<{ synchronous_commit: string }>("SHOW synchronous_commit")).rows[0]!;
     expect(after.synchronous_commit).toBe(before.synchronous_commit);
   });

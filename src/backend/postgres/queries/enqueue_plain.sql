@@ -1,7 +1,7 @@
 -- enqueue_plain: the common add (plain jobs: no dedupe key, dependencies or group; one job or a batch) as one
 -- autocommitted statement: it records the queues' names, stores the jobs unless one of their ids exists, and
 -- NOTIFYs their events when every job was stored, where the general path takes a transaction of six round trips.
--- $1 jsonb array of rows (as insert_jobs), $2 channel, $3 NOTIFY payloads text[].
+-- $1 jsonb array of rows (as insert_jobs), $2 channel, $3 NOTIFY payloads as a json array of strings.
 -- Returns every column of each job stored: all of them; none when an id existed (the caller takes the general
 -- path, which returns that job); a part only when a concurrent add of the same id came between the check and the
 -- insert (the caller announces the stored ones itself and takes the general path for the rest).
@@ -20,7 +20,7 @@ WITH registered AS (
   ON CONFLICT (queue, id) DO NOTHING
   RETURNING *
 ), notified AS MATERIALIZED (
-  SELECT pg_notify($2, payload) FROM unnest($3::text[]) AS payload
+  SELECT pg_notify($2, payload) FROM json_array_elements_text($3::json) AS payload
   WHERE (SELECT count(*) FROM stored) = jsonb_array_length($1::jsonb)
 )
 SELECT stored.*, (SELECT count(*) FROM notified) AS notified FROM stored
