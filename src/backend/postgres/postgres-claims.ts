@@ -19,8 +19,10 @@ export async function claimReady(session: PgSession, request: ReadyClaimRequest)
     const max = request.max - jobs.length;
     if (request.limiter === undefined) {
       const fast = await session.tx((tx) => claimFast(tx, queue, request, max), { atomic: false });
-      if (fast.length > 0) {
-        jobs.push(...fast);
+      if (fast.claimed.length > 0 || fast.open) {
+        // Claimed, or open with nothing ready: the transaction would only find the same.
+        jobs.push(...fast.claimed);
+        if (fast.nextDue !== undefined) wakeAt = Math.min(wakeAt, fast.nextDue);
         if (jobs.length >= request.max) break;
         continue;
       }
@@ -59,25 +61,45 @@ export function claimJobs(session: PgSession, request: ClaimRequest): Promise<Cl
   return session.tx((tx) => claimIds(tx, request));
 }
 
+/** What the one-statement claim did: the jobs it claimed, or why it claimed none. */
+interface FastClaim {
+  claimed: JobRecord[];
+  /** Nothing stood in its way (pause, groups, something due): an empty claim means nothing was ready. */
+  open: boolean;
+  /** When the queue's earliest delayed job is due, if it claimed nothing. */
+  nextDue: number | undefined;
+}
+
+/** One row of claim_fast: a claimed job, or (job columns null) the one row that says why none was. */
+type FastClaimRow = (JobRow | { [Column in keyof JobRow]: null }) & {
+  more_waiting: boolean;
+  open: boolean;
+  next_due: string | null;
+};
+
 /**
- * The common claim in one statement, outside a transaction (see claim_fast.sql); no rows when the queue needs
- * the full pass of claimQueue: paused, grouped, a delayed job or ttl due, or simply nothing ready. The caller
- * keeps limiter claims on claimQueue, which records each start under the queue-row lock.
+ * The common claim in one statement, outside a transaction (see claim_fast.sql). When it claims nothing it
+ * says whether the queue needs the full pass of claimQueue (paused, grouped, a delayed job or ttl due) or
+ * simply had nothing ready. The caller keeps limiter claims on claimQueue, which records each start under the
+ * queue-row lock.
  */
 async function claimFast(
   tx: PgTx,
   queue: string,
   request: ReadyClaimRequest,
   max: number,
-): Promise<JobRecord[]> {
-  const rows = await tx.query<JobRow & { more_waiting: boolean }>("claim_fast", [
-    queue,
-    max,
-    ...leaseParams(request, tx.now),
-  ]);
-  announceClaims(tx, queue, rows, request.workerId);
-  if (rows.length > 0 && !rows[0]!.more_waiting) tx.emit(queue, "drained");
-  return rows.map(decodeRow);
+): Promise<FastClaim> {
+  const rows = await tx.query<FastClaimRow>("claim_fast", [queue, max, ...leaseParams(request, tx.now)]);
+  const first = rows[0];
+  if (first === undefined || first.id === null) {
+    const due = first?.next_due ?? null;
+    return { claimed: [], open: first?.open ?? false, nextDue: due === null ? undefined : Number(due) };
+  }
+  // The null row comes only alone: every row is a claimed job.
+  const claimed = rows as Array<JobRow & FastClaimRow>;
+  announceClaims(tx, queue, claimed, request.workerId);
+  if (!first.more_waiting) tx.emit(queue, "drained");
+  return { claimed: claimed.map(decodeRow), open: true, nextDue: undefined };
 }
 
 /** One fetch pass over a queue: promote, expire, then claim under the pause flag and the limiter. */

@@ -1,9 +1,11 @@
 -- claim_fast: the common claim as one autocommitted statement. It claims up to $2 ready jobs, in (priority,
 -- seq) order under fresh leases, only from a queue that is not paused, has no fairness groups, and has no
--- delayed job or ttl due; any of those yields no rows and the caller takes the transaction in claimReady.
+-- delayed job or ttl due; otherwise it claims nothing and the caller takes the transaction in claimReady.
 -- The queue row is read FOR SHARE: claims run side by side, and a pause waits for the ones in flight.
 -- $1 queue, $2 limit, $3 now, $4 worker id, $5 lock ms, $6 max stalled, $7 token prefix.
--- Returns the claimed rows, each with more_waiting: whether ready jobs remain besides these.
+-- Returns the claimed rows, each with more_waiting: whether ready jobs remain besides these. When it claims
+-- nothing it returns one row whose job columns are null, with open (the queue could be claimed from here, it
+-- simply had nothing ready: no transaction needed) and next_due (its earliest delayed job, null when none).
 -- The pick is a MATERIALIZED CTE: as a subquery joined to the UPDATE, the planner may rescan it once per row,
 -- and each rescan skips the rows this statement already updated and locks the next ones, past the LIMIT.
 WITH flags AS MATERIALIZED (
@@ -32,5 +34,9 @@ WITH flags AS MATERIALIZED (
 SELECT claimed.*,
   (SELECT count(*) FROM (
     SELECT 1 FROM {{schema}}.jobs WHERE queue = $1 AND state = 'waiting' LIMIT $2::int + 1
-  ) AS ready) > (SELECT count(*) FROM claimed) AS more_waiting
-FROM claimed
+  ) AS ready) > (SELECT count(*) FROM claimed) AS more_waiting,
+  EXISTS (SELECT 1 FROM open) AS open,
+  CASE WHEN claimed.id IS NULL THEN (
+    SELECT min(run_at) FROM {{schema}}.jobs WHERE queue = $1 AND state = 'delayed'
+  ) END AS next_due
+FROM (SELECT) AS one LEFT JOIN claimed ON true
