@@ -43,6 +43,25 @@ async function query(name: string): Promise<string> {
   return (await loadQueries(`"${schema}"`)).get(name)!.text;
 }
 
+/** Runs `work` with BATCH waiting jobs in a fresh queue and a plain client on the server; cleans up after. */
+async function withWaitingJobs(work: (client: pg.Client, queue: Queue) => Promise<void>): Promise<void> {
+  const backend = new PostgresBackend({ url: SERVICE_URLS.postgres, schema });
+  const queue = new Queue(`q-${randomBytes(3).toString("hex")}`, {
+    backend,
+    defaultJobOptions: { removeOnComplete: true },
+  });
+  const client = new pg.Client({ connectionString: SERVICE_URLS.postgres });
+  await client.connect();
+  try {
+    await queue.addBulk(Array.from({ length: BATCH }, (_, n) => ({ name: "x", data: { n } })));
+    await work(client, queue);
+  } finally {
+    await client.end();
+    await queue.close();
+    await backend.close();
+  }
+}
+
 describe.runIf(reachable)("PostgreSQL batch statements (real server, stale statistics)", () => {
   const admin = new pg.Pool({ connectionString: SERVICE_URLS.postgres, max: 1 });
   afterAll(async () => {
@@ -50,16 +69,8 @@ describe.runIf(reachable)("PostgreSQL batch statements (real server, stale stati
     await admin.end();
   });
 
-  it("finishing or renewing a batch of 800 active jobs discards at most a few rows per job", async () => {
-    const backend = new PostgresBackend({ url: SERVICE_URLS.postgres, schema });
-    const queue = new Queue(`q-${randomBytes(3).toString("hex")}`, {
-      backend,
-      defaultJobOptions: { removeOnComplete: true },
-    });
-    const client = new pg.Client({ connectionString: SERVICE_URLS.postgres });
-    await client.connect();
-    try {
-      await queue.addBulk(Array.from({ length: BATCH }, (_, n) => ({ name: "x", data: { n } })));
+  it("finishing or renewing a batch of 800 active jobs discards at most a few rows per job", () =>
+    withWaitingJobs(async (client, queue) => {
       const claimed = (
         await client.query<{ id: string; lock_token: string }>(await query("claim_fast"), [
           queue.name,
@@ -90,22 +101,12 @@ describe.runIf(reachable)("PostgreSQL batch statements (real server, stale stati
           await client.query("ROLLBACK");
         }
       }
-    } finally {
-      await client.end();
-      await queue.close();
-      await backend.close();
-    }
-  });
+    }));
 
-  it("the claim's cached (generic) plan reads jobs through indexes, never the whole table", async () => {
+  it("the claim's cached (generic) plan reads jobs through indexes, never the whole table", () =>
     // A prepared statement's generic plan is estimated without the parameter values: written as a join and
     // two EXISTS tests, it scanned the whole table twice per claim (17 ms for a claim of 50 among 20,000).
-    const backend = new PostgresBackend({ url: SERVICE_URLS.postgres, schema });
-    const queue = new Queue(`q-${randomBytes(3).toString("hex")}`, { backend });
-    const client = new pg.Client({ connectionString: SERVICE_URLS.postgres });
-    await client.connect();
-    try {
-      await queue.addBulk(Array.from({ length: BATCH }, (_, n) => ({ name: "x", data: { n } })));
+    withWaitingJobs(async (client, queue) => {
       await client.query(`ANALYZE "${schema}".jobs`);
       await client.query("SET plan_cache_mode = force_generic_plan");
       await client.query("BEGIN");
@@ -121,10 +122,5 @@ describe.runIf(reachable)("PostgreSQL batch statements (real server, stale stati
       } finally {
         await client.query("ROLLBACK");
       }
-    } finally {
-      await client.end();
-      await queue.close();
-      await backend.close();
-    }
-  });
+    }));
 });
