@@ -227,11 +227,29 @@ export function amqpUrlOptions(target: string): AmqpUrlOptions {
   return { url: url.toString(), storeUrl, ...connectTimeout(target, params) };
 }
 
+/** The URL a backend constructor takes, as its error messages name it. */
+const DRIVER_URL_FORMS: Record<BackendScheme, string> = {
+  memory: "memory://",
+  redis: "redis:// (or rediss://)",
+  postgres: "postgres:// (or postgresql://)",
+  amqp: "amqp:// (or amqps://)",
+};
+
 /**
- * Refuses parameters a driver URL (what a backend constructor receives) must not carry: anything but the
- * driver's own, with a pointer to the option when it is one of Warren's.
+ * Refuses a driver URL (what a backend constructor receives) of another scheme, and parameters it must not
+ * carry: anything but the driver's own, with a pointer to the option when it is one of Warren's.
  */
 export function assertDriverUrl(target: string, scheme: BackendScheme, backend: string): void {
+  const given = backendScheme(target);
+  if (given !== scheme) {
+    // Without this, the driver dialled the other server and failed with its protocol's confusion, or hung.
+    throw new ValidationError(
+      "INVALID_URL",
+      `${backend} needs a ${DRIVER_URL_FORMS[scheme]} URL; got ${redactUrl(target)}` +
+        (given ? `, a ${given} URL: createBackend(url) picks the backend from the URL` : ""),
+      { details: { expected: scheme, got: given ?? null } },
+    );
+  }
   const url = parse(target);
   const allowed = DRIVER_URL_PARAMS[scheme];
   for (const name of new Set(url.searchParams.keys())) {

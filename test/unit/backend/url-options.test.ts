@@ -129,6 +129,20 @@ describe("backend URL options", () => {
     refusal(() => assertDriverUrl("amqp://h/?frameMx=1", "amqp", "AmqpBackend"));
   });
 
+  it("a backend constructor refuses another backend's URL, and says what it needs, without the password", () => {
+    const wrong = refusal(() => assertDriverUrl("redis://:secret@h:6379/0", "postgres", "PostgresBackend"));
+    expect(wrong.message).toContain("PostgresBackend needs a postgres:// (or postgresql://) URL");
+    expect(wrong.message).toContain("createBackend(url)");
+    expect(wrong.message).not.toContain("secret");
+    expect(wrong.details).toEqual({ expected: "postgres", got: "redis" });
+    expect(refusal(() => assertDriverUrl("127.0.0.1:5672", "amqp", "AmqpBackend")).details).toEqual({
+      expected: "amqp",
+      got: null,
+    });
+    expect(() => assertDriverUrl("postgresql://h/db", "postgres", "PostgresBackend")).not.toThrow();
+    expect(() => assertDriverUrl("rediss://h:6380", "redis", "RedisBackend")).not.toThrow();
+  });
+
   it("every parameter a URL gives is an option its backend accepts", () => {
     const redis: KeysWithin<RedisUrlOptions, RedisStoreOptions> = true;
     const postgres: KeysWithin<PostgresUrlOptions, PostgresStoreOptions> = true;
