@@ -25,8 +25,8 @@ export interface PlainAdd {
 
 /**
  * Stores and announces the batch in one statement. When an id exists, nothing is stored and everything is left;
- * when a concurrent add of one of the ids came in between, the jobs stored are announced here, in a second
- * statement, and the rest are left.
+ * when a concurrent add of one of the ids came in between, the jobs stored are announced after the statement, in
+ * a second one, and the rest are left.
  */
 export async function enqueuePlain(
   tx: PgTx,
@@ -53,9 +53,9 @@ export async function enqueuePlain(
     stored.set(record, { record: decodeRow(row), created: true });
     if (rows[i]!.outbox_at === 0) tx.outboxFilled.add(record.queue);
   });
+  // Announced after the statement, as a self-committed statement's events are (PgSession.tx).
   if (stored.size > 0 && left.length > 0) {
     for (const [record, { record: job }] of stored) announceNewJob(tx, record, job.state);
-    await tx.notify(channel, { standalone: true });
   }
   return { stored, left };
 }

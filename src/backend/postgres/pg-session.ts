@@ -88,7 +88,7 @@ export class PgSession {
             connectionTimeoutMillis: this.connectTimeoutMs,
           };
     this.directTarget = options.directUrl === undefined ? this.target : connectionTarget(options.directUrl);
-    // A message that needs no flush: it stores nothing (see PgTx.notify).
+    // Events that need no flush: they store nothing (see STANDALONE_NOTIFY).
     this.announcer = new EventAnnouncer(
       (payloads) => this.pool.query(STANDALONE_NOTIFY, [this.eventChannel, JSON.stringify(payloads)]),
       (error) => {
@@ -228,7 +228,7 @@ export class PgSession {
   async notifyBus(message: string): Promise<void> {
     await this.ready();
     try {
-      // A message is fire-and-forget: its commit need not wait for the disk (see PgTx.notify).
+      // A message is fire-and-forget: its commit need not wait for the disk (see STANDALONE_NOTIFY).
       await this.pool.query(STANDALONE_NOTIFY, [this.busChannel, JSON.stringify([message])]);
     } catch (error) {
       this.assertOpen();

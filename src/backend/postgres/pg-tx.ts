@@ -11,7 +11,11 @@ const MAX_NOTIFY_BYTES = 7_500;
 // The payloads travel as one JSON array: pg escapes a text[] parameter's elements in JavaScript, one regular
 // expression pass per quote-filled payload, where JSON.stringify does it natively.
 const NOTIFY = "SELECT pg_notify($1, payload) FROM json_array_elements_text($2::json) AS payload";
-/** The same as its own transaction, committed without waiting for the WAL flush (it stores nothing). */
+/**
+ * The same as its own transaction, committed without waiting for the WAL flush: it writes nothing, and a NOTIFY
+ * holds PostgreSQL's one notification lock from before its commit to the end, so a commit that waited on the
+ * disk while holding it made every other notifying commit queue behind that wait.
+ */
 export const STANDALONE_NOTIFY =
   "SELECT pg_notify($1, payload) FROM set_config('synchronous_commit', 'off', true), json_array_elements_text($2::json) AS payload";
 
@@ -50,16 +54,13 @@ export class PgTx {
   }
 
   /**
-   * Sends the collected events on `channel`, chunked under the payload limit, in one round-trip. Inside a
-   * transaction they commit with it. Alone (`standalone`: after a statement that committed by itself) they are a
-   * transaction of their own that writes nothing, so it commits without waiting for its WAL flush: a NOTIFY holds
-   * PostgreSQL's one notification lock from before its commit to the end, so a commit that waited on the disk
-   * while holding it made every other notifying commit queue behind that wait.
+   * Sends the collected events on `channel`, chunked under the payload limit, in one round-trip; they commit
+   * with the transaction. (A self-committed statement's events go through PgSession's announcer instead.)
    */
-  async notify(channel: string, { standalone = false }: { standalone?: boolean } = {}): Promise<void> {
+  async notify(channel: string): Promise<void> {
     const payloads = this.takePayloads();
     if (payloads.length === 0) return;
-    await this.client.query(standalone ? STANDALONE_NOTIFY : NOTIFY, [channel, JSON.stringify(payloads)]);
+    await this.client.query(NOTIFY, [channel, JSON.stringify(payloads)]);
   }
 
   /**
