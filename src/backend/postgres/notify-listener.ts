@@ -11,7 +11,8 @@ const RETRY_BASE_MS = 100;
 const RETRY_MAX_MS = 5_000;
 /** The events that may make a job claimable, as they appear in a payload. */
 const WAKING = new Set(["waiting", "resumed", "delayed"]);
-const WAKING_EVENTS = ['"event":"waiting"', '"event":"resumed"', '"event":"delayed"'];
+/** The same, as JSON.stringify writes them in a payload. */
+const WAKING_EVENTS = [...WAKING].map((event) => `"event":"${event}"`);
 
 /** The LISTEN side of the backend. */
 export class NotifyListener {

@@ -12,12 +12,12 @@
 -- statement (generic, estimated without the parameters) once chose a scan of the whole table for the ttl test.
 WITH flags AS MATERIALIZED (
   SELECT paused, grouped FROM {{schema}}.queues WHERE name = $1 FOR SHARE
-), open AS (
+), due AS MATERIALIZED (
   -- min() reads the first entry of each partial index: no plan, generic or custom, scans the table for it.
+  SELECT min(run_at) AS at FROM {{schema}}.jobs WHERE queue = $1 AND state = 'delayed'
+), open AS (
   SELECT 1 FROM flags WHERE NOT paused AND NOT grouped
-    AND coalesce((
-      SELECT min(run_at) FROM {{schema}}.jobs WHERE queue = $1 AND state = 'delayed'
-    ) > $3, true)
+    AND coalesce((SELECT at FROM due) > $3, true)
     AND coalesce((
       SELECT min(ttl_at) FROM {{schema}}.jobs WHERE queue = $1 AND state = 'waiting' AND ttl_at IS NOT NULL
     ) >= $3, true)
@@ -41,7 +41,5 @@ SELECT claimed.*,
     SELECT 1 FROM {{schema}}.jobs WHERE queue = $1 AND state = 'waiting' ORDER BY priority, seq LIMIT $2::int + 1
   ) AS ready) > (SELECT count(*) FROM claimed) AS more_waiting,
   EXISTS (SELECT 1 FROM open) AS open,
-  CASE WHEN claimed.id IS NULL THEN (
-    SELECT min(run_at) FROM {{schema}}.jobs WHERE queue = $1 AND state = 'delayed'
-  ) END AS next_due
+  CASE WHEN claimed.id IS NULL THEN (SELECT at FROM due) END AS next_due
 FROM (SELECT) AS one LEFT JOIN claimed ON true
